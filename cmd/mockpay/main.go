@@ -1,0 +1,163 @@
+// Command mockpay runs the LiqPay and Liquido sandbox server.
+//
+//	mockpay [serve] [flags]   serve (the default)
+//	mockpay healthcheck       exit 0 when /_mockpay/health answers 200 (Docker HEALTHCHECK)
+//	mockpay version           print the version
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/mockpay/mockpay/internal/config"
+	"github.com/mockpay/mockpay/internal/server"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// run is main without the process: it returns the exit status.
+func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(args, getenv, stdout, stderr)
+	case "healthcheck":
+		return healthcheck(args, getenv, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "mockpay", server.Version)
+		return 0
+	case "help", "-h", "--help":
+		usage(stdout)
+		return 0
+	}
+	fmt.Fprintf(stderr, "mockpay: unknown command %q\n", cmd)
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `usage: mockpay [serve] [flags]
+       mockpay healthcheck [--addr host:port]
+       mockpay version
+
+flags (each has a MOCKPAY_* environment twin):
+`+config.Usage())
+}
+
+func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cfg, err := config.Parse("serve", args, getenv)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			usage(stdout)
+			return 0
+		}
+		fmt.Fprintln(stderr, "mockpay:", err)
+		return 2
+	}
+	if cfg.Seed == 0 {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		cfg.Seed = int64(binary.LittleEndian.Uint64(b[:]) >> 1)
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level(cfg.LogLevel)}))
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		fmt.Fprintln(stderr, "mockpay:", err)
+		return 1
+	}
+	srv := server.New(cfg, log, nil)
+	banner(stdout, cfg, ln.Addr().String())
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := srv.Serve(ctx, ln); err != nil {
+		fmt.Fprintln(stderr, "mockpay:", err)
+		return 1
+	}
+	log.Info("stopped")
+	return 0
+}
+
+func level(s string) slog.Level {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(s))
+	return l
+}
+
+// banner prints where mockpay listens and the default credentials, so a
+// first-time user can copy them straight into a request.
+func banner(w io.Writer, cfg config.Config, addr string) {
+	base := "http://" + loopbackFor(addr)
+	fmt.Fprintf(w, "mockpay %s listening on %s (seed %d; repeat a run with --seed %d)\n", server.Version, base, cfg.Seed, cfg.Seed)
+	fmt.Fprintf(w, "  LiqPay   POST %s/api/request\n", base)
+	for _, m := range cfg.LiqPayMerchants() {
+		if m.PublicKey == config.DefaultLiqPayPublicKey && m.PrivateKey == config.DefaultLiqPayPrivateKey {
+			fmt.Fprintf(w, "           public_key=%s private_key=%s (default)\n", m.PublicKey, m.PrivateKey)
+		} else {
+			fmt.Fprintf(w, "           public_key=%s\n", m.PublicKey)
+		}
+	}
+	fmt.Fprintf(w, "  Liquido  client_id=%s client_secret=%s api_key=%s (default; API not served yet)\n",
+		config.DefaultLiquidoClientID, config.DefaultLiquidoClientSecret, config.DefaultLiquidoAPIKey)
+	fmt.Fprintf(w, "  health   %s/_mockpay/health\n", base)
+}
+
+// loopbackFor turns a wildcard listen address into one a client can dial.
+func loopbackFor(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// healthcheck asks the running server's health endpoint; for a Docker
+// HEALTHCHECK in an image without curl.
+func healthcheck(args []string, getenv func(string) string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "", "address mockpay listens on (default $MOCKPAY_ADDR or "+config.DefaultAddr+")")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *addr == "" {
+		*addr = getenv("MOCKPAY_ADDR")
+	}
+	if *addr == "" {
+		*addr = config.DefaultAddr
+	}
+	client := &http.Client{Timeout: 2 * time.Second}
+	resp, err := client.Get("http://" + loopbackFor(*addr) + "/_mockpay/health")
+	if err != nil {
+		fmt.Fprintln(stderr, "mockpay healthcheck:", err)
+		return 1
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		fmt.Fprintln(stderr, "mockpay healthcheck: status", resp.StatusCode)
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,541 @@
+package liqpay
+
+import (
+	"regexp"
+	"time"
+)
+
+// handler runs one action and returns what to encode: a *apiError,
+// paymentJSON or refundJSON.
+type handler func(s *Server, c *call) any
+
+// actions maps each emulated action to its handler (reference §4).
+var actions = map[Action]handler{
+	ActionPay:            (*Server).charge,
+	ActionHold:           (*Server).charge,
+	ActionAuth:           (*Server).charge,
+	ActionPayToken:       (*Server).charge,
+	ActionHoldCompletion: (*Server).holdCompletion,
+	ActionRefund:         (*Server).refund,
+	ActionStatus:         (*Server).status,
+	ActionData:           (*Server).data,
+	ActionConfirm:        (*Server).confirm,
+}
+
+var phonePattern = regexp.MustCompile(`^\+?[0-9]{10,15}$`)
+
+// currencies LiqPay accepts (err_wrong_currency's own text, reference §6.2).
+var currencies = map[string]bool{"UAH": true, "USD": true, "EUR": true}
+
+// outcome is what a charge decides before anything is stored: a final
+// status or a verification step. Deciding is separate from applying so the
+// scenario engine (step 3) can produce the same value.
+type outcome struct {
+	verify Status
+	fail   ErrCode
+}
+
+// chargeInput is a validated charge request.
+type chargeInput struct {
+	amount   Amount
+	currency string
+	card     card
+	token    string // card_token used instead of a card
+	rule     *CardRule
+}
+
+// charge handles pay, hold, auth and paytoken.
+func (s *Server) charge(c *call) any {
+	in, e := validateCharge(c)
+	if e != nil {
+		return e
+	}
+	out := decide(c, in)
+
+	sh := c.shop
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if e := sh.checkOrderFree(c); e != nil {
+		return e
+	}
+	p := s.newPayment(c, in)
+	s.apply(c, p, out)
+	return p.chargeResult()
+}
+
+func validateCharge(c *call) (chargeInput, *apiError) {
+	p := c.params
+	var in chargeInput
+	if e := requireOrderID(c); e != nil {
+		return in, e
+	}
+	amount, ok := p.Str("amount")
+	if !ok {
+		return in, newError(ErrMissing, c.lang, "amount")
+	}
+	if in.amount, ok = parseAmount(amount); !ok {
+		return in, newError(ErrWrong, c.lang, "amount")
+	}
+	if in.amount <= 0 || in.amount > 100_000_000_00 {
+		return in, newError(ErrLimitAmount, c.lang, "")
+	}
+	if in.currency, ok = p.Str("currency"); !ok {
+		return in, newError(ErrMissing, c.lang, "currency")
+	}
+	if !currencies[in.currency] {
+		return in, newError(ErrWrongCurrency, c.lang, "")
+	}
+	if _, ok := p.Str("description"); !ok {
+		return in, newError(ErrMissing, c.lang, "description")
+	}
+	if phone, ok := p.Str("phone"); ok && !phonePattern.MatchString(phone) {
+		return in, newError(ErrPhone, c.lang, "")
+	}
+
+	pan, hasCard := p.Str("card")
+	token, hasToken := p.Str("card_token")
+	switch {
+	case c.action == ActionPayToken && !hasToken:
+		return in, newError(ErrMissing, c.lang, "card_token")
+	case hasToken && (!hasCard || c.action == ActionPayToken):
+		in.token = token
+		return in, nil
+	case !hasCard:
+		return in, newError(ErrMissing, c.lang, "card")
+	}
+	pan, ok = normalizePAN(pan)
+	if !ok || !luhn(pan) {
+		return in, newError(ErrCard, c.lang, "")
+	}
+	month, year, bad := parseExpiry(p)
+	if bad != "" {
+		if _, present := p.Str(bad); !present {
+			return in, newError(ErrMissing, c.lang, bad)
+		}
+		return in, newError(ErrWrong, c.lang, bad)
+	}
+	cvv, ok := p.Str("card_cvv")
+	if !ok {
+		return in, newError(ErrMissing, c.lang, "card_cvv")
+	}
+	if !cvvValid(cvv) {
+		return in, newError(ErrWrong, c.lang, "card_cvv")
+	}
+	in.card = describeCard(pan, month, year)
+	for _, r := range TestCards() {
+		if r.Number == pan {
+			in.rule = &r
+		}
+	}
+	return in, nil
+}
+
+func cvvValid(cvv string) bool {
+	if len(cvv) < 3 || len(cvv) > 4 {
+		return false
+	}
+	for i := 0; i < len(cvv); i++ {
+		if cvv[i] < '0' || cvv[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func requireOrderID(c *call) *apiError {
+	v, present := c.params[("order_id")]
+	id, ok := c.params.Str("order_id")
+	switch {
+	case !present || v == nil:
+		return newError(ErrMissing, c.lang, "order_id")
+	case !ok:
+		return newError(ErrOrderIDEmpty, c.lang, "")
+	case len(id) > 255:
+		return newError(ErrWrong, c.lang, "order_id")
+	}
+	return nil
+}
+
+// decide picks the outcome of a charge from the card (test cards, expiry)
+// or the token. It reads no state but the token table.
+func decide(c *call, in chargeInput) outcome {
+	if in.token != "" {
+		return outcome{} // token validity is checked against the shop when applying
+	}
+	if expired(in.card.ExpMonth, in.card.ExpYear, c.now) {
+		return outcome{fail: ErrCardExpired}
+	}
+	if in.rule != nil {
+		return outcome{verify: in.rule.Verify, fail: in.rule.Fail}
+	}
+	return outcome{}
+}
+
+// checkOrderFree enforces order_id uniqueness (reference §6.3): a new charge
+// may reuse the order_id only of a payment that failed. Caller holds sh.mu.
+func (sh *shop) checkOrderFree(c *call) *apiError {
+	old, ok := sh.byOrder[c.params.S("order_id")]
+	if ok && old.Status != StatusFailure && old.Status != StatusError {
+		return newError(ErrOrderIDDuplicate, c.lang, "")
+	}
+	return nil
+}
+
+// newPayment stores a fresh payment for a charge. Caller holds sh.mu.
+func (s *Server) newPayment(c *call, in chargeInput) *Payment {
+	sh, p := c.shop, c.params
+	action, typ := string(c.action), "buy"
+	switch c.action {
+	case ActionHold:
+		typ = "hold"
+	case ActionPayToken:
+		action = "pay" // GUESS: token charges report action "pay", like pay+card_token
+	}
+	pay := &Payment{
+		ID:            sh.newID(),
+		Action:        action,
+		Type:          typ,
+		Paytype:       "card",
+		Status:        StatusSuccess,
+		Version:       int(c.version),
+		Algo:          c.algo,
+		PublicKey:     sh.merchant.PublicKey,
+		OrderID:       p.S("order_id"),
+		LiqPayOrderID: sh.liqpayOrderID(c.now),
+		Description:   p.S("description"),
+		Currency:      in.currency,
+		Language:      c.lang,
+		Amount:        in.amount,
+		Card:          in.card,
+		Recurring:     p.Flag("recurringbytoken"),
+		Phone:         p.S("phone"),
+		IP:            p.S("ip"),
+		Info:          p.S("info"),
+		Customer:      p.S("customer"),
+		FirstName:     p.S("sender_first_name"),
+		LastName:      p.S("sender_last_name"),
+		Product:       [4]string{p.S("product_category"), p.S("product_description"), p.S("product_name"), p.S("product_url")},
+		Sandbox:       p.Flag("sandbox"),
+		ServerURL:     p.S("server_url"),
+		Created:       c.now,
+		Ended:         c.now,
+	}
+	if in.token != "" {
+		pay.Card = sh.tokenCard(in.token)
+	}
+	sh.byOrder[pay.OrderID] = pay
+	sh.byID[pay.ID] = pay
+	return pay
+}
+
+// tokenCard is the card behind a card_token; sandbox_token stands for the
+// success test card. Unknown tokens get an empty card and fail in apply.
+func (sh *shop) tokenCard(token string) card {
+	if token == SandboxToken {
+		return describeCard("4242424242424242", 12, 2099)
+	}
+	return sh.cardTokens[token]
+}
+
+// apply carries out a decided outcome on a new payment. Caller holds sh.mu.
+func (s *Server) apply(c *call, p *Payment, out outcome) {
+	sh := c.shop
+	if tok := c.params.S("card_token"); p.Card.Mask2 == "" && tok != "" {
+		out = outcome{fail: ErrTokenNotFound}
+	}
+	switch {
+	case out.fail != "":
+		s.finish(sh, p, StatusFailure, out.fail, c.now)
+	case out.verify != "":
+		s.startVerification(c, p, out.verify)
+	default:
+		s.finish(sh, p, successStatus(p), "", c.now)
+	}
+}
+
+// successStatus is what a charge that went through becomes: hold_wait for a
+// hold, sandbox when the request asked for sandbox=1 (reference §8).
+func successStatus(p *Payment) Status {
+	switch {
+	case p.Type == "hold":
+		return StatusHoldWait
+	case p.Sandbox:
+		return StatusSandbox
+	}
+	return StatusSuccess
+}
+
+// startVerification puts a payment into a confirmation step with its
+// deadline on the tenant's virtual clock. Caller holds sh.mu.
+func (s *Server) startVerification(c *call, p *Payment, step Status) {
+	sh := c.shop
+	ttl := s.ttl(step)
+	p.Status = step
+	p.Token = sh.confirmToken()
+	p.Verify = &verification{Step: step, Then: successStatus(p), Deadline: c.now.Add(ttl)}
+	switch step {
+	case Status3DSVerify:
+		p.RedirectTo = c.baseURL + "/api/3ds/request/" + p.Token
+	case StatusOTPVerify:
+		phone := p.Phone
+		if phone == "" {
+			phone = "380950000001" // LiqPay's documented test phone
+		}
+		p.ConfirmPhone = maskPhone(phone)
+	}
+	sh.byToken[p.Token] = p
+	s.mu.Lock()
+	s.tokens[p.Token] = sh
+	s.mu.Unlock()
+	p.Verify.timer = sh.tenant.Clock.At(p.Verify.Deadline, func() {
+		sh.mu.Lock()
+		defer sh.mu.Unlock()
+		s.expireIfDue(sh, p, sh.tenant.Clock.Now())
+	})
+	s.changed(sh, p)
+}
+
+func (s *Server) ttl(step Status) time.Duration {
+	st := s.opts.Settings
+	switch step {
+	case Status3DSVerify:
+		return st.ThreeDSTTL.Std()
+	case StatusOTPVerify:
+		return st.OTPTTL.Std()
+	case StatusCVVVerify:
+		return st.CVVTTL.Std()
+	}
+	return st.SenderTTL.Std()
+}
+
+// expireIfDue fails a payment whose confirmation deadline has passed. It runs
+// from the clock timer and, lazily, before any action reads the payment, so
+// the answer never depends on which came first. Caller holds sh.mu.
+func (s *Server) expireIfDue(sh *shop, p *Payment, now time.Time) {
+	if p.Verify == nil || now.Before(p.Verify.Deadline) {
+		return
+	}
+	s.finish(sh, p, StatusFailure, expiryCode(p.Verify.Step), now)
+}
+
+// finish moves a payment to a final (or hold_wait) status. Caller holds sh.mu.
+func (s *Server) finish(sh *shop, p *Payment, st Status, code ErrCode, now time.Time) {
+	if p.Verify != nil {
+		if p.Verify.timer != nil {
+			p.Verify.timer.Stop()
+		}
+		p.Verify = nil
+	}
+	p.Status, p.ErrCode, p.Ended = st, code, now
+	if st == StatusSuccess || st == StatusSandbox || st == StatusHoldWait {
+		p.AuthcodeDebit = sh.digits(6)
+		p.RRNDebit = sh.digits(13)
+		if p.Recurring && p.CardToken == "" {
+			p.CardToken = sh.cardToken()
+			sh.cardTokens[p.CardToken] = p.Card
+		}
+	}
+	s.changed(sh, p)
+}
+
+// find looks a payment up by order_id, or by payment_id when the request
+// names one. Caller holds sh.mu.
+func (sh *shop) find(c *call) (*Payment, *apiError) {
+	if id, ok := c.params.Int("payment_id"); ok {
+		if p, ok := sh.byID[id]; ok {
+			return p, nil
+		}
+		return nil, newError(ErrPaymentNotFound, c.lang, "")
+	}
+	if _, ok := c.params.Str("order_id"); !ok {
+		return nil, newError(ErrMissing, c.lang, "order_id")
+	}
+	if p, ok := sh.byOrder[c.params.S("order_id")]; ok {
+		return p, nil
+	}
+	return nil, newError(ErrPaymentNotFound, c.lang, "")
+}
+
+// status answers action=status with the payment object (reference §4.6). A
+// failed payment is a valid answer here, so result stays "ok".
+func (s *Server) status(c *call) any {
+	sh := c.shop
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	p, e := sh.find(c)
+	if e != nil {
+		return e
+	}
+	s.expireIfDue(sh, p, c.now)
+	return p.wire("ok")
+}
+
+// data attaches info to a payment (reference §4.7).
+func (s *Server) data(c *call) any {
+	info, ok := c.params.Str("info")
+	if !ok {
+		return newError(ErrMissing, c.lang, "info")
+	}
+	sh := c.shop
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	p, e := sh.find(c)
+	if e != nil {
+		return e
+	}
+	s.expireIfDue(sh, p, c.now)
+	p.Info = info
+	return p.wire("ok")
+}
+
+// holdCompletion captures a hold, fully or partly (reference §4.4).
+func (s *Server) holdCompletion(c *call) any {
+	sh := c.shop
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	p, e := sh.find(c)
+	if e != nil {
+		return e
+	}
+	s.expireIfDue(sh, p, c.now)
+	if p.Status != StatusHoldWait {
+		return newError(ErrPaymentStatus, c.lang, "")
+	}
+	held := p.Amount - p.RefundAmount // a partial refund of a hold releases part of it
+	amount := held
+	if raw, ok := c.params.Str("amount"); ok {
+		a, ok := parseAmount(raw)
+		if !ok {
+			return newError(ErrWrong, c.lang, "amount")
+		}
+		if a <= 0 {
+			return newError(ErrLimitAmount, c.lang, "")
+		}
+		if a > held {
+			return newError(ErrAmountHold, c.lang, "")
+		}
+		amount = a
+	}
+	p.Amount, p.RefundAmount = amount, 0
+	p.Completed = c.now
+	s.finish(sh, p, StatusSuccess, "", c.now)
+	return p.wire("ok")
+}
+
+// refund returns money of a payment, or releases a hold (reference §4.5).
+// A full refund makes the payment reversed; a partial one leaves it as it
+// was with refund_amount grown (for a hold: less stays held). The answer's status is "reversed" either
+// way: the refund itself went through (GUESS).
+func (s *Server) refund(c *call) any {
+	sh := c.shop
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	p, e := sh.find(c)
+	if e != nil {
+		return e
+	}
+	s.expireIfDue(sh, p, c.now)
+	switch p.Status {
+	case StatusSuccess, StatusSandbox, StatusHoldWait:
+	default:
+		return newError(ErrPaymentStatus, c.lang, "")
+	}
+	left := p.Amount - p.RefundAmount
+	amount := left
+	if raw, ok := c.params.Str("amount"); ok {
+		a, ok := parseAmount(raw)
+		if !ok {
+			return newError(ErrWrong, c.lang, "amount")
+		}
+		if a <= 0 {
+			return newError(ErrLimitAmount, c.lang, "")
+		}
+		// GUESS: LiqPay documents no code for refunding more than was paid;
+		// err_amount_hold's text ("amount cannot exceed the payment amount")
+		// says exactly that.
+		if a > left {
+			return newError(ErrAmountHold, c.lang, "")
+		}
+		amount = a
+	}
+	p.RefundAmount += amount
+	p.RefundedAt = c.now
+	if p.RefundAmount == p.Amount {
+		s.finish(sh, p, StatusReversed, "", c.now)
+	} else {
+		s.changed(sh, p)
+	}
+	return refundJSON{Result: "ok", PaymentID: p.ID, Action: "refund", Status: StatusReversed}
+}
+
+// confirm finishes a verification step with the payment's token
+// (reference §4.13). Confirming a payment that is already final returns it
+// as it is, so a retried confirm is harmless.
+func (s *Server) confirm(c *call) any {
+	token, ok := c.params.Str("confirm_token")
+	if !ok {
+		return newError(ErrMissing, c.lang, "confirm_token")
+	}
+	sh := c.shop
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	p, ok := sh.byToken[token]
+	if !ok {
+		return newError(ErrPaymentNotFound, c.lang, "")
+	}
+	s.expireIfDue(sh, p, c.now)
+	v := p.Verify
+	if v == nil {
+		return p.chargeResult()
+	}
+	switch v.Step {
+	case Status3DSVerify:
+		// The customer must pass the 3-DS page first; until then the payment
+		// is still waiting and confirm says so.
+		if !v.Approved3DS {
+			return p.wire("ok")
+		}
+		p.Is3DS = true
+	case StatusOTPVerify:
+		otp, ok := c.params.Str("otp")
+		if !ok {
+			return newError(ErrMissing, c.lang, "otp")
+		}
+		if otp != s.opts.Settings.OTP {
+			v.OTPFailures++
+			if v.OTPFailures >= s.opts.Settings.OTPAttempts {
+				s.finish(sh, p, StatusFailure, ErrSMSOTP, c.now)
+				return p.chargeResult()
+			}
+			return newError(ErrSMSOTP, c.lang, "")
+		}
+	case StatusCVVVerify:
+		cvv, ok := c.params.Str("card_cvv")
+		if !ok {
+			return newError(ErrMissing, c.lang, "card_cvv")
+		}
+		if !cvvValid(cvv) {
+			return newError(ErrWrong, c.lang, "card_cvv")
+		}
+	case StatusSenderVerify, StatusReceiverVerify:
+		for _, f := range verifyFields(v.Step) {
+			if _, ok := c.params.Str(f); !ok {
+				return newError(ErrMissing, c.lang, f)
+			}
+		}
+		if v.Step == StatusSenderVerify {
+			p.FirstName, p.LastName = c.params.S("sender_first_name"), c.params.S("sender_last_name")
+		}
+	}
+	s.finish(sh, p, v.Then, "", c.now)
+	return p.chargeResult()
+}
+
+// verifyFields are the fields confirm needs for sender and receiver steps
+// (reference §4.13).
+func verifyFields(step Status) []string {
+	if step == StatusSenderVerify {
+		return []string{"sender_first_name", "sender_last_name", "sender_address", "sender_city", "sender_country_code", "sender_postal_code"}
+	}
+	return []string{"receiver_first_name", "receiver_last_name"}
+}

@@ -1,0 +1,237 @@
+package liqpay
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mockpay/mockpay/internal/clock"
+	"github.com/mockpay/mockpay/internal/config"
+	"github.com/mockpay/mockpay/internal/tenant"
+)
+
+// acqID is the acquirer id every observed LiqPay response carries (reference §2.5).
+const acqID = 414963
+
+// Payment is one LiqPay payment as mockpay keeps it. It holds only the
+// masked card: the full number and the CVV never reach it.
+type Payment struct {
+	ID            int64
+	Action        string // as written back: pay, hold, auth
+	Type          string // buy, hold
+	Paytype       string
+	Status        Status
+	Version       int
+	Algo          SigAlgo
+	PublicKey     string
+	OrderID       string
+	LiqPayOrderID string
+	Description   string
+	Currency      string
+	Language      string
+	Amount        Amount // current amount: a partial capture lowers it
+	RefundAmount  Amount
+	Card          card
+	CardToken     string // issued when recurringbytoken=1
+	Recurring     bool
+	Phone         string
+	IP            string
+	Info          string
+	Customer      string
+	FirstName     string
+	LastName      string
+	Product       [4]string // category, description, name, url
+	AuthcodeDebit string
+	RRNDebit      string
+	Is3DS         bool
+	Sandbox       bool
+	ServerURL     string
+	ErrCode       ErrCode
+	Created       time.Time
+	Ended         time.Time
+	Completed     time.Time
+	RefundedAt    time.Time
+
+	// Token confirms a verification step (confirm_token) and names the 3-DS page.
+	Token        string
+	RedirectTo   string
+	ConfirmPhone string
+	Verify       *verification
+}
+
+// verification is a pending confirmation step.
+type verification struct {
+	Step     Status
+	Then     Status // the status a successful confirmation leads to
+	Deadline time.Time
+	// OTPFailures counts wrong OTPs; the configured maximum fails the payment.
+	OTPFailures int
+	// Approved3DS: the customer passed the 3-DS page of a payment that came
+	// with return_to; the merchant's confirm finishes it (reference §5.3).
+	Approved3DS bool
+	timer       *clock.Timer
+}
+
+// expiryCode is the err_code of a step whose deadline passed.
+func expiryCode(step Status) ErrCode {
+	switch step {
+	case Status3DSVerify:
+		return ErrExpired3DS
+	case StatusOTPVerify:
+		return ErrExpiredOTP
+	case StatusCVVVerify:
+		return ErrExpiredCVV
+	case StatusSenderVerify:
+		return ErrExpiredSender
+	default:
+		return ErrExpiredReceiver
+	}
+}
+
+// wire renders the standard payment object. result is "ok" for answers to
+// successful requests and "" inside callbacks.
+func (p *Payment) wire(result string) paymentJSON {
+	lang := p.Language
+	j := paymentJSON{
+		Result:             result,
+		PaymentID:          p.ID,
+		Action:             p.Action,
+		Status:             p.Status,
+		Version:            p.Version,
+		Type:               p.Type,
+		Paytype:            p.Paytype,
+		PublicKey:          p.PublicKey,
+		AcqID:              acqID,
+		OrderID:            p.OrderID,
+		LiqPayOrderID:      p.LiqPayOrderID,
+		Description:        p.Description,
+		SenderPhone:        p.Phone,
+		SenderFirstName:    p.FirstName,
+		SenderLastName:     p.LastName,
+		SenderCardMask2:    p.Card.Mask2,
+		SenderCardBank:     p.Card.Bank,
+		SenderCardType:     p.Card.Type,
+		SenderCardCountry:  p.Card.Country,
+		IP:                 p.IP,
+		CardToken:          p.CardToken,
+		Info:               p.Info,
+		Customer:           p.Customer,
+		Amount:             p.Amount,
+		Currency:           p.Currency,
+		ReceiverCommission: commission(p.Amount),
+		AmountDebit:        p.Amount,
+		AmountCredit:       p.Amount,
+		CommissionCredit:   commission(p.Amount),
+		CurrencyDebit:      p.Currency,
+		CurrencyCredit:     p.Currency,
+		AuthcodeDebit:      p.AuthcodeDebit,
+		RRNDebit:           p.RRNDebit,
+		MpiEci:             "7",
+		Is3DS:              p.Is3DS,
+		Language:           lang,
+		CreateDate:         epochMS(p.Created),
+		EndDate:            epochMS(p.Ended),
+		CompletionDate:     epochMS(p.Completed),
+		RefundAmount:       p.RefundAmount,
+		RefundDateLast:     epochMS(p.RefundedAt),
+		TransactionID:      p.ID,
+		ProductCategory:    p.Product[0],
+		ProductDescription: p.Product[1],
+		ProductName:        p.Product[2],
+		ProductURL:         p.Product[3],
+	}
+	if p.Is3DS {
+		j.MpiEci = "5" // ECI 5: fully authenticated 3-D Secure (reference §5.3)
+	}
+	if p.Verify != nil {
+		j.Token = p.Token
+		j.ConfirmPhone = p.ConfirmPhone
+		if p.Verify.Step == Status3DSVerify {
+			j.RedirectTo = p.RedirectTo
+		}
+	}
+	if p.ErrCode != "" {
+		j.Code, j.ErrCode, j.ErrDescription = p.ErrCode, p.ErrCode, describe(p.ErrCode, lang, "")
+	}
+	return j
+}
+
+// chargeResult answers a charge or confirm: a failed payment comes back as
+// result "error" with the whole object (reference §11, a GUESS the liqpy
+// client agrees with); anything else as result "ok".
+func (p *Payment) chargeResult() paymentJSON {
+	if p.Status == StatusFailure || p.Status == StatusError {
+		return p.wire("error")
+	}
+	return p.wire("ok")
+}
+
+// shop is one LiqPay merchant's state. One mutex guards it all: operations
+// are short, and it makes order_id uniqueness and the status machine atomic
+// under concurrent requests.
+type shop struct {
+	tenant   *tenant.Tenant
+	merchant config.LiqPayMerchant
+
+	mu         sync.Mutex
+	byOrder    map[string]*Payment // newest payment per order_id
+	byID       map[int64]*Payment
+	byToken    map[string]*Payment // confirm tokens
+	cardTokens map[string]card     // issued card_token → card
+	nextID     int64
+}
+
+func newShop(t *tenant.Tenant, m config.LiqPayMerchant) *shop {
+	return &shop{
+		tenant:     t,
+		merchant:   m,
+		byOrder:    map[string]*Payment{},
+		byID:       map[int64]*Payment{},
+		byToken:    map[string]*Payment{},
+		cardTokens: map[string]card{},
+		// Real payment ids were around 2.1e9 in 2022 (reference §2.5); each
+		// shop counts from there so ids look real and repeat run to run.
+		nextID: 2100000000,
+	}
+}
+
+// The generators below run under shop.mu: the tenant's faker is not safe
+// for concurrent use.
+
+func (sh *shop) newID() int64 {
+	sh.nextID++
+	return sh.nextID
+}
+
+const alnumUpper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+func (sh *shop) randString(alphabet string, n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = alphabet[sh.tenant.Fake.IntRange(0, len(alphabet)-1)]
+	}
+	return string(b)
+}
+
+func (sh *shop) digits(n int) string { return sh.randString("0123456789", n) }
+
+// liqpayOrderID is 8 × [A-Z0-9] + 13-digit epoch ms + 3 digits (reference A.3).
+func (sh *shop) liqpayOrderID(now time.Time) string {
+	return sh.randString(alnumUpper, 8) + fmt.Sprintf("%013d", now.UnixMilli()) + sh.digits(3)
+}
+
+// cardToken looks like the documented samples: 40 upper-case hex digits.
+func (sh *shop) cardToken() string { return sh.randString("0123456789ABCDEF", 40) }
+
+// confirmToken is 30 alphanumerics like the doc sample JmV2qDgC3LotB8njGDcEYjHFpmpAZR.
+func (sh *shop) confirmToken() string { return sh.randString(alnum, 30) }
+
+// maskPhone hides the middle of a phone number for confirm_phone.
+func maskPhone(phone string) string {
+	if len(phone) < 7 {
+		return phone
+	}
+	return phone[:5] + strings.Repeat("*", len(phone)-7) + phone[len(phone)-2:]
+}

@@ -1,0 +1,155 @@
+package liqpay
+
+import (
+	"embed"
+	"html/template"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/gorilla/mux"
+)
+
+//go:embed pages/3ds.html
+var pageFS embed.FS
+
+// threeDSPage is parsed once; templates are immutable after parsing.
+var threeDSPage = template.Must(template.ParseFS(pageFS, "pages/3ds.html"))
+
+type threeDSView struct {
+	Pending                                   bool
+	PublicKey, OrderID, Description, Currency string
+	Amount, Card, ReturnTo, Deadline, Message string
+}
+
+// handle3DSPage shows the customer the 3-D Secure page behind redirect_to
+// (reference §5.3). ?outcome=approve|decline decides without a click, for
+// headless tests (a mockpay extension).
+func (s *Server) handle3DSPage(w http.ResponseWriter, r *http.Request) {
+	if o := r.URL.Query().Get("outcome"); o != "" {
+		s.decide3DS(w, r, o, r.URL.Query().Get("return_to"))
+		return
+	}
+	sh, p, _ := s.lookup3DS(mux.Vars(r)["token"])
+	if p == nil {
+		s.render3DS(w, http.StatusNotFound, threeDSView{Message: "Unknown or expired 3-D Secure link."})
+		return
+	}
+	defer sh.mu.Unlock()
+	returnTo := r.URL.Query().Get("return_to")
+	if returnTo != "" && !validReturnTo(returnTo) {
+		s.render3DS(w, http.StatusBadRequest, threeDSView{Message: "return_to must be an absolute http(s) URL."})
+		return
+	}
+	if p.Verify == nil || p.Verify.Step != Status3DSVerify || p.Verify.Approved3DS {
+		s.render3DS(w, http.StatusOK, threeDSView{Message: finishedMessage(p)})
+		return
+	}
+	s.render3DS(w, http.StatusOK, threeDSView{
+		Pending: true, PublicKey: p.PublicKey, OrderID: p.OrderID, Description: p.Description,
+		Amount: p.Amount.String(), Currency: p.Currency, Card: p.Card.Mask2, ReturnTo: returnTo,
+		Deadline: p.Verify.Deadline.UTC().Format(time.RFC3339) + " (virtual time)",
+	})
+}
+
+// handle3DSDecision takes the customer's Approve or Decline.
+func (s *Server) handle3DSDecision(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.render3DS(w, http.StatusBadRequest, threeDSView{Message: "Malformed form."})
+		return
+	}
+	s.decide3DS(w, r, r.PostForm.Get("decision"), r.Form.Get("return_to"))
+}
+
+// decide3DS applies a decision. Approving a payment that came with return_to
+// only marks it approved: the merchant finishes it with confirm after the
+// browser comes back with liqpay_token. Without return_to LiqPay finishes the
+// payment itself (reference §5.3).
+func (s *Server) decide3DS(w http.ResponseWriter, r *http.Request, decision, returnTo string) {
+	if decision != "approve" && decision != "decline" {
+		s.render3DS(w, http.StatusBadRequest, threeDSView{Message: "decision must be approve or decline."})
+		return
+	}
+	if returnTo != "" && !validReturnTo(returnTo) {
+		s.render3DS(w, http.StatusBadRequest, threeDSView{Message: "return_to must be an absolute http(s) URL."})
+		return
+	}
+	token := mux.Vars(r)["token"]
+	sh, p, now := s.lookup3DS(token)
+	if p == nil {
+		s.render3DS(w, http.StatusNotFound, threeDSView{Message: "Unknown or expired 3-D Secure link."})
+		return
+	}
+	if v := p.Verify; v != nil && v.Step == Status3DSVerify && !v.Approved3DS {
+		switch {
+		case decision == "decline":
+			// GUESS: err_mpi ("failed to check card") for a failed
+			// authentication, so it differs from the expired_3ds of a timeout.
+			s.finish(sh, p, StatusFailure, ErrMPI, now)
+		case returnTo != "":
+			v.Approved3DS = true
+		default:
+			p.Is3DS = true
+			s.finish(sh, p, v.Then, "", now)
+		}
+	}
+	msg := finishedMessage(p)
+	sh.mu.Unlock()
+	if returnTo != "" {
+		u, _ := url.Parse(returnTo)
+		q := u.Query()
+		q.Set("liqpay_token", token)
+		u.RawQuery = q.Encode()
+		http.Redirect(w, r, u.String(), http.StatusSeeOther)
+		return
+	}
+	s.render3DS(w, http.StatusOK, threeDSView{Message: msg})
+}
+
+// lookup3DS finds the payment behind a 3-DS token and returns it with its
+// shop locked (caller unlocks), after applying any expiry that fell due.
+func (s *Server) lookup3DS(token string) (*shop, *Payment, time.Time) {
+	s.mu.RLock()
+	sh := s.tokens[token]
+	s.mu.RUnlock()
+	if sh == nil {
+		return nil, nil, time.Time{}
+	}
+	sh.mu.Lock()
+	p := sh.byToken[token]
+	if p == nil {
+		sh.mu.Unlock()
+		return nil, nil, time.Time{}
+	}
+	now := sh.tenant.Clock.Now()
+	s.expireIfDue(sh, p, now)
+	return sh, p, now
+}
+
+func finishedMessage(p *Payment) string {
+	switch {
+	case p.Verify != nil && p.Verify.Approved3DS:
+		return "Authentication approved. The shop completes the payment."
+	case p.Status == StatusFailure && p.ErrCode == ErrExpired3DS:
+		return "Verification expired. The payment failed."
+	case p.Status == StatusFailure:
+		return "Authentication declined. The payment failed."
+	case p.Status == StatusReversed:
+		return "The payment was reversed."
+	}
+	return "Authentication approved. Payment status: " + string(p.Status) + "."
+}
+
+func (s *Server) render3DS(w http.ResponseWriter, code int, v threeDSView) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(code)
+	if err := threeDSPage.Execute(w, v); err != nil {
+		s.log.Error("render 3-DS page", "err", err)
+	}
+}
+
+func validReturnTo(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}

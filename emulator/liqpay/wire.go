@@ -1,0 +1,174 @@
+package liqpay
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Amount is money in minor units (kopecks). LiqPay writes amounts as floats
+// that always carry a decimal point: 3.0, 0.05, 7.34 (reference §2.5, A.4);
+// Go's encoding/json would print 3.
+type Amount int64
+
+// MarshalJSON writes the amount the way LiqPay does.
+func (a Amount) MarshalJSON() ([]byte, error) { return []byte(a.String()), nil }
+
+func (a Amount) String() string {
+	neg := a < 0
+	if neg {
+		a = -a
+	}
+	s := strconv.FormatInt(int64(a/100), 10)
+	if frac := int64(a % 100); frac != 0 {
+		f := fmt.Sprintf("%02d", frac)
+		s += "." + strings.TrimRight(f, "0")
+	} else {
+		s += ".0"
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}
+
+// parseAmount reads "7.34", "3", 3 or 3.0 into kopecks, rounding half up
+// past two decimals.
+func parseAmount(s string) (Amount, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, false
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f != f || f > 1e13 || f < -1e13 {
+		return 0, false
+	}
+	if f < 0 {
+		return Amount(-int64(-f*100 + 0.5)), true
+	}
+	return Amount(int64(f*100 + 0.5)), true
+}
+
+// commission is LiqPay's observed 1.5 % receiver commission, rounded half up
+// to the kopeck (reference §2.5: 3 → 0.05, 13 → 0.2, 16 → 0.24).
+func commission(a Amount) Amount { return (a*15 + 500) / 1000 }
+
+// EpochMS is a date written as epoch milliseconds (reference §2.5).
+type EpochMS int64
+
+func epochMS(t time.Time) EpochMS {
+	if t.IsZero() {
+		return 0
+	}
+	return EpochMS(t.UnixMilli())
+}
+
+// apiError is LiqPay's error envelope: HTTP 200, duplicated code/err_code
+// (reference §6.1, A.2).
+type apiError struct {
+	Result         string  `json:"result"`
+	Status         string  `json:"status"`
+	Code           ErrCode `json:"code"`
+	ErrCode        ErrCode `json:"err_code"`
+	ErrDescription string  `json:"err_description"`
+}
+
+// Error lets an apiError travel as an error through the pipeline.
+func (e *apiError) Error() string { return string(e.ErrCode) + ": " + e.ErrDescription }
+
+// newError builds the envelope with the description in the request's language.
+func newError(code ErrCode, lang string, arg string) *apiError {
+	return &apiError{Result: "error", Status: "error", Code: code, ErrCode: code, ErrDescription: describe(code, lang, arg)}
+}
+
+// describe returns the err_description text for a code.
+func describe(code ErrCode, lang, arg string) string {
+	d, ok := descriptions[code]
+	if !ok {
+		return string(code)
+	}
+	text := d[0]
+	if lang == "en" {
+		text = d[1]
+	}
+	if strings.Contains(text, "%s") {
+		text = fmt.Sprintf(text, arg)
+	}
+	return text
+}
+
+// paymentJSON is the standard payment object (reference §4.0) in the order
+// LiqPay's real sandbox writes it (reference §2.5), followed by the fields
+// that appear only in some states.
+type paymentJSON struct {
+	Result             string  `json:"result,omitempty"`
+	PaymentID          int64   `json:"payment_id"`
+	Action             string  `json:"action"`
+	Status             Status  `json:"status"`
+	Version            int     `json:"version"`
+	Type               string  `json:"type"`
+	Paytype            string  `json:"paytype"`
+	PublicKey          string  `json:"public_key"`
+	AcqID              int64   `json:"acq_id"`
+	OrderID            string  `json:"order_id"`
+	LiqPayOrderID      string  `json:"liqpay_order_id"`
+	Description        string  `json:"description"`
+	SenderPhone        string  `json:"sender_phone,omitempty"`
+	SenderFirstName    string  `json:"sender_first_name,omitempty"`
+	SenderLastName     string  `json:"sender_last_name,omitempty"`
+	SenderCardMask2    string  `json:"sender_card_mask2"`
+	SenderCardBank     string  `json:"sender_card_bank"`
+	SenderCardType     string  `json:"sender_card_type"`
+	SenderCardCountry  int     `json:"sender_card_country"`
+	IP                 string  `json:"ip,omitempty"`
+	CardToken          string  `json:"card_token,omitempty"`
+	Info               string  `json:"info,omitempty"`
+	Customer           string  `json:"customer,omitempty"`
+	Amount             Amount  `json:"amount"`
+	Currency           string  `json:"currency"`
+	SenderCommission   Amount  `json:"sender_commission"`
+	ReceiverCommission Amount  `json:"receiver_commission"`
+	AgentCommission    Amount  `json:"agent_commission"`
+	AmountDebit        Amount  `json:"amount_debit"`
+	AmountCredit       Amount  `json:"amount_credit"`
+	CommissionDebit    Amount  `json:"commission_debit"`
+	CommissionCredit   Amount  `json:"commission_credit"`
+	CurrencyDebit      string  `json:"currency_debit"`
+	CurrencyCredit     string  `json:"currency_credit"`
+	SenderBonus        Amount  `json:"sender_bonus"`
+	AmountBonus        Amount  `json:"amount_bonus"`
+	AuthcodeDebit      string  `json:"authcode_debit,omitempty"`
+	RRNDebit           string  `json:"rrn_debit,omitempty"`
+	MpiEci             string  `json:"mpi_eci"`
+	Is3DS              bool    `json:"is_3ds"`
+	Language           string  `json:"language"`
+	CreateDate         EpochMS `json:"create_date"`
+	EndDate            EpochMS `json:"end_date"`
+	CompletionDate     EpochMS `json:"completion_date,omitempty"`
+	RefundAmount       Amount  `json:"refund_amount,omitempty"`
+	RefundDateLast     EpochMS `json:"refund_date_last,omitempty"`
+	TransactionID      int64   `json:"transaction_id"`
+	ProductCategory    string  `json:"product_category,omitempty"`
+	ProductDescription string  `json:"product_description,omitempty"`
+	ProductName        string  `json:"product_name,omitempty"`
+	ProductURL         string  `json:"product_url,omitempty"`
+	// Verification steps: the token to confirm with, and where to send the
+	// customer for 3-D Secure (reference §5.3, §5.4).
+	Token        string `json:"token,omitempty"`
+	RedirectTo   string `json:"redirect_to,omitempty"`
+	ConfirmPhone string `json:"confirm_phone,omitempty"`
+	// Failures carry the code twice, like API errors (reference §6.1).
+	Code           ErrCode `json:"code,omitempty"`
+	ErrCode        ErrCode `json:"err_code,omitempty"`
+	ErrDescription string  `json:"err_description,omitempty"`
+}
+
+// refundJSON answers action=refund (reference §4.5).
+type refundJSON struct {
+	Result     string `json:"result"`
+	PaymentID  int64  `json:"payment_id"`
+	Action     string `json:"action"`
+	Status     Status `json:"status"`
+	WaitAmount bool   `json:"wait_amount"`
+}

@@ -1,0 +1,433 @@
+// Package config holds mockpay's one configuration struct, its defaults, and
+// the three ways to fill it: command-line flags, MOCKPAY_* environment
+// variables, and a YAML file. Precedence: flag > environment > file > default.
+//
+// It knows the shape of merchant credentials for each provider but nothing
+// about how they are used.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Default merchant credentials, part of the public contract (DESIGN.md).
+const (
+	DefaultLiqPayPublicKey     = "sandbox_i00000000"
+	DefaultLiqPayPrivateKey    = "sandbox_private_key"
+	DefaultLiquidoClientID     = "sandbox-client-id"
+	DefaultLiquidoClientSecret = "sandbox-client-secret"
+	DefaultLiquidoAPIKey       = "sandbox-api-key"
+	DefaultAddr                = "127.0.0.1:8470"
+	DefaultOTP                 = "123456"
+)
+
+// Config is everything mockpay can be told at start-up.
+type Config struct {
+	Addr     string `yaml:"-"`         // --addr / MOCKPAY_ADDR only: where to listen
+	File     string `yaml:"-"`         // --config / MOCKPAY_CONFIG: the YAML file read
+	LogLevel string `yaml:"log_level"` // debug|info|warn|error
+	// Seed makes generated values (ids, auth codes, RRNs) repeatable. 0 picks
+	// a random seed at start-up and prints it, so a run can be repeated.
+	Seed int64 `yaml:"seed"`
+	// BaseURL is the public URL of this server as a browser reaches it, used
+	// in redirect_to links. Empty: derived from each request's Host header.
+	BaseURL string `yaml:"base_url"`
+
+	LiqPay  LiqPay  `yaml:"liqpay"`
+	Liquido Liquido `yaml:"liquido"`
+	// ScenarioDirs are folders of YAML scenarios (used from step 3 on).
+	ScenarioDirs []string  `yaml:"scenarios"`
+	Callbacks    Callbacks `yaml:"callbacks"`
+}
+
+// LiqPay configures the LiqPay emulator.
+type LiqPay struct {
+	Merchants []LiqPayMerchant `yaml:"merchants"`
+	// OTP is the one-time password that confirms an otp_verify step.
+	OTP string `yaml:"otp"`
+	// Verification deadlines on the virtual clock.
+	ThreeDSTTL  Duration `yaml:"threeds_ttl"`
+	OTPTTL      Duration `yaml:"otp_ttl"`
+	CVVTTL      Duration `yaml:"cvv_ttl"`
+	SenderTTL   Duration `yaml:"sender_ttl"`
+	OTPAttempts int      `yaml:"otp_attempts"`
+}
+
+// LiqPayMerchant is one LiqPay shop's credentials.
+type LiqPayMerchant struct {
+	PublicKey  string `yaml:"public_key"`
+	PrivateKey string `yaml:"private_key"`
+	// ServerURL is the default callback URL when a request has no server_url.
+	ServerURL string `yaml:"server_url"`
+	line      int
+}
+
+// Liquido configures the Liquido emulator.
+type Liquido struct {
+	Merchants []LiquidoMerchant `yaml:"merchants"`
+}
+
+// LiquidoMerchant is one Liquido merchant's credentials.
+type LiquidoMerchant struct {
+	ClientID     string `yaml:"client_id"`
+	ClientSecret string `yaml:"client_secret"`
+	APIKey       string `yaml:"api_key"`
+	CallbackURL  string `yaml:"callback_url"`
+	line         int
+}
+
+// Callbacks is the callback delivery policy.
+type Callbacks struct {
+	Timeout Duration   `yaml:"timeout"`
+	Backoff []Duration `yaml:"backoff"`
+}
+
+// Duration is a time.Duration written as "90s" or "15m" in YAML.
+type Duration time.Duration
+
+// UnmarshalYAML accepts Go duration strings.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil || v < 0 {
+		return fmt.Errorf("line %d: %q is not a duration like 90s or 15m", n.Line, n.Value)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML writes the duration back as a string.
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// Std returns the standard library duration.
+func (d Duration) Std() time.Duration { return time.Duration(d) }
+
+// Default returns the configuration used when nothing is set.
+func Default() Config {
+	return Config{
+		Addr:     DefaultAddr,
+		LogLevel: "info",
+		LiqPay: LiqPay{
+			OTP:         DefaultOTP,
+			ThreeDSTTL:  Duration(15 * time.Minute),
+			OTPTTL:      Duration(5 * time.Minute),
+			CVVTTL:      Duration(5 * time.Minute),
+			SenderTTL:   Duration(15 * time.Minute),
+			OTPAttempts: 3,
+		},
+		Callbacks: Callbacks{
+			Timeout: Duration(10 * time.Second),
+			Backoff: []Duration{Duration(time.Second), Duration(5 * time.Second), Duration(30 * time.Second),
+				Duration(2 * time.Minute), Duration(10 * time.Minute), Duration(30 * time.Minute), Duration(time.Hour)},
+		},
+	}
+}
+
+// LiqPayMerchants returns the built-in default shop followed by the
+// configured ones; a configured shop with the default public key replaces it.
+func (c Config) LiqPayMerchants() []LiqPayMerchant {
+	out := []LiqPayMerchant{{PublicKey: DefaultLiqPayPublicKey, PrivateKey: DefaultLiqPayPrivateKey}}
+	for _, m := range c.LiqPay.Merchants {
+		if m.PublicKey == DefaultLiqPayPublicKey {
+			out[0] = m
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// LiquidoMerchants returns the built-in default merchant followed by the
+// configured ones; a configured merchant with the default client_id replaces it.
+func (c Config) LiquidoMerchants() []LiquidoMerchant {
+	out := []LiquidoMerchant{{ClientID: DefaultLiquidoClientID, ClientSecret: DefaultLiquidoClientSecret, APIKey: DefaultLiquidoAPIKey}}
+	for _, m := range c.Liquido.Merchants {
+		if m.ClientID == DefaultLiquidoClientID {
+			out[0] = m
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// Flag describes one command-line flag and its environment twin; the README's
+// configuration table is tested against this list.
+type Flag struct {
+	Name, Env, Usage string
+}
+
+// Flags lists every flag serve accepts.
+func Flags() []Flag {
+	return []Flag{
+		{"addr", "MOCKPAY_ADDR", "address to listen on (host:port)"},
+		{"config", "MOCKPAY_CONFIG", "YAML configuration file"},
+		{"seed", "MOCKPAY_SEED", "seed for generated values; 0 picks one and prints it"},
+		{"base-url", "MOCKPAY_BASE_URL", "public base URL used in redirect links (default: from the request's Host)"},
+		{"log-level", "MOCKPAY_LOG_LEVEL", "debug, info, warn or error"},
+		{"otp", "MOCKPAY_OTP", "OTP that confirms LiqPay otp_verify"},
+	}
+}
+
+// Error is a configuration problem with its position in the file.
+type Error struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	if e.File != "" {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return e.Msg
+}
+
+// Parse fills a Config from args, the environment (getenv) and the YAML file
+// named by --config or MOCKPAY_CONFIG. Problems come back as *Error or as the
+// flag package's error.
+func Parse(name string, args []string, getenv func(string) string) (Config, error) {
+	cfg := Default()
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(new(bytes.Buffer))
+	var (
+		addr     = fs.String("addr", "", "")
+		file     = fs.String("config", "", "")
+		seed     = fs.String("seed", "", "")
+		baseURL  = fs.String("base-url", "", "")
+		logLevel = fs.String("log-level", "", "")
+		otp      = fs.String("otp", "", "")
+	)
+	for _, f := range Flags() {
+		fs.Lookup(f.Name).Usage = f.Usage
+	}
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	// Fill unset flags from their environment twins.
+	for _, f := range Flags() {
+		if set[f.Name] {
+			continue
+		}
+		if v := getenv(f.Env); v != "" {
+			_ = fs.Set(f.Name, v)
+			set[f.Name] = true
+		}
+	}
+
+	if *file != "" {
+		if err := cfg.loadFile(*file); err != nil {
+			return cfg, err
+		}
+		cfg.File = *file
+	}
+	if set["addr"] {
+		cfg.Addr = *addr
+	}
+	if set["seed"] {
+		n, err := strconv.ParseInt(*seed, 10, 64)
+		if err != nil {
+			return cfg, fmt.Errorf("seed %q is not an integer", *seed)
+		}
+		cfg.Seed = n
+	}
+	if set["base-url"] {
+		cfg.BaseURL = *baseURL
+	}
+	if set["log-level"] {
+		cfg.LogLevel = *logLevel
+	}
+	if set["otp"] {
+		cfg.LiqPay.OTP = *otp
+	}
+	return cfg, cfg.validateFlags()
+}
+
+func (c Config) validateFlags() error {
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("log level %q is not debug, info, warn or error", c.LogLevel)
+	}
+	if c.BaseURL != "" {
+		if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("base URL %q is not an http(s) URL", c.BaseURL)
+		}
+	}
+	if c.LiqPay.OTP == "" {
+		return errors.New("otp must not be empty")
+	}
+	return nil
+}
+
+var (
+	yamlLine = regexp.MustCompile(`line (\d+): (.*)`)
+	// yaml.v3 names Go types in its messages; users know YAML keys, not types.
+	yamlType = regexp.MustCompile(` in type [\w.\[\]]+`)
+)
+
+// loadFile reads the YAML file over the defaults, rejecting unknown keys so a
+// typo never silently does nothing.
+func (c *Config) loadFile(path string) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return &Error{File: path, Msg: err.Error()}
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	// An empty file decodes as io.EOF: it is an empty configuration.
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return yamlError(path, err)
+	}
+	// Line numbers for semantic checks come from the node tree.
+	var root yaml.Node
+	_ = yaml.Unmarshal(raw, &root)
+	c.attachLines(&root)
+	return c.validate(path)
+}
+
+func yamlError(path string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
+	// Report the first problem with its line; yaml.v3 lists one per line.
+	first := strings.TrimSpace(strings.SplitN(msg, "\n", 2)[0])
+	if m := yamlLine.FindStringSubmatch(first); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		text := yamlType.ReplaceAllString(m[2], "")
+		return &Error{File: path, Line: line, Msg: strings.TrimSpace(text)}
+	}
+	return &Error{File: path, Msg: first}
+}
+
+// attachLines records where each merchant entry starts, for error messages.
+func (c *Config) attachLines(root *yaml.Node) {
+	seq := func(provider string) []*yaml.Node {
+		n := mapValue(mapValue(docRoot(root), provider), "merchants")
+		if n == nil || n.Kind != yaml.SequenceNode {
+			return nil
+		}
+		return n.Content
+	}
+	for i, n := range seq("liqpay") {
+		if i < len(c.LiqPay.Merchants) {
+			c.LiqPay.Merchants[i].line = n.Line
+		}
+	}
+	for i, n := range seq("liquido") {
+		if i < len(c.Liquido.Merchants) {
+			c.Liquido.Merchants[i].line = n.Line
+		}
+	}
+}
+
+func docRoot(n *yaml.Node) *yaml.Node {
+	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		return n.Content[0]
+	}
+	return n
+}
+
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func (c *Config) validate(path string) error {
+	bad := func(line int, format string, a ...any) error {
+		return &Error{File: path, Line: line, Msg: fmt.Sprintf(format, a...)}
+	}
+	seen := map[string]int{}
+	for _, m := range c.LiqPay.Merchants {
+		switch {
+		case m.PublicKey == "":
+			return bad(m.line, "liqpay merchant needs a public_key")
+		case m.PrivateKey == "":
+			return bad(m.line, "liqpay merchant %q needs a private_key", m.PublicKey)
+		case seen[m.PublicKey] > 0:
+			return bad(m.line, "liqpay public_key %q is already defined on line %d", m.PublicKey, seen[m.PublicKey])
+		}
+		seen[m.PublicKey] = m.line
+		if err := checkURL(m.ServerURL); err != nil {
+			return bad(m.line, "liqpay merchant %q: server_url %v", m.PublicKey, err)
+		}
+	}
+	seen = map[string]int{}
+	keys := map[string]int{}
+	for _, m := range c.Liquido.Merchants {
+		switch {
+		case m.ClientID == "":
+			return bad(m.line, "liquido merchant needs a client_id")
+		case m.ClientSecret == "":
+			return bad(m.line, "liquido merchant %q needs a client_secret", m.ClientID)
+		case m.APIKey == "":
+			return bad(m.line, "liquido merchant %q needs an api_key", m.ClientID)
+		case seen[m.ClientID] > 0:
+			return bad(m.line, "liquido client_id %q is already defined on line %d", m.ClientID, seen[m.ClientID])
+		case keys[m.APIKey] > 0:
+			return bad(m.line, "liquido api_key of %q is already used on line %d", m.ClientID, keys[m.APIKey])
+		}
+		seen[m.ClientID] = m.line
+		keys[m.APIKey] = m.line
+		if err := checkURL(m.CallbackURL); err != nil {
+			return bad(m.line, "liquido merchant %q: callback_url %v", m.ClientID, err)
+		}
+	}
+	if c.LiqPay.OTP == "" {
+		return bad(0, "liqpay.otp must not be empty")
+	}
+	if c.LiqPay.OTPAttempts < 1 {
+		return bad(0, "liqpay.otp_attempts must be at least 1")
+	}
+	for _, d := range []Duration{c.LiqPay.ThreeDSTTL, c.LiqPay.OTPTTL, c.LiqPay.CVVTTL, c.LiqPay.SenderTTL, c.Callbacks.Timeout} {
+		if d <= 0 {
+			return bad(0, "durations must be positive")
+		}
+	}
+	return nil
+}
+
+func checkURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) URL", s)
+	}
+	return nil
+}
+
+// Usage writes the flag table for --help.
+func Usage() string {
+	var b strings.Builder
+	for _, f := range Flags() {
+		fmt.Fprintf(&b, "  --%-10s %-18s %s\n", f.Name, f.Env, f.Usage)
+	}
+	return b.String()
+}

@@ -1,0 +1,115 @@
+// Package server assembles mockpay: configuration in, one http.Handler out,
+// with the providers' emulators, the tenants and the control plane wired
+// together. It is where the request flow of DESIGN.md is put together; the
+// parts themselves live in emulator/ and internal/.
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/mockpay/mockpay/emulator/liqpay"
+	"github.com/mockpay/mockpay/internal/config"
+	"github.com/mockpay/mockpay/internal/control"
+	"github.com/mockpay/mockpay/internal/tenant"
+)
+
+// Version is the build's version, set with -ldflags "-X ...server.Version=v1".
+var Version = "dev"
+
+// Server is a configured mockpay.
+type Server struct {
+	cfg     config.Config
+	log     *slog.Logger
+	tenants *tenant.Registry
+	liqpay  *liqpay.Server
+	handler http.Handler
+}
+
+// New builds a server from a configuration. Wall is the real clock (nil:
+// time.Now); tests pass their own.
+func New(cfg config.Config, log *slog.Logger, wall func() time.Time) *Server {
+	s := &Server{cfg: cfg, log: log, tenants: tenant.NewRegistry(cfg.Seed, wall)}
+	s.liqpay = liqpay.New(liqpay.Options{
+		Merchants: cfg.LiqPayMerchants(),
+		Tenants:   s.tenants,
+		Logger:    log.With("provider", "liqpay"),
+		BaseURL:   cfg.BaseURL,
+		Settings:  cfg.LiqPay,
+	})
+
+	r := mux.NewRouter()
+	s.liqpay.Routes(r)
+	r.Handle("/_mockpay/health", control.Health{
+		Version: Version, Seed: cfg.Seed, Started: time.Now(),
+		Merchants: func() map[string][]string {
+			return map[string][]string{"liqpay": s.liqpay.Merchants()}
+		},
+	}).Methods(http.MethodGet, http.MethodHead)
+	notFound := http.HandlerFunc(s.notFound)
+	r.NotFoundHandler = notFound
+	r.MethodNotAllowedHandler = notFound
+	s.handler = Recover(log, s.panicked)(r)
+	return s
+}
+
+// Handler is the whole HTTP surface.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Tenants exposes the tenant registry (control plane, tests).
+func (s *Server) Tenants() *tenant.Registry { return s.tenants }
+
+// notFound answers in the shape of whichever API the path belongs to.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		s.liqpay.NotFound(w, r)
+		return
+	}
+	control.WriteJSON(w, http.StatusNotFound, control.Error{Error: "no route for " + r.Method + " " + r.URL.Path})
+}
+
+// panicked answers a recovered panic in the provider's error shape.
+func (s *Server) panicked(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		liqpay.WriteError(w, liqpay.ErrPayment)
+		return
+	}
+	control.WriteJSON(w, http.StatusInternalServerError, control.Error{Error: "internal error, see the mockpay log"})
+}
+
+// Serve runs the HTTP server on ln until ctx is cancelled, then shuts down
+// gracefully: in-flight requests get up to 5 s to finish.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler: s.handler,
+		// Slowloris protection: headers and bodies must arrive promptly. No
+		// WriteTimeout: scripted slow responses (step 3) must be able to hang.
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := hs.Shutdown(shutdownCtx)
+	s.tenants.Close()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
