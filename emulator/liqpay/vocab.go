@@ -20,15 +20,6 @@ const (
 	StatusReceiverVerify Status = "receiver_verify"
 )
 
-// verifying reports whether the status waits for a confirm step.
-func (s Status) verifying() bool {
-	switch s {
-	case Status3DSVerify, StatusOTPVerify, StatusCVVVerify, StatusSenderVerify, StatusReceiverVerify:
-		return true
-	}
-	return false
-}
-
 // Action is the "action" field of a request.
 type Action string
 

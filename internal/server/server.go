@@ -53,6 +53,9 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) *Server {
 			return map[string][]string{"liqpay": s.liqpay.Merchants()}
 		},
 	}).Methods(http.MethodGet, http.MethodHead)
+	clk := control.Clock{Tenants: s.tenants}
+	r.HandleFunc("/_mockpay/clock", clk.Get).Methods(http.MethodGet)
+	r.HandleFunc("/_mockpay/clock/advance", clk.Advance).Methods(http.MethodPost)
 	notFound := http.HandlerFunc(s.notFound)
 	r.NotFoundHandler = notFound
 	r.MethodNotAllowedHandler = notFound
