@@ -128,10 +128,40 @@ func (v *Virtual) Advance(d time.Duration) time.Time {
 	}
 	v.fireMu.Lock()
 	defer v.fireMu.Unlock()
-
 	v.mu.Lock()
 	target := v.wall().Add(v.offset + d)
 	v.mu.Unlock()
+	v.runUntil(target)
+	return v.Now()
+}
+
+// AdvanceTo moves the clock forward to t, like Advance; a t already passed
+// changes nothing.
+func (v *Virtual) AdvanceTo(t time.Time) time.Time {
+	v.fireMu.Lock()
+	defer v.fireMu.Unlock()
+	v.mu.Lock()
+	now := v.wall().Add(v.offset)
+	v.mu.Unlock()
+	if t.After(now) {
+		v.runUntil(t)
+	}
+	return v.Now()
+}
+
+// NextDue reports when the earliest pending timer is due.
+func (v *Virtual) NextDue() (time.Time, bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if len(v.timers) == 0 {
+		return time.Time{}, false
+	}
+	return v.timers[0].at, true
+}
+
+// runUntil fires every timer due up to target and leaves the clock at
+// target. Caller holds fireMu.
+func (v *Virtual) runUntil(target time.Time) {
 	for {
 		v.mu.Lock()
 		if len(v.timers) == 0 || v.timers[0].at.After(target) {
@@ -151,7 +181,6 @@ func (v *Virtual) Advance(d time.Duration) time.Time {
 		t.fn()
 	}
 	v.poke()
-	return v.Now()
 }
 
 // Close stops the background goroutine; pending timers are dropped and

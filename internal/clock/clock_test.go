@@ -132,3 +132,24 @@ func TestConcurrentSchedulingAndAdvancing(t *testing.T) {
 		t.Fatalf("fired %d of 50", fired)
 	}
 }
+
+func TestAdvanceToAndNextDue(t *testing.T) {
+	c := clock.New(frozen)
+	defer c.Close()
+	if _, ok := c.NextDue(); ok {
+		t.Fatal("NextDue with no timers reported one")
+	}
+	fired := false
+	c.At(t0.Add(time.Minute), func() { fired = true })
+	if due, ok := c.NextDue(); !ok || !due.Equal(t0.Add(time.Minute)) {
+		t.Fatalf("NextDue = %v, %v", due, ok)
+	}
+	c.AdvanceTo(t0.Add(time.Minute))
+	if !fired || !c.Now().Equal(t0.Add(time.Minute)) {
+		t.Fatalf("AdvanceTo: fired=%v now=%v", fired, c.Now())
+	}
+	c.AdvanceTo(t0) // the past: no change
+	if !c.Now().Equal(t0.Add(time.Minute)) {
+		t.Fatalf("AdvanceTo the past moved the clock to %v", c.Now())
+	}
+}
