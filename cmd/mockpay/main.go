@@ -69,7 +69,14 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 			usage(stdout)
 			return 0
 		}
-		fmt.Fprintln(stderr, "mockpay:", err)
+		// A file problem prints as file:line: message alone, so editors and
+		// CI annotations can jump to it.
+		var fileErr *config.Error
+		if errors.As(err, &fileErr) {
+			fmt.Fprintln(stderr, err)
+		} else {
+			fmt.Fprintln(stderr, "mockpay:", err)
+		}
 		return 2
 	}
 	if cfg.Seed == 0 {

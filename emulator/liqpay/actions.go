@@ -91,6 +91,10 @@ func validateCharge(c *call) (chargeInput, *apiError) {
 	if phone, ok := p.Str("phone"); ok && !phonePattern.MatchString(phone) {
 		return in, newError(ErrPhone, c.lang, "")
 	}
+	// server_url is where callbacks go; LiqPay caps it at 510 characters.
+	if u, ok := p.Str("server_url"); ok && (len(u) > 510 || !validHTTPURL(u)) {
+		return in, newError(ErrWrong, c.lang, "server_url")
+	}
 
 	pan, hasCard := p.Str("card")
 	token, hasToken := p.Str("card_token")
@@ -143,7 +147,7 @@ func cvvValid(cvv string) bool {
 }
 
 func requireOrderID(c *call) *apiError {
-	v, present := c.params[("order_id")]
+	v, present := c.params["order_id"]
 	id, ok := c.params.Str("order_id")
 	switch {
 	case !present || v == nil:

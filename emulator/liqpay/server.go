@@ -16,6 +16,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/mockpay/mockpay/internal/callback"
 	"github.com/mockpay/mockpay/internal/config"
 	"github.com/mockpay/mockpay/internal/tenant"
 )
@@ -32,10 +33,10 @@ type Options struct {
 	// from each request.
 	BaseURL  string
 	Settings config.LiqPay
-	// OnChange is told of every payment status change, with the payment as it
-	// is now; it runs under the shop's lock, so it must not block (the
-	// callback dispatcher only enqueues).
-	OnChange func(t *tenant.Tenant, m config.LiqPayMerchant, p *Payment)
+	// Callbacks delivers server_url callbacks; nil sends none.
+	Callbacks Dispatcher
+	// CallbackPolicy gives a merchant's retry policy (zero: the dispatcher's).
+	CallbackPolicy func(publicKey string) callback.Policy
 }
 
 // Server is the LiqPay emulator.
@@ -52,6 +53,9 @@ type Server struct {
 func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.CallbackPolicy == nil {
+		opts.CallbackPolicy = func(string) callback.Policy { return callback.Policy{} }
 	}
 	s := &Server{opts: opts, log: opts.Logger, shops: map[string]*shop{}, tokens: map[string]*shop{}}
 	for _, m := range opts.Merchants {
@@ -163,12 +167,10 @@ func (s *Server) handleRequest(w http.ResponseWriter, r *http.Request) {
 	}
 	handler, known := actions[Action(action)]
 	if !known {
-		desc := "Unknown action " + action
-		if documentedActions[action] {
-			desc = "LiqPay action \"" + action + "\" is not emulated by this mockpay version"
-		}
 		e := newError(ErrAction, lang, action)
-		e.ErrDescription = desc
+		if documentedActions[action] {
+			e.ErrDescription = describe(errNotEmulated, lang, action)
+		}
 		s.reply(w, r, params, e)
 		return
 	}
@@ -178,7 +180,8 @@ func (s *Server) handleRequest(w http.ResponseWriter, r *http.Request) {
 		algo: algo, now: sh.tenant.Clock.Now(), baseURL: s.baseURL(r)}
 	resp := handler(s, c)
 
-	// 7. Encode. Callbacks were handed to OnChange inside the action.
+	// 7. Encode. Callbacks were handed to the dispatcher inside the action,
+	// which sends them asynchronously: this answer never waits for them.
 	s.reply(w, r, params, resp)
 }
 
@@ -241,9 +244,9 @@ func (s *Server) baseURL(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-// changed reports a status change; callers hold sh.mu.
+// changed reports a status change (or a partial refund) to the callback
+// dispatcher; callers hold sh.mu. Every change of every payment passes here,
+// so this is also where the journal and dashboard will listen.
 func (s *Server) changed(sh *shop, p *Payment) {
-	if s.opts.OnChange != nil {
-		s.opts.OnChange(sh.tenant, sh.merchant, p)
-	}
+	s.notify(sh, p)
 }

@@ -37,7 +37,7 @@ func (s *Server) handle3DSPage(w http.ResponseWriter, r *http.Request) {
 	}
 	defer sh.mu.Unlock()
 	returnTo := r.URL.Query().Get("return_to")
-	if returnTo != "" && !validReturnTo(returnTo) {
+	if returnTo != "" && !validHTTPURL(returnTo) {
 		s.render3DS(w, http.StatusBadRequest, threeDSView{Message: "return_to must be an absolute http(s) URL."})
 		return
 	}
@@ -71,7 +71,7 @@ func (s *Server) decide3DS(w http.ResponseWriter, r *http.Request, decision, ret
 		s.render3DS(w, http.StatusBadRequest, threeDSView{Message: "decision must be approve or decline."})
 		return
 	}
-	if returnTo != "" && !validReturnTo(returnTo) {
+	if returnTo != "" && !validHTTPURL(returnTo) {
 		s.render3DS(w, http.StatusBadRequest, threeDSView{Message: "return_to must be an absolute http(s) URL."})
 		return
 	}
@@ -149,7 +149,7 @@ func (s *Server) render3DS(w http.ResponseWriter, code int, v threeDSView) {
 	}
 }
 
-func validReturnTo(s string) bool {
+func validHTTPURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }

@@ -89,6 +89,10 @@ const (
 	ErrExpiredReceiver ErrCode = "expired_receiver"
 )
 
+// errNotEmulated is not a wire code: it names the err_description of
+// err_action for an action LiqPay documents but mockpay does not emulate yet.
+const errNotEmulated ErrCode = "mockpay_not_emulated"
+
 // descriptions holds err_description texts: Ukrainian (LiqPay's default
 // language since 2022) and English for language=en. "%s" takes a parameter name.
 var descriptions = map[ErrCode][2]string{
@@ -99,6 +103,7 @@ var descriptions = map[ErrCode][2]string{
 	ErrOrderIDEmpty:      {"Порожній order_id", "Empty order_id"},
 	ErrAPIAction:         {"Не переданий параметр action", "Parameter action not passed"},
 	ErrAction:            {"Невідома дія %s", "Unknown action %s"},
+	errNotEmulated:       {"Дія \"%s\" не емулюється цією версією mockpay", "LiqPay action \"%s\" is not emulated by this mockpay version"},
 	ErrMissing:           {"Не передано обов'язковий параметр %s", "Required parameter not passed %s"},
 	ErrWrong:             {"Параметр %s вказано невірно", "Parameter %s specified incorrectly"},
 	ErrWrongCurrency:     {"Невірна валюта. Використовуйте USD, UAH, EUR", "Wrong currency, use USD, UAH, EUR"},

@@ -2,6 +2,7 @@ package liqpay
 
 import (
 	"fmt"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -33,21 +34,31 @@ func (a Amount) String() string {
 	return s
 }
 
-// parseAmount reads "7.34", "3", 3 or 3.0 into kopecks, rounding half up
-// past two decimals.
+// parseAmount reads "7.34", "3", 3, 3.0 or 1e2 into kopecks, rounding half
+// up past two decimals. It works on the decimal text, not a float64, so
+// "1.005" is 1.01 as a person reading it expects.
 func parseAmount(s string) (Amount, bool) {
 	s = strings.TrimSpace(s)
-	if s == "" {
+	if s == "" || len(s) > 64 {
 		return 0, false
 	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f != f || f > 1e13 || f < -1e13 {
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
 		return 0, false
 	}
-	if f < 0 {
-		return Amount(-int64(-f*100 + 0.5)), true
+	r.Mul(r, big.NewRat(100, 1))
+	neg := r.Sign() < 0
+	r.Abs(r)
+	// Half up: floor(x + 1/2).
+	r.Add(r, big.NewRat(1, 2))
+	q := new(big.Int).Quo(r.Num(), r.Denom())
+	if !q.IsInt64() || q.Int64() > 1e15 {
+		return 0, false
 	}
-	return Amount(int64(f*100 + 0.5)), true
+	if neg {
+		return Amount(-q.Int64()), true
+	}
+	return Amount(q.Int64()), true
 }
 
 // commission is LiqPay's observed 1.5 % receiver commission, rounded half up

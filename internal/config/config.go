@@ -71,6 +71,8 @@ type LiqPayMerchant struct {
 	PrivateKey string `yaml:"private_key"`
 	// ServerURL is the default callback URL when a request has no server_url.
 	ServerURL string `yaml:"server_url"`
+	// Callbacks overrides the delivery policy for this merchant.
+	Callbacks *Callbacks `yaml:"callbacks"`
 	line      int
 }
 
@@ -85,13 +87,42 @@ type LiquidoMerchant struct {
 	ClientSecret string `yaml:"client_secret"`
 	APIKey       string `yaml:"api_key"`
 	CallbackURL  string `yaml:"callback_url"`
-	line         int
+	// Callbacks overrides the delivery policy for this merchant.
+	Callbacks *Callbacks `yaml:"callbacks"`
+	line      int
 }
 
-// Callbacks is the callback delivery policy.
+// Callbacks is the callback delivery policy: each attempt times out after
+// Timeout; a failed attempt is retried after each Backoff delay in turn, and
+// the callback fails when they run out (len(Backoff)+1 attempts).
 type Callbacks struct {
 	Timeout Duration   `yaml:"timeout"`
 	Backoff []Duration `yaml:"backoff"`
+}
+
+// For returns the policy of one merchant: its own fields where set, the
+// global ones otherwise.
+func (c Callbacks) For(override *Callbacks) Callbacks {
+	if override == nil {
+		return c
+	}
+	out := c
+	if override.Timeout > 0 {
+		out.Timeout = override.Timeout
+	}
+	if override.Backoff != nil {
+		out.Backoff = override.Backoff
+	}
+	return out
+}
+
+// Durations returns Backoff as standard durations.
+func (c Callbacks) Durations() []time.Duration {
+	out := make([]time.Duration, len(c.Backoff))
+	for i, d := range c.Backoff {
+		out[i] = d.Std()
+	}
+	return out
 }
 
 // Duration is a time.Duration written as "90s" or "15m" in YAML.
@@ -398,6 +429,19 @@ func (c *Config) validate(path string) error {
 			return bad(m.line, "liquido merchant %q: callback_url %v", m.ClientID, err)
 		}
 	}
+	for _, m := range c.LiqPay.Merchants {
+		if err := m.Callbacks.check(); err != nil {
+			return bad(m.line, "liqpay merchant %q: callbacks: %v", m.PublicKey, err)
+		}
+	}
+	for _, m := range c.Liquido.Merchants {
+		if err := m.Callbacks.check(); err != nil {
+			return bad(m.line, "liquido merchant %q: callbacks: %v", m.ClientID, err)
+		}
+	}
+	if err := c.Callbacks.check(); err != nil {
+		return bad(0, "callbacks: %v", err)
+	}
 	if c.LiqPay.OTP == "" {
 		return bad(0, "liqpay.otp must not be empty")
 	}
@@ -407,6 +451,21 @@ func (c *Config) validate(path string) error {
 	for _, d := range []Duration{c.LiqPay.ThreeDSTTL, c.LiqPay.OTPTTL, c.LiqPay.CVVTTL, c.LiqPay.SenderTTL, c.Callbacks.Timeout} {
 		if d <= 0 {
 			return bad(0, "durations must be positive")
+		}
+	}
+	return nil
+}
+
+func (c *Callbacks) check() error {
+	if c == nil {
+		return nil
+	}
+	if len(c.Backoff) > 100 {
+		return errors.New("at most 100 backoff steps")
+	}
+	for _, d := range c.Backoff {
+		if d <= 0 {
+			return errors.New("backoff delays must be positive")
 		}
 	}
 	return nil

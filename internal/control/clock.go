@@ -100,13 +100,39 @@ func (c Clock) Advance(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]clockJSON, 0, len(ts))
 	for _, t := range ts {
-		t.Clock.Advance(d)
-		if c.Settle != nil {
-			ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
-			_ = c.Settle(ctx, t.ID)
-			cancel()
-		}
+		ctx, cancel := context.WithTimeout(r.Context(), 60*time.Second)
+		c.advance(ctx, t, d)
+		cancel()
 		out = append(out, state(t))
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"clocks": out})
+}
+
+// maxSteps bounds one advance: no test schedules this many timers in one
+// window, and a bound keeps a pathological schedule from spinning.
+const maxSteps = 100000
+
+// advance moves one tenant's clock by d in steps: to each due timer in turn,
+// letting the effects it starts settle before looking for the next. An
+// effect such as a callback attempt is real I/O, and the retry it may need is
+// scheduled only when it has finished; stepping is what lets one advance of
+// an hour play a whole retry chain out at its exact virtual times.
+func (c Clock) advance(ctx context.Context, t *tenant.Tenant, d time.Duration) {
+	settle := func() {
+		if c.Settle != nil {
+			_ = c.Settle(ctx, t.ID)
+		}
+	}
+	target := t.Clock.Now().Add(d)
+	settle()
+	for range maxSteps {
+		next, ok := t.Clock.NextDue()
+		if !ok || next.After(target) || ctx.Err() != nil {
+			break
+		}
+		t.Clock.AdvanceTo(next)
+		settle()
+	}
+	t.Clock.AdvanceTo(target)
+	settle()
 }

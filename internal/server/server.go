@@ -16,6 +16,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/mockpay/mockpay/emulator/liqpay"
+	"github.com/mockpay/mockpay/internal/callback"
 	"github.com/mockpay/mockpay/internal/config"
 	"github.com/mockpay/mockpay/internal/control"
 	"github.com/mockpay/mockpay/internal/tenant"
@@ -26,23 +27,31 @@ var Version = "dev"
 
 // Server is a configured mockpay.
 type Server struct {
-	cfg     config.Config
-	log     *slog.Logger
-	tenants *tenant.Registry
-	liqpay  *liqpay.Server
-	handler http.Handler
+	cfg       config.Config
+	log       *slog.Logger
+	tenants   *tenant.Registry
+	callbacks *callback.Dispatcher
+	liqpay    *liqpay.Server
+	handler   http.Handler
 }
 
 // New builds a server from a configuration. Wall is the real clock (nil:
 // time.Now); tests pass their own.
 func New(cfg config.Config, log *slog.Logger, wall func() time.Time) *Server {
 	s := &Server{cfg: cfg, log: log, tenants: tenant.NewRegistry(cfg.Seed, wall)}
+	s.callbacks = callback.New(callback.Options{Logger: log.With("part", "callbacks"), Policy: policy(cfg.Callbacks)})
+	liqpayPolicies := map[string]callback.Policy{}
+	for _, m := range cfg.LiqPayMerchants() {
+		liqpayPolicies[m.PublicKey] = policy(cfg.Callbacks.For(m.Callbacks))
+	}
 	s.liqpay = liqpay.New(liqpay.Options{
-		Merchants: cfg.LiqPayMerchants(),
-		Tenants:   s.tenants,
-		Logger:    log.With("provider", "liqpay"),
-		BaseURL:   cfg.BaseURL,
-		Settings:  cfg.LiqPay,
+		Merchants:      cfg.LiqPayMerchants(),
+		Tenants:        s.tenants,
+		Logger:         log.With("provider", "liqpay"),
+		BaseURL:        cfg.BaseURL,
+		Settings:       cfg.LiqPay,
+		Callbacks:      s.callbacks,
+		CallbackPolicy: func(key string) callback.Policy { return liqpayPolicies[key] },
 	})
 
 	r := mux.NewRouter()
@@ -53,9 +62,13 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) *Server {
 			return map[string][]string{"liqpay": s.liqpay.Merchants()}
 		},
 	}).Methods(http.MethodGet, http.MethodHead)
-	clk := control.Clock{Tenants: s.tenants}
+	clk := control.Clock{Tenants: s.tenants, Settle: s.callbacks.Settle}
 	r.HandleFunc("/_mockpay/clock", clk.Get).Methods(http.MethodGet)
 	r.HandleFunc("/_mockpay/clock/advance", clk.Advance).Methods(http.MethodPost)
+	cbs := control.Callbacks{Log: s.callbacks, Tenants: s.tenants}
+	r.HandleFunc("/_mockpay/callbacks", cbs.List).Methods(http.MethodGet)
+	r.HandleFunc("/_mockpay/callbacks/{id}", cbs.Get).Methods(http.MethodGet)
+	r.HandleFunc("/_mockpay/callbacks/{id}/redeliver", cbs.Redeliver).Methods(http.MethodPost)
 	notFound := http.HandlerFunc(s.notFound)
 	r.NotFoundHandler = notFound
 	r.MethodNotAllowedHandler = notFound
@@ -63,8 +76,22 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) *Server {
 	return s
 }
 
+// policy turns the configured delivery policy into the dispatcher's.
+func policy(c config.Callbacks) callback.Policy {
+	return callback.Policy{Timeout: c.Timeout.Std(), Backoff: c.Durations()}
+}
+
 // Handler is the whole HTTP surface.
 func (s *Server) Handler() http.Handler { return s.handler }
+
+// Close stops what Serve would stop at shutdown, for servers used in-process
+// (tests, mockpaytest): callbacks in flight until ctx ends, then the clocks.
+// It reports how many callbacks were still pending.
+func (s *Server) Close(ctx context.Context) int {
+	pending := s.callbacks.Close(ctx)
+	s.tenants.Close()
+	return pending
+}
 
 // Tenants exposes the tenant registry (control plane, tests).
 func (s *Server) Tenants() *tenant.Registry { return s.tenants }
@@ -110,6 +137,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	err := hs.Shutdown(shutdownCtx)
+	// Callbacks in flight get the rest of the grace period; what is left
+	// undelivered is reported, not silently dropped.
+	if pending := s.callbacks.Close(shutdownCtx); pending > 0 {
+		s.log.Warn("stopping with callbacks not yet delivered", "pending", pending)
+	}
 	s.tenants.Close()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
