@@ -2,6 +2,7 @@
 //
 //	mockpay [serve] [flags]   serve (the default)
 //	mockpay healthcheck       exit 0 when /_mockpay/health answers 200 (Docker HEALTHCHECK)
+//	mockpay scenarios validate FILE…  check scenario files, every error as file:line:column
 //	mockpay version           print the version
 package main
 
@@ -18,12 +19,14 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/mockpay/mockpay/internal/config"
 	"github.com/mockpay/mockpay/internal/server"
+	"github.com/mockpay/mockpay/scenarios"
 )
 
 func main() {
@@ -44,6 +47,12 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	case "version":
 		fmt.Fprintln(stdout, "mockpay", server.Version)
 		return 0
+	case "scenarios":
+		if len(args) > 0 && args[0] == "validate" {
+			return validate(args[1:], stdout, stderr)
+		}
+		fmt.Fprintln(stderr, "usage: mockpay scenarios validate FILE…")
+		return 2
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -56,6 +65,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage: mockpay [serve] [flags]
        mockpay healthcheck [--addr host:port]
+       mockpay scenarios validate FILE…
        mockpay version
 
 flags (each has a MOCKPAY_* environment twin):
@@ -91,7 +101,13 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		fmt.Fprintln(stderr, "mockpay:", err)
 		return 1
 	}
-	srv := server.New(cfg, log, nil)
+	srv, err := server.New(cfg, log, nil)
+	if err != nil {
+		// Scenario problems print as file:line:column: message, one a line.
+		fmt.Fprintln(stderr, err)
+		ln.Close()
+		return 2
+	}
 	banner(stdout, cfg, ln.Addr().String())
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -164,6 +180,41 @@ func healthcheck(args []string, getenv func(string) string, stderr io.Writer) in
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		fmt.Fprintln(stderr, "mockpay healthcheck: status", resp.StatusCode)
+		return 1
+	}
+	return 0
+}
+
+// validate checks scenario files (or folders of them) and prints every
+// problem as file:line:column: message. Exit status 1 when any is invalid.
+func validate(paths []string, stdout, stderr io.Writer) int {
+	if len(paths) == 0 {
+		fmt.Fprintln(stderr, "usage: mockpay scenarios validate FILE…")
+		return 2
+	}
+	bad := 0
+	for _, p := range paths {
+		files := []string{p}
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			files, _ = filepath.Glob(filepath.Join(p, "*.y*ml"))
+		}
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				fmt.Fprintf(stderr, "%s: %v\n", f, err)
+				bad++
+				continue
+			}
+			set, err := scenarios.Parse(f, data, server.Vocabulary())
+			if err != nil {
+				fmt.Fprintln(stderr, err)
+				bad++
+				continue
+			}
+			fmt.Fprintf(stdout, "%s: %d scenarios, valid\n", f, len(set.Scenarios))
+		}
+	}
+	if bad > 0 {
 		return 1
 	}
 	return 0

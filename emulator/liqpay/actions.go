@@ -3,6 +3,8 @@ package liqpay
 import (
 	"regexp"
 	"time"
+
+	"github.com/mockpay/mockpay/scenarios"
 )
 
 // handler runs one action and returns what to encode: a *apiError,
@@ -27,12 +29,15 @@ var phonePattern = regexp.MustCompile(`^\+?[0-9]{10,15}$`)
 // currencies LiqPay accepts (err_wrong_currency's own text, reference §6.2).
 var currencies = map[string]bool{"UAH": true, "USD": true, "EUR": true}
 
-// outcome is what a charge decides before anything is stored: a final
-// status or a verification step. Deciding is separate from applying so the
-// scenario engine (step 3) can produce the same value.
+// outcome is what a charge decides before anything is stored: a status
+// (a final one, a waiting one, or a verification step), with the rest of the
+// matched scenario's outcome. Deciding is separate from applying, so the
+// decision is a value that tests and scenarios share.
 type outcome struct {
-	verify Status
-	fail   ErrCode
+	status  Status // "" means the charge goes through
+	code    ErrCode
+	message string
+	sc      *scenarios.Outcome
 }
 
 // chargeInput is a validated charge request.
@@ -41,7 +46,6 @@ type chargeInput struct {
 	currency string
 	card     card
 	token    string // card_token used instead of a card
-	rule     *CardRule
 }
 
 // charge handles pay, hold, auth and paytoken.
@@ -60,6 +64,7 @@ func (s *Server) charge(c *call) any {
 	}
 	p := s.newPayment(c, in)
 	s.apply(c, p, out)
+	c.waitCallbacks = p.takeWait()
 	return p.chargeResult()
 }
 
@@ -126,11 +131,6 @@ func validateCharge(c *call) (chargeInput, *apiError) {
 		return in, newError(ErrWrong, c.lang, "card_cvv")
 	}
 	in.card = describeCard(pan, month, year)
-	for _, r := range TestCards() {
-		if r.Number == pan {
-			in.rule = &r
-		}
-	}
 	return in, nil
 }
 
@@ -160,19 +160,20 @@ func requireOrderID(c *call) *apiError {
 	return nil
 }
 
-// decide picks the outcome of a charge from the card (test cards, expiry)
-// or the token. It reads no state but the token table.
+// decide picks the outcome of a charge: an expired card fails whatever the
+// scenarios say (it is the card's own state, like a bad Luhn digit);
+// otherwise the matched scenario decides — LiqPay's test cards are the
+// embedded default scenarios — and a charge no scenario matches succeeds.
+// Token validity is checked against the shop when applying.
 func decide(c *call, in chargeInput) outcome {
-	if in.token != "" {
-		return outcome{} // token validity is checked against the shop when applying
+	if in.token == "" && expired(in.card.ExpMonth, in.card.ExpYear, c.now) {
+		return outcome{status: StatusFailure, code: ErrCardExpired}
 	}
-	if expired(in.card.ExpMonth, in.card.ExpYear, c.now) {
-		return outcome{fail: ErrCardExpired}
+	if c.scenario == nil {
+		return outcome{}
 	}
-	if in.rule != nil {
-		return outcome{verify: in.rule.Verify, fail: in.rule.Fail}
-	}
-	return outcome{}
+	o := c.scenario.Outcome
+	return outcome{status: Status(o.Status), code: ErrCode(o.Code), message: o.Message, sc: &o}
 }
 
 // checkOrderFree enforces order_id uniqueness (reference §6.3): a new charge
@@ -223,6 +224,7 @@ func (s *Server) newPayment(c *call, in chargeInput) *Payment {
 		ServerURL:     p.S("server_url"),
 		Created:       c.now,
 		Ended:         c.now,
+		BaseURL:       c.baseURL,
 	}
 	if in.token != "" {
 		pay.Card = sh.tokenCard(in.token)
@@ -245,16 +247,57 @@ func (sh *shop) tokenCard(token string) card {
 func (s *Server) apply(c *call, p *Payment, out outcome) {
 	sh := c.shop
 	if tok := c.params.S("card_token"); p.Card.Mask2 == "" && tok != "" {
-		out = outcome{fail: ErrTokenNotFound}
+		out = outcome{status: StatusFailure, code: ErrTokenNotFound}
 	}
+	var rules []scenarios.ConfirmRule
+	var then []scenarios.Transition
+	if out.sc != nil {
+		p.Overrides, p.CallbackRules, p.ErrMessage = out.sc.Fields, out.sc.Callbacks, out.message
+		rules, then = out.sc.Confirm, out.sc.Then
+	}
+	s.setStatus(c, p, out.status, out.code, rules)
+	s.scheduleThen(sh, p, then)
+}
+
+// setStatus moves a payment to a scripted status: a verification step
+// starts one, "success" (or none) is whatever a charge that went through
+// becomes, a failure keeps its code. Caller holds sh.mu.
+func (s *Server) setStatus(c *call, p *Payment, st Status, code ErrCode, rules []scenarios.ConfirmRule) {
 	switch {
-	case out.fail != "":
-		s.finish(sh, p, StatusFailure, out.fail, c.now)
-	case out.verify != "":
-		s.startVerification(c, p, out.verify)
+	case verifyStep(st):
+		s.startVerification(c, p, st, rules)
+	case st == "" || st == StatusSuccess:
+		s.finish(c.shop, p, successStatus(p), "", c.now)
+	case (st == StatusFailure || st == StatusError) && code == "":
+		// GUESS: a scripted failure without a code gets anti-fraud's
+		// generic "decline" (reference §6.2).
+		s.finish(c.shop, p, st, "decline", c.now)
 	default:
-		s.finish(sh, p, successStatus(p), "", c.now)
+		s.finish(c.shop, p, st, code, c.now)
 	}
+}
+
+// scheduleThen plays a scenario's later transitions on the virtual clock,
+// each After the one before. A step applies only if the payment is still in
+// the status the step before left it in: a refund or a confirm in between
+// ends the script. Caller holds sh.mu.
+func (s *Server) scheduleThen(sh *shop, p *Payment, steps []scenarios.Transition) {
+	if len(steps) == 0 {
+		return
+	}
+	step, from := steps[0], p.Status
+	sh.tenant.Clock.After(step.After, func() {
+		sh.mu.Lock()
+		defer sh.mu.Unlock()
+		if p.Status != from {
+			return
+		}
+		now := sh.tenant.Clock.Now()
+		c := &call{shop: sh, now: now, baseURL: p.BaseURL}
+		p.ErrMessage = step.Message
+		s.setStatus(c, p, Status(step.Status), ErrCode(step.Code), nil)
+		s.scheduleThen(sh, p, steps[1:])
+	})
 }
 
 // successStatus is what a charge that went through becomes: hold_wait for a
@@ -270,13 +313,17 @@ func successStatus(p *Payment) Status {
 }
 
 // startVerification puts a payment into a confirmation step with its
-// deadline on the tenant's virtual clock. Caller holds sh.mu.
-func (s *Server) startVerification(c *call, p *Payment, step Status) {
+// deadline on the tenant's virtual clock; a step that follows another (OTP,
+// then 3-D Secure) replaces it with a fresh token. Caller holds sh.mu.
+func (s *Server) startVerification(c *call, p *Payment, step Status, rules []scenarios.ConfirmRule) {
 	sh := c.shop
+	if p.Verify != nil && p.Verify.timer != nil {
+		p.Verify.timer.Stop()
+	}
 	ttl := s.ttl(step)
 	p.Status = step
 	p.Token = sh.confirmToken()
-	p.Verify = &verification{Step: step, Then: successStatus(p), Deadline: c.now.Add(ttl)}
+	p.Verify = &verification{Step: step, Then: successStatus(p), Deadline: c.now.Add(ttl), Rules: rules}
 	switch step {
 	case Status3DSVerify:
 		p.RedirectTo = c.baseURL + "/api/3ds/request/" + p.Token
@@ -423,6 +470,7 @@ func (s *Server) holdCompletion(c *call) any {
 	p.Amount, p.RefundAmount = amount, 0
 	p.Completed = c.now
 	s.finish(sh, p, StatusSuccess, "", c.now)
+	c.waitCallbacks = p.takeWait()
 	return p.wire("ok")
 }
 
@@ -469,6 +517,7 @@ func (s *Server) refund(c *call) any {
 	} else {
 		s.changed(sh, p)
 	}
+	c.waitCallbacks = p.takeWait()
 	return refundJSON{Result: "ok", PaymentID: p.ID, Action: "refund", Status: StatusReversed}
 }
 
@@ -488,17 +537,42 @@ func (s *Server) confirm(c *call) any {
 		return newError(ErrPaymentNotFound, c.lang, "")
 	}
 	s.expireIfDue(sh, p, c.now)
+	resp := s.confirmStep(c, p)
+	c.waitCallbacks = p.takeWait()
+	return resp
+}
+
+// confirmStep decides a confirmation: a scenario's confirm rule when one
+// matches the request, the provider's own checks otherwise. Caller holds sh.mu.
+func (s *Server) confirmStep(c *call, p *Payment) any {
+	sh := c.shop
 	v := p.Verify
 	if v == nil {
 		return p.chargeResult()
 	}
+	// The customer must pass the 3-DS page first; until then the payment
+	// is still waiting and confirm says so.
+	if v.Step == Status3DSVerify && !v.Approved3DS {
+		return p.wire("ok")
+	}
+	for _, rule := range v.Rules {
+		if !rule.Matches(c.params) {
+			continue
+		}
+		st := Status(rule.Status)
+		if st == StatusSuccess {
+			st = v.Then
+		}
+		if v.Step == Status3DSVerify && st != StatusFailure && st != StatusError {
+			p.Is3DS = true
+		}
+		p.ErrMessage = rule.Message
+		s.setStatus(c, p, st, ErrCode(rule.Code), nil)
+		s.scheduleThen(sh, p, rule.Then)
+		return p.chargeResult()
+	}
 	switch v.Step {
 	case Status3DSVerify:
-		// The customer must pass the 3-DS page first; until then the payment
-		// is still waiting and confirm says so.
-		if !v.Approved3DS {
-			return p.wire("ok")
-		}
 		p.Is3DS = true
 	case StatusOTPVerify:
 		otp, ok := c.params.Str("otp")

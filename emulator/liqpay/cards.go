@@ -6,32 +6,6 @@ import (
 	"time"
 )
 
-// CardRule is one test card: what a charge with it decides. The table reads
-// like the YAML scenarios that will replace it (step 3): match on a card
-// number, produce a verification step or a final status.
-type CardRule struct {
-	Number  string
-	Verify  Status  // a confirmation step first (3ds_verify, otp_verify, …), or ""
-	Fail    ErrCode // a final failure with this err_code, or ""
-	Meaning string  // shown in the README table
-	Mockpay bool    // a mockpay extension, not one of LiqPay's documented cards
-}
-
-// TestCards are LiqPay's sandbox cards (reference §8) plus mockpay's own for
-// the steps LiqPay documents but gives no card for.
-func TestCards() []CardRule {
-	return []CardRule{
-		{Number: "4242424242424242", Meaning: "success"},
-		{Number: "4000000000003063", Verify: Status3DSVerify, Meaning: "success after 3-D Secure (3ds_verify, redirect_to page)"},
-		{Number: "4000000000003089", Verify: StatusOTPVerify, Meaning: "success after OTP (otp_verify, confirm with otp)"},
-		{Number: "4000000000003055", Verify: StatusCVVVerify, Meaning: "success after CVV (cvv_verify, confirm with card_cvv)"},
-		{Number: "4000000000000002", Fail: ErrLimit, Meaning: "failure, err_code limit"},
-		{Number: "4000000000009995", Fail: ErrInsufficientFunds, Meaning: "failure, err_code 9859 (insufficient funds)"},
-		{Number: "4000000000003105", Verify: StatusSenderVerify, Meaning: "success after sender_verify (confirm with sender_* fields)", Mockpay: true},
-		{Number: "4000000000003204", Verify: StatusReceiverVerify, Meaning: "success after receiver_verify (confirm with receiver_* fields)", Mockpay: true},
-	}
-}
-
 // SandboxToken is LiqPay's documented test card token (reference §8).
 const SandboxToken = "sandbox_token"
 
@@ -45,7 +19,6 @@ type card struct {
 	Country  int
 	ExpMonth int
 	ExpYear  int
-	Test     bool // one of the test cards
 }
 
 // Mask returns the PAN as first 6 and last 4 with the middle hidden, for logs.
@@ -114,11 +87,6 @@ func describeCard(pan string, month, year int) card {
 	for _, b := range bins {
 		if strings.HasPrefix(pan, b.prefix) {
 			c.Bank = b.bank
-		}
-	}
-	for _, r := range TestCards() {
-		if r.Number == pan {
-			c.Test = true
 		}
 	}
 	return c

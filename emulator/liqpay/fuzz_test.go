@@ -3,6 +3,8 @@ package liqpay_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,6 +16,7 @@ import (
 	"github.com/mockpay/mockpay/emulator/liqpay"
 	"github.com/mockpay/mockpay/internal/config"
 	"github.com/mockpay/mockpay/internal/tenant"
+	"github.com/mockpay/mockpay/scenarios"
 )
 
 // fuzzServer is the LiqPay emulator alone, without the recover middleware,
@@ -21,10 +24,15 @@ import (
 func fuzzServer(tb testing.TB) http.Handler {
 	reg := tenant.NewRegistry(1, nil)
 	tb.Cleanup(reg.Close)
+	engine := scenarios.NewEngine(slog.New(slog.NewTextHandler(io.Discard, nil)), []scenarios.Vocabulary{liqpay.Vocabulary()})
+	if err := engine.AddDefaults("default:liqpay", liqpay.DefaultScenarios); err != nil {
+		tb.Fatal(err)
+	}
 	s := liqpay.New(liqpay.Options{
 		Merchants: config.Default().LiqPayMerchants(),
 		Tenants:   reg,
 		Settings:  config.Default().LiqPay,
+		Scenarios: engine,
 	})
 	r := mux.NewRouter()
 	s.Routes(r)

@@ -9,6 +9,7 @@ import (
 	"github.com/mockpay/mockpay/internal/clock"
 	"github.com/mockpay/mockpay/internal/config"
 	"github.com/mockpay/mockpay/internal/tenant"
+	"github.com/mockpay/mockpay/scenarios"
 )
 
 // acqID is the acquirer id every observed LiqPay response carries (reference §2.5).
@@ -48,6 +49,7 @@ type Payment struct {
 	Sandbox       bool
 	ServerURL     string
 	ErrCode       ErrCode
+	ErrMessage    string // a scenario's own err_description
 	Created       time.Time
 	Ended         time.Time
 	Completed     time.Time
@@ -55,9 +57,24 @@ type Payment struct {
 
 	// Token confirms a verification step (confirm_token) and names the 3-DS page.
 	Token        string
+	BaseURL      string // this server's URL as the request reached it, for redirect_to
 	RedirectTo   string
 	ConfirmPhone string
 	Verify       *verification
+
+	// From the scenario that decided the payment.
+	Overrides     map[string]any
+	CallbackRules []scenarios.CallbackRule
+	// waitCallbacks: a before_response callback rule fired during the
+	// current request; the handler takes it with takeWait.
+	waitCallbacks bool
+}
+
+// takeWait reports and clears waitCallbacks. Caller holds sh.mu.
+func (p *Payment) takeWait() bool {
+	w := p.waitCallbacks
+	p.waitCallbacks = false
+	return w
 }
 
 // verification is a pending confirmation step.
@@ -70,7 +87,9 @@ type verification struct {
 	// Approved3DS: the customer passed the 3-DS page of a payment that came
 	// with return_to; the merchant's confirm finishes it (reference §5.3).
 	Approved3DS bool
-	timer       *clock.Timer
+	// Rules are a scenario's confirm rules for this step.
+	Rules []scenarios.ConfirmRule
+	timer *clock.Timer
 }
 
 // expiryCode is the err_code of a step whose deadline passed.
@@ -153,7 +172,11 @@ func (p *Payment) wire(result string) paymentJSON {
 	}
 	if p.ErrCode != "" {
 		j.Code, j.ErrCode, j.ErrDescription = p.ErrCode, p.ErrCode, describe(p.ErrCode, lang, "")
+		if p.ErrMessage != "" {
+			j.ErrDescription = p.ErrMessage
+		}
 	}
+	j.overrides = p.Overrides
 	return j
 }
 

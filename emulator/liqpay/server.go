@@ -5,7 +5,7 @@
 package liqpay
 
 import (
-	"encoding/json"
+	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -18,7 +18,9 @@ import (
 
 	"github.com/mockpay/mockpay/internal/callback"
 	"github.com/mockpay/mockpay/internal/config"
+	"github.com/mockpay/mockpay/internal/fault"
 	"github.com/mockpay/mockpay/internal/tenant"
+	"github.com/mockpay/mockpay/scenarios"
 )
 
 // MaxBody caps a request body; LiqPay requests are a few kilobytes.
@@ -35,6 +37,9 @@ type Options struct {
 	Settings config.LiqPay
 	// Callbacks delivers server_url callbacks; nil sends none.
 	Callbacks Dispatcher
+	// Scenarios decides outcomes (test cards are its embedded defaults);
+	// nil: every charge succeeds.
+	Scenarios Decider
 	// CallbackPolicy gives a merchant's retry policy (zero: the dispatcher's).
 	CallbackPolicy func(publicKey string) callback.Policy
 }
@@ -43,6 +48,8 @@ type Options struct {
 type Server struct {
 	opts Options
 	log  *slog.Logger
+
+	pages map[int]string // infrastructure error pages for scripted faults
 
 	mu     sync.RWMutex
 	shops  map[string]*shop // by public_key
@@ -57,7 +64,7 @@ func New(opts Options) *Server {
 	if opts.CallbackPolicy == nil {
 		opts.CallbackPolicy = func(string) callback.Policy { return callback.Policy{} }
 	}
-	s := &Server{opts: opts, log: opts.Logger, shops: map[string]*shop{}, tokens: map[string]*shop{}}
+	s := &Server{opts: opts, log: opts.Logger, pages: infrastructurePages(), shops: map[string]*shop{}, tokens: map[string]*shop{}}
 	for _, m := range opts.Merchants {
 		s.shops[m.PublicKey] = newShop(opts.Tenants.Add("liqpay", m.PublicKey), m)
 	}
@@ -92,16 +99,25 @@ func (s *Server) Merchants() []string {
 	return out
 }
 
+// Decider is what LiqPay needs of the scenario engine.
+type Decider interface {
+	Decide(tenant string, r scenarios.Request) *scenarios.Scenario
+}
+
 // call is one decoded, authenticated request on its way through an action.
 type call struct {
-	shop    *shop
-	params  Params
-	action  Action
-	lang    string
-	version int64
-	algo    SigAlgo
-	now     time.Time
-	baseURL string
+	shop     *shop
+	params   Params
+	action   Action
+	lang     string
+	version  int64
+	algo     SigAlgo
+	now      time.Time
+	baseURL  string
+	scenario *scenarios.Scenario // the matched scenario, or nil
+	// waitCallbacks: a scenario wants this change's callback attempted
+	// before the answer is written.
+	waitCallbacks bool
 }
 
 // handleRequest is LiqPay's whole server–server pipeline, in the order the
@@ -175,20 +191,49 @@ func (s *Server) handleRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// 6. Decide and apply under the shop's lock, inside the action.
+	// 6. Decide: the first scenario that matches (user scenarios, then
+	// the embedded test cards). A fault that strikes before processing
+	// answers now and changes nothing.
 	c := &call{shop: sh, params: params, action: Action(action), lang: lang, version: version,
 		algo: algo, now: sh.tenant.Clock.Now(), baseURL: s.baseURL(r)}
-	resp := handler(s, c)
+	var out scenarios.Outcome
+	if s.opts.Scenarios != nil {
+		if c.scenario = s.opts.Scenarios.Decide(sh.tenant.ID, scenarioRequest(sh, action, params)); c.scenario != nil {
+			out = c.scenario.Outcome
+		}
+	}
+	if f := out.Fault; f != nil && !f.Processed {
+		s.log.Info("liqpay request answered by a scripted fault", "path", r.URL.Path, "action", action,
+			"order_id", params.S("order_id"), "scenario", c.scenario.Name, "fault", f.Kind)
+		fault.Deliver(w, r, fault.Answer{}, out.Delay, f, s.pages)
+		return
+	}
 
-	// 7. Encode. Callbacks were handed to the dispatcher inside the action,
-	// which sends them asynchronously: this answer never waits for them.
-	s.reply(w, r, params, resp)
+	// 7. Apply the outcome to the payment under the shop's lock, inside
+	// the action. Callbacks go to the dispatcher from there and are sent
+	// asynchronously, unless a scenario wants one before the answer.
+	resp := handler(s, c)
+	if c.waitCallbacks && s.opts.Callbacks != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), 15*time.Second)
+		_ = s.opts.Callbacks.Settle(ctx, sh.tenant.ID)
+		cancel()
+	}
+
+	// 8. Deliver: after the scripted delay, or as the scripted fault of a
+	// request that was processed ("charged, but the answer was lost").
+	s.logRequest(r, params, resp)
+	fault.Deliver(w, r, fault.Answer{Status: http.StatusOK, ContentType: jsonType, Body: encode(resp)}, out.Delay, out.Fault, s.pages)
 }
 
-// reply writes a JSON answer with HTTP 200 (LiqPay answers errors with 200
-// too, reference §2.5) and logs one line without any card data.
+// reply writes an answer that no scenario touches: errors found before the
+// request could be decided.
 func (s *Server) reply(w http.ResponseWriter, r *http.Request, p Params, resp any) {
 	writeJSON(w, resp)
+	s.logRequest(r, p, resp)
+}
+
+// logRequest logs one line per request without any card data.
+func (s *Server) logRequest(r *http.Request, p Params, resp any) {
 	attrs := []any{"path", r.URL.Path}
 	if p != nil {
 		attrs = append(attrs, "public_key", p.S("public_key"), "action", p.S("action"), "order_id", p.S("order_id"))
@@ -207,12 +252,12 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request, p Params, resp an
 	s.log.Info("liqpay request", attrs...)
 }
 
+const jsonType = "application/json; charset=utf-8"
+
 func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Type", jsonType)
 	w.WriteHeader(http.StatusOK)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
+	_, _ = w.Write(encode(v))
 }
 
 // WriteError writes LiqPay's error envelope; the recover middleware uses it.

@@ -120,6 +120,8 @@ var descriptions = map[ErrCode][2]string{
 	ErrInsufficientFunds: {"Недостатньо коштів", "Insufficient funds"},
 	ErrCardExpired:       {"Термін дії картки закінчився", "Card expired"},
 	ErrTokenNotFound:     {"Токен не існує", "Token does not exist"},
+	"decline":            {"Операція нетипова або ризикова згідно з антифрод-системою", "Operation is atypical or risky according to the anti-fraud system"},
+	"frod":               {"Операція нетипова або ризикова згідно з правилами банку", "Operation is atypical or risky according to the bank's anti-fraud rules"},
 	ErrExpired3DS:        {"Час підтвердження 3DS минув", "3-D Secure confirmation time expired"},
 	ErrExpiredOTP:        {"Час підтвердження OTP минув", "OTP confirmation time expired"},
 	ErrExpiredCVV:        {"Час підтвердження CVV минув", "CVV confirmation time expired"},

@@ -14,6 +14,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -47,7 +48,8 @@ type Config struct {
 
 	LiqPay  LiqPay  `yaml:"liqpay"`
 	Liquido Liquido `yaml:"liquido"`
-	// ScenarioDirs are folders of YAML scenarios (used from step 3 on).
+	// ScenarioDirs are folders (or files) of YAML scenarios, searched in
+	// this order. Relative paths in the file are relative to the file.
 	ScenarioDirs []string  `yaml:"scenarios"`
 	Callbacks    Callbacks `yaml:"callbacks"`
 }
@@ -208,6 +210,7 @@ func Flags() []Flag {
 		{"base-url", "MOCKPAY_BASE_URL", "public base URL used in redirect links (default: from the request's Host)"},
 		{"log-level", "MOCKPAY_LOG_LEVEL", "debug, info, warn or error"},
 		{"otp", "MOCKPAY_OTP", "OTP that confirms LiqPay otp_verify"},
+		{"scenarios", "MOCKPAY_SCENARIOS", "scenario folders or files, comma-separated (added to the config file's)"},
 	}
 }
 
@@ -242,6 +245,7 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 		baseURL  = fs.String("base-url", "", "")
 		logLevel = fs.String("log-level", "", "")
 		otp      = fs.String("otp", "", "")
+		scen     = fs.String("scenarios", "", "")
 	)
 	for _, f := range Flags() {
 		fs.Lookup(f.Name).Usage = f.Usage
@@ -290,6 +294,13 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 	if set["otp"] {
 		cfg.LiqPay.OTP = *otp
 	}
+	if set["scenarios"] {
+		for _, p := range strings.Split(*scen, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				cfg.ScenarioDirs = append(cfg.ScenarioDirs, p)
+			}
+		}
+	}
 	return cfg, cfg.validateFlags()
 }
 
@@ -328,6 +339,13 @@ func (c *Config) loadFile(path string) error {
 	// An empty file decodes as io.EOF: it is an empty configuration.
 	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
 		return yamlError(path, err)
+	}
+	// Scenario folders named in the file are relative to the file, as in
+	// docker-compose, so a config and its scenarios move together.
+	for i, d := range c.ScenarioDirs {
+		if !filepath.IsAbs(d) {
+			c.ScenarioDirs[i] = filepath.Join(filepath.Dir(path), d)
+		}
 	}
 	// Line numbers for semantic checks come from the node tree.
 	var root yaml.Node

@@ -34,7 +34,10 @@ func BenchmarkPayWithCallback(b *testing.B) {
 	defer rv.Close()
 	cfg := config.Default()
 	cfg.Seed = 1
-	srv := server.New(cfg, quiet, nil)
+	srv, err := server.New(cfg, quiet, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
 	api := httptest.NewServer(srv.Handler())
 	defer api.Close()
 	defer srv.Close(context.Background())

@@ -83,7 +83,10 @@ func newFrozenServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	cfg := config.Default()
 	cfg.Seed = 7
-	s := server.New(cfg, quiet, func() time.Time { return wallT0 })
+	s, err := server.New(cfg, quiet, func() time.Time { return wallT0 })
+	if err != nil {
+		t.Fatal(err)
+	}
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(func() {
 		ts.Close()

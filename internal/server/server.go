@@ -20,6 +20,7 @@ import (
 	"github.com/mockpay/mockpay/internal/config"
 	"github.com/mockpay/mockpay/internal/control"
 	"github.com/mockpay/mockpay/internal/tenant"
+	"github.com/mockpay/mockpay/scenarios"
 )
 
 // Version is the build's version, set with -ldflags "-X ...server.Version=v1".
@@ -31,14 +32,28 @@ type Server struct {
 	log       *slog.Logger
 	tenants   *tenant.Registry
 	callbacks *callback.Dispatcher
+	scenarios *scenarios.Engine
 	liqpay    *liqpay.Server
 	handler   http.Handler
 }
 
+// Vocabulary lists every provider's words for the scenario loader.
+func Vocabulary() []scenarios.Vocabulary {
+	return []scenarios.Vocabulary{liqpay.Vocabulary()}
+}
+
 // New builds a server from a configuration. Wall is the real clock (nil:
-// time.Now); tests pass their own.
-func New(cfg config.Config, log *slog.Logger, wall func() time.Time) *Server {
+// time.Now); tests pass their own. It fails when a scenario file does not
+// load, naming every problem as file:line:column.
+func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, error) {
 	s := &Server{cfg: cfg, log: log, tenants: tenant.NewRegistry(cfg.Seed, wall)}
+	s.scenarios = scenarios.NewEngine(log.With("part", "scenarios"), Vocabulary())
+	if err := s.scenarios.AddDefaults("default:liqpay", liqpay.DefaultScenarios); err != nil {
+		return nil, err
+	}
+	if err := s.scenarios.LoadPaths(cfg.ScenarioDirs); err != nil {
+		return nil, err
+	}
 	s.callbacks = callback.New(callback.Options{Logger: log.With("part", "callbacks"), Policy: policy(cfg.Callbacks)})
 	liqpayPolicies := map[string]callback.Policy{}
 	for _, m := range cfg.LiqPayMerchants() {
@@ -52,6 +67,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) *Server {
 		Settings:       cfg.LiqPay,
 		Callbacks:      s.callbacks,
 		CallbackPolicy: func(key string) callback.Policy { return liqpayPolicies[key] },
+		Scenarios:      s.scenarios,
 	})
 
 	r := mux.NewRouter()
@@ -61,6 +77,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) *Server {
 		Merchants: func() map[string][]string {
 			return map[string][]string{"liqpay": s.liqpay.Merchants()}
 		},
+		Scenarios: s.scenarios.Names,
 	}).Methods(http.MethodGet, http.MethodHead)
 	clk := control.Clock{Tenants: s.tenants, Settle: s.callbacks.Settle}
 	r.HandleFunc("/_mockpay/clock", clk.Get).Methods(http.MethodGet)
@@ -69,11 +86,17 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) *Server {
 	r.HandleFunc("/_mockpay/callbacks", cbs.List).Methods(http.MethodGet)
 	r.HandleFunc("/_mockpay/callbacks/{id}", cbs.Get).Methods(http.MethodGet)
 	r.HandleFunc("/_mockpay/callbacks/{id}/redeliver", cbs.Redeliver).Methods(http.MethodPost)
+	sc := control.Scenarios{Engine: s.scenarios, Tenants: s.tenants}
+	r.HandleFunc("/_mockpay/scenarios", sc.List).Methods(http.MethodGet)
+	r.HandleFunc("/_mockpay/scenarios/reload", sc.Reload).Methods(http.MethodPost)
+	r.HandleFunc("/_mockpay/scenarios/reset", sc.Reset).Methods(http.MethodPost)
+	r.HandleFunc("/_mockpay/scenarios/{name}", sc.Put).Methods(http.MethodPut)
+	r.HandleFunc("/_mockpay/scenarios/{name}", sc.Delete).Methods(http.MethodDelete)
 	notFound := http.HandlerFunc(s.notFound)
 	r.NotFoundHandler = notFound
 	r.MethodNotAllowedHandler = notFound
 	s.handler = Recover(log, s.panicked)(r)
-	return s
+	return s, nil
 }
 
 // policy turns the configured delivery policy into the dispatcher's.
@@ -129,6 +152,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	// Scenario files are re-read when they change; a broken edit keeps the
+	// last good version and is logged.
+	go s.scenarios.Watch(time.Second, ctx.Done())
 	select {
 	case err := <-errc:
 		return err

@@ -28,7 +28,10 @@ func newServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	cfg := config.Default()
 	cfg.Seed = 42
-	s := server.New(cfg, quiet, nil)
+	s, err := server.New(cfg, quiet, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(func() {
 		ts.Close()
