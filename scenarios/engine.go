@@ -76,7 +76,7 @@ func (e *Engine) Decide(tenant string, r Request) *Scenario {
 				continue
 			}
 			for _, sc := range set.Scenarios {
-				if !sc.matches(r) {
+				if !sc.matches(r) || !e.actionApplies(sc, r.Action) {
 					continue
 				}
 				counts := e.used[tenant]
@@ -93,6 +93,20 @@ func (e *Engine) Decide(tenant string, r Request) *Scenario {
 		}
 	}
 	return nil
+}
+
+// actionApplies keeps a scenario that names no action to the provider's
+// charge actions, so "fail twice" is not used up by status queries.
+func (e *Engine) actionApplies(sc *Scenario, action string) bool {
+	if sc.Match.Action != nil {
+		return true
+	}
+	for _, v := range e.vocab {
+		if v.Provider == sc.Provider && len(v.DefaultActions) > 0 {
+			return contains(v.DefaultActions, action)
+		}
+	}
+	return true
 }
 
 // Put installs (or replaces) a runtime set; it comes first from now on.

@@ -43,8 +43,10 @@ type Vocabulary struct {
 	Provider string
 	Statuses []string // every status an outcome may name
 	Actions  []string // every action or payment method a match may name
-	// FaultBodies are the provider's own infrastructure pages by HTTP status.
-	FaultBodies map[int]string
+	// DefaultActions are the actions a scenario without match.action
+	// applies to (the charges): a status query or a refund is matched only
+	// by a scenario that names it. Empty means every action.
+	DefaultActions []string
 }
 
 // MaxFileSize bounds a scenario file; real ones are a few kilobytes.

@@ -34,7 +34,8 @@ func verifyStep(s Status) bool {
 
 // Vocabulary tells the scenario loader LiqPay's words.
 func Vocabulary() scenarios.Vocabulary {
-	v := scenarios.Vocabulary{Provider: "liqpay", FaultBodies: infrastructurePages()}
+	v := scenarios.Vocabulary{Provider: "liqpay",
+		DefaultActions: []string{string(ActionPay), string(ActionHold), string(ActionAuth), string(ActionPayToken)}}
 	for _, s := range allStatuses {
 		v.Statuses = append(v.Statuses, string(s))
 	}
