@@ -30,15 +30,12 @@ func (s *Server) notify(sh *shop, p *Payment) {
 	if s.opts.Callbacks == nil {
 		return
 	}
-	rule := callbackRule(p)
+	rule := scenarios.RuleFor(p.CallbackRules, string(p.Status))
 	target := p.ServerURL
 	if target == "" {
 		target = sh.merchant.ServerURL
 	}
-	if rule.URL != "" {
-		target = rule.URL
-	}
-	if target == "" || rule.Drop {
+	if target == "" && rule.URL == "" {
 		return
 	}
 	body := p
@@ -51,37 +48,24 @@ func (s *Server) notify(sh *shop, p *Payment) {
 	}
 	data, signature := CallbackBody(body, key)
 	id := strconv.FormatInt(p.ID, 10)
-	req := callback.Request{
-		Tenant:    sh.tenant.ID,
-		Provider:  "liqpay",
-		URL:       target,
-		Header:    http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
-		Body:      []byte(url.Values{"data": {data}, "signature": {signature}}.Encode()),
-		OrderKey:  id,
-		Unordered: rule.Unordered,
-		Delay:     rule.Delay,
+	reqs := rule.Apply(callback.Request{
+		Tenant:   sh.tenant.ID,
+		Provider: "liqpay",
+		URL:      target,
+		Header:   http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
+		Body:     []byte(url.Values{"data": {data}, "signature": {signature}}.Encode()),
+		OrderKey: id,
 		Labels: map[string]string{
 			"order_id": p.OrderID, "payment_id": id, "status": string(p.Status), "action": p.Action,
 		},
 		Policy: s.opts.CallbackPolicy(sh.merchant.PublicKey),
-	}
-	for range 1 + rule.Duplicate {
+	})
+	for _, req := range reqs {
 		s.opts.Callbacks.Enqueue(sh.tenant.Clock, req)
 	}
-	if rule.BeforeResponse {
+	if rule.BeforeResponse && len(reqs) > 0 {
 		p.waitCallbacks = true
 	}
-}
-
-// callbackRule is the first of the payment's scenario rules that applies to
-// its current status (a zero rule when none does).
-func callbackRule(p *Payment) scenarios.CallbackRule {
-	for _, r := range p.CallbackRules {
-		if r.Status == "" || r.Status == string(p.Status) {
-			return r
-		}
-	}
-	return scenarios.CallbackRule{}
 }
 
 // foreignPayment is another order's payment of the same merchant — the most
