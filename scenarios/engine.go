@@ -35,6 +35,7 @@ type Engine struct {
 	paths    []string             // folders or files to load
 	fileSets map[string]*Set      // last good version of each file
 	stamps   map[string]fileStamp // what each file looked like when read
+	fileErr  error                // what was wrong with the files when last read
 }
 
 type fileStamp struct {
@@ -240,7 +241,8 @@ func (e *Engine) Reload() (bool, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if listErr == nil && sameStamps(stamps, e.stamps) {
-		return false, nil
+		// Unchanged, but a file that was broken still is: say so again.
+		return false, e.fileErr
 	}
 	var errs []string
 	if listErr != nil {
@@ -264,11 +266,11 @@ func (e *Engine) Reload() (bool, error) {
 			e.forget(old)
 		}
 	}
-	e.fileSets, e.files, e.stamps = sets, order, stamps
+	e.fileSets, e.files, e.stamps, e.fileErr = sets, order, stamps, nil
 	if len(errs) > 0 {
-		return true, fmt.Errorf("%s", strings.Join(errs, "\n"))
+		e.fileErr = fmt.Errorf("%s", strings.Join(errs, "\n"))
 	}
-	return true, nil
+	return true, e.fileErr
 }
 
 func (e *Engine) parseFile(path string) (*Set, error) {
@@ -291,8 +293,11 @@ func sameStamps(a, b map[string]fileStamp) bool {
 	return true
 }
 
-// scenarioFiles lists the .yaml and .yml files of the paths: a folder's
-// (recursively, sorted by name) or the file itself.
+// Files lists the scenario files of paths the way the server reads them:
+// a folder's .yaml and .yml files (recursively, sorted by name), or the
+// file itself.
+func Files(paths []string) ([]string, error) { return scenarioFiles(paths) }
+
 func scenarioFiles(paths []string) ([]string, error) {
 	var out []string
 	for _, p := range paths {
@@ -334,7 +339,7 @@ func (e *Engine) Watch(interval time.Duration, stop <-chan struct{}) {
 			return
 		case <-t.C:
 			changed, err := e.Reload()
-			if err != nil {
+			if err != nil && changed {
 				e.log.Error("scenario files not (all) reloaded; keeping the last good version of each broken file", "err", err)
 			} else if changed {
 				e.log.Info("scenario files reloaded", "scenarios", len(e.Names()))

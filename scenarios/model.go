@@ -127,6 +127,7 @@ type Fault struct {
 	Duration    time.Duration // for slow: how long the body takes; for hang: the bound
 	// Processed: the request was carried out (payment created, callbacks
 	// sent) before the failure, as in "charged, but the answer was lost".
+	// Always true for slow, whose answer is the real one.
 	Processed bool
 }
 

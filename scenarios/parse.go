@@ -487,6 +487,11 @@ func (p *parser) fault(n *yaml.Node) *Fault {
 	if f.Duration > 10*time.Minute {
 		p.errorf(keys["duration"], "fault.duration is capped at 10m")
 	}
+	// A slow answer is the real answer, trickling: the request was carried
+	// out, whatever processed says.
+	if f.Kind == FaultSlow {
+		f.Processed = true
+	}
 	return f
 }
 

@@ -19,7 +19,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -194,9 +193,11 @@ func validate(paths []string, stdout, stderr io.Writer) int {
 	}
 	bad := 0
 	for _, p := range paths {
-		files := []string{p}
-		if st, err := os.Stat(p); err == nil && st.IsDir() {
-			files, _ = filepath.Glob(filepath.Join(p, "*.y*ml"))
+		files, err := scenarios.Files([]string{p})
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			bad++
+			continue
 		}
 		for _, f := range files {
 			data, err := os.ReadFile(f)

@@ -256,7 +256,7 @@ func (s *Server) apply(c *call, p *Payment, out outcome) {
 		rules, then = out.sc.Confirm, out.sc.Then
 	}
 	s.setStatus(c, p, out.status, out.code, rules)
-	s.scheduleThen(sh, p, then)
+	s.scheduleThen(sh, p, then, c.now)
 }
 
 // setStatus moves a payment to a scripted status: a verification step
@@ -278,25 +278,26 @@ func (s *Server) setStatus(c *call, p *Payment, st Status, code ErrCode, rules [
 }
 
 // scheduleThen plays a scenario's later transitions on the virtual clock,
-// each After the one before. A step applies only if the payment is still in
-// the status the step before left it in: a refund or a confirm in between
-// ends the script. Caller holds sh.mu.
-func (s *Server) scheduleThen(sh *shop, p *Payment, steps []scenarios.Transition) {
+// each After the one before, counted from since (the virtual time of the
+// change that started the script). A step applies only if the payment is
+// still in the status the step before left it in: a refund or a confirm in
+// between ends the script. Caller holds sh.mu.
+func (s *Server) scheduleThen(sh *shop, p *Payment, steps []scenarios.Transition, since time.Time) {
 	if len(steps) == 0 {
 		return
 	}
 	step, from := steps[0], p.Status
-	sh.tenant.Clock.After(step.After, func() {
+	due := since.Add(step.After)
+	sh.tenant.Clock.At(due, func() {
 		sh.mu.Lock()
 		defer sh.mu.Unlock()
 		if p.Status != from {
 			return
 		}
-		now := sh.tenant.Clock.Now()
-		c := &call{shop: sh, now: now, baseURL: p.BaseURL}
+		c := &call{shop: sh, now: due, baseURL: p.BaseURL}
 		p.ErrMessage = step.Message
 		s.setStatus(c, p, Status(step.Status), ErrCode(step.Code), nil)
-		s.scheduleThen(sh, p, steps[1:])
+		s.scheduleThen(sh, p, steps[1:], due)
 	})
 }
 
@@ -568,7 +569,7 @@ func (s *Server) confirmStep(c *call, p *Payment) any {
 		}
 		p.ErrMessage = rule.Message
 		s.setStatus(c, p, st, ErrCode(rule.Code), nil)
-		s.scheduleThen(sh, p, rule.Then)
+		s.scheduleThen(sh, p, rule.Then, c.now)
 		return p.chargeResult()
 	}
 	switch v.Step {

@@ -60,6 +60,10 @@ func Deliver(w http.ResponseWriter, r *http.Request, ans Answer, delay time.Dura
 		sleep(r.Context(), d)
 		abort(w)
 	case scenarios.FaultSlow:
+		if ans.Status == 0 {
+			abort(w) // nothing was processed, so there is no answer to trickle
+			return
+		}
 		slow(w, r.Context(), ans, f.Duration)
 	}
 }
