@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -251,6 +252,13 @@ func (e *Engine) Reload() (bool, error) {
 	sets := map[string]*Set{}
 	var order []*Set
 	for _, f := range files {
+		// An unchanged file keeps its set, and with it how often its
+		// scenarios matched.
+		if old, ok := e.fileSets[f]; ok && e.stamps[f] == stamps[f] {
+			sets[f] = old
+			order = append(order, old)
+			continue
+		}
 		set, err := e.parseFile(f)
 		if err != nil {
 			errs = append(errs, err.Error())
@@ -300,10 +308,13 @@ func Files(paths []string) ([]string, error) { return scenarioFiles(paths) }
 
 func scenarioFiles(paths []string) ([]string, error) {
 	var out []string
+	var errs []error
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
-			return out, fmt.Errorf("scenarios %s: %w", p, err)
+			// A missing folder must not hide the folders after it.
+			errs = append(errs, fmt.Errorf("scenarios %s: %w", p, err))
+			continue
 		}
 		if !st.IsDir() {
 			out = append(out, p)
@@ -320,12 +331,12 @@ func scenarioFiles(paths []string) ([]string, error) {
 			return nil
 		})
 		if err != nil {
-			return out, fmt.Errorf("scenarios %s: %w", p, err)
+			errs = append(errs, fmt.Errorf("scenarios %s: %w", p, err))
 		}
 		sort.Strings(found)
 		out = append(out, found...)
 	}
-	return out, nil
+	return out, errors.Join(errs...)
 }
 
 // Watch re-reads the scenario files every interval until stop is closed,

@@ -68,18 +68,56 @@ func Parse(file string, data []byte, vocab []Vocabulary) (*Set, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, Errors{{File: file, Line: 1, Column: 1, Msg: "empty file: want version and scenarios"}}
 		}
-		return nil, Errors{p.syntaxError(err)}
+		return nil, Errors{p.syntaxError(data, err)}
+	}
+	// One file, one document: a second one after "---" would otherwise be
+	// ignored without a word.
+	var next yaml.Node
+	if err := dec.Decode(&next); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return nil, Errors{p.syntaxError(data, err)}
+		}
+		return nil, Errors{{File: file, Line: max(next.Line, 1), Column: max(next.Column, 1),
+			Msg: "a second YAML document: a scenario file holds one (remove the ---)"}}
+	}
+	if p.aliases(&root); len(p.errs) > 0 {
+		return nil, p.sorted()
 	}
 	set := &Set{Name: file, Source: "file"}
 	p.top(&root, set)
 	if len(p.errs) > 0 {
-		sort.SliceStable(p.errs, func(i, j int) bool {
-			a, b := p.errs[i], p.errs[j]
-			return a.Line < b.Line || (a.Line == b.Line && a.Column < b.Column)
-		})
-		return nil, p.errs
+		return nil, p.sorted()
 	}
 	return set, nil
+}
+
+// maxErrors bounds the report: past it, one more line says how many were left out.
+const maxErrors = 100
+
+func (p *parser) sorted() Errors {
+	sort.SliceStable(p.errs, func(i, j int) bool {
+		a, b := p.errs[i], p.errs[j]
+		return a.Line < b.Line || (a.Line == b.Line && a.Column < b.Column)
+	})
+	if len(p.errs) > maxErrors {
+		last := p.errs[maxErrors-1]
+		more := len(p.errs) - maxErrors
+		p.errs = append(p.errs[:maxErrors:maxErrors], Error{File: p.file, Line: last.Line, Column: last.Column,
+			Msg: fmt.Sprintf("… and %d more errors", more)})
+	}
+	return p.errs
+}
+
+// aliases rejects YAML anchors' aliases: the loader reads values where they
+// stand, and a clear error beats a misleading "must be a text".
+func (p *parser) aliases(n *yaml.Node) {
+	if n.Kind == yaml.AliasNode {
+		p.errorf(n, "aliases (*%s) are not supported in scenario files: write the value out", n.Value)
+		return
+	}
+	for _, c := range n.Content {
+		p.aliases(c)
+	}
 }
 
 type parser struct {
@@ -90,12 +128,53 @@ type parser struct {
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-func (p *parser) syntaxError(err error) Error {
+// syntaxError places a YAML syntax error. yaml.v3 names the line where the
+// enclosing block starts, not where the mistake is; the mistake is on the
+// first line whose inclusion makes the file fail the same way, so short
+// files are searched for it.
+func (p *parser) syntaxError(data []byte, err error) Error {
+	line, msg := 1, strings.TrimPrefix(err.Error(), "yaml: ")
 	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		return Error{File: p.file, Line: line, Column: 1, Msg: m[2]}
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
 	}
-	return Error{File: p.file, Line: 1, Column: 1, Msg: strings.TrimPrefix(err.Error(), "yaml: ")}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	if len(lines) <= maxSearchLines {
+		for k := 1; k <= len(lines); k++ {
+			if _, prefixMsg, failed := parseFails(bytes.Join(lines[:k], nil)); failed && prefixMsg == msg {
+				line = k
+				break
+			}
+		}
+	}
+	col := 1
+	if line-1 < len(lines) {
+		text := lines[line-1]
+		col = len(text) - len(bytes.TrimLeft(text, " \t")) + 1
+	}
+	return Error{File: p.file, Line: line, Column: col, Msg: msg}
+}
+
+// maxSearchLines bounds the search for a syntax error's line.
+const maxSearchLines = 1000
+
+// parseFails reports whether data fails to parse as YAML, and how.
+func parseFails(data []byte) (int, string, bool) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			return 0, "", false
+		}
+		if err != nil {
+			if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+				line, _ := strconv.Atoi(m[1])
+				return line, m[2], true
+			}
+			return 1, strings.TrimPrefix(err.Error(), "yaml: "), true
+		}
+	}
 }
 
 func (p *parser) errorf(n *yaml.Node, format string, a ...any) {
@@ -154,7 +233,8 @@ func (p *parser) boolean(n *yaml.Node, what string) bool {
 
 func (p *parser) integer(n *yaml.Node, what string, min, max int) int {
 	var v int
-	if n.Kind != yaml.ScalarNode || n.Decode(&v) != nil || v < min || v > max {
+	// The tag check keeps 1.5 from being quietly cut to 1.
+	if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || n.Decode(&v) != nil || v < min || v > max {
 		p.errorf(n, "%s must be a whole number from %d to %d", what, min, max)
 	}
 	return v
@@ -215,7 +295,7 @@ func (p *parser) top(root *yaml.Node, set *Set) {
 		if sc == nil {
 			continue
 		}
-		if line, dup := names[sc.Name]; dup {
+		if line, dup := names[sc.Name]; dup && sc.Name != "" {
 			p.errorf(n, "scenario name %q is already used on line %d", sc.Name, line)
 		}
 		names[sc.Name] = n.Line
@@ -277,7 +357,7 @@ func (p *parser) match(n *yaml.Node, vocab Vocabulary) Match {
 	sm := func(dst **StringMatch, what string, allowed []string) func(*yaml.Node) {
 		return func(v *yaml.Node) { *dst = p.stringMatch(v, what, allowed) }
 	}
-	p.fields(n, "match", map[string]func(*yaml.Node){
+	keys := p.fields(n, "match", map[string]func(*yaml.Node){
 		"merchant":       sm(&m.Merchant, "merchant", nil),
 		"action":         sm(&m.Action, "action", vocab.Actions),
 		"method":         sm(&m.Method, "method", nil),
@@ -291,26 +371,38 @@ func (p *parser) match(n *yaml.Node, vocab Vocabulary) Match {
 		"description":    sm(&m.Description, "description", nil),
 		"phone":          sm(&m.Phone, "phone", nil),
 		"amount":         func(v *yaml.Node) { m.Amount = p.amountMatch(v) },
-		"fields": func(v *yaml.Node) {
-			if v.Kind != yaml.MappingNode {
-				p.errorf(v, "fields must map dotted paths to values")
-				return
-			}
-			m.Fields = map[string]*StringMatch{}
-			for i := 0; i+1 < len(v.Content); i += 2 {
-				m.Fields[v.Content[i].Value] = p.stringMatch(v.Content[i+1], "fields."+v.Content[i].Value, nil)
-			}
-		},
+		"fields":         func(v *yaml.Node) { m.Fields = p.matchMap(v, "fields") },
 	})
+	if keys["order_id"] != nil && keys["idempotencyKey"] != nil {
+		p.errorf(keys["idempotencyKey"], "order_id and idempotencyKey name the same field: give one")
+	}
 	return m
+}
+
+// matchMap reads {path: matcher, …}, refusing a path given twice.
+func (p *parser) matchMap(v *yaml.Node, what string) map[string]*StringMatch {
+	if v.Kind != yaml.MappingNode {
+		p.errorf(v, "%s must map field paths to values", what)
+		return nil
+	}
+	out := map[string]*StringMatch{}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k := v.Content[i]
+		if _, dup := out[k.Value]; dup {
+			p.errorf(k, "%s: %q given twice", what, k.Value)
+			continue
+		}
+		out[k.Value] = p.stringMatch(v.Content[i+1], what+"."+k.Value, nil)
+	}
+	return out
 }
 
 // stringMatch reads a text, a list of texts (any of them), or {regex: …}.
 func (p *parser) stringMatch(n *yaml.Node, what string, allowed []string) *StringMatch {
 	m := &StringMatch{}
 	check := func(v *yaml.Node) {
-		if allowed != nil && !contains(allowed, v.Value) {
-			p.errorf(v, "%s %q is not one of %s", what, v.Value, strings.Join(allowed, ", "))
+		if allowed != nil && v.Value != "" && !contains(allowed, v.Value) {
+			p.errorf(v, "%s %q is not one of %s", what, v.Value, strings.Join(sortedCopy(allowed), ", "))
 		}
 	}
 	switch n.Kind {
@@ -326,7 +418,7 @@ func (p *parser) stringMatch(n *yaml.Node, what string, allowed []string) *Strin
 			check(v)
 		}
 	case yaml.MappingNode:
-		p.fields(n, what, map[string]func(*yaml.Node){
+		keys := p.fields(n, what, map[string]func(*yaml.Node){
 			"regex": func(v *yaml.Node) {
 				re, err := regexp.Compile(p.str(v, what+".regex"))
 				if err != nil {
@@ -336,13 +428,19 @@ func (p *parser) stringMatch(n *yaml.Node, what string, allowed []string) *Strin
 				m.Regex = re
 			},
 		})
-		if m.Regex == nil {
+		if keys != nil && keys["regex"] == nil {
 			p.errorf(n, "%s: write a text, a list of texts, or {regex: …}", what)
 		}
 	default:
 		p.errorf(n, "%s: write a text, a list of texts, or {regex: …}", what)
 	}
 	return m
+}
+
+func sortedCopy(list []string) []string {
+	out := append([]string(nil), list...)
+	sort.Strings(out)
+	return out
 }
 
 func contains(list []string, s string) bool {
@@ -432,16 +530,7 @@ func (p *parser) confirmRules(n *yaml.Node, vocab Vocabulary) []ConfirmRule {
 	for _, v := range n.Content {
 		var r ConfirmRule
 		keys := p.fields(v, "confirm", map[string]func(*yaml.Node){
-			"when": func(x *yaml.Node) {
-				if x.Kind != yaml.MappingNode {
-					p.errorf(x, "when must map confirm fields to values")
-					return
-				}
-				r.When = map[string]*StringMatch{}
-				for i := 0; i+1 < len(x.Content); i += 2 {
-					r.When[x.Content[i].Value] = p.stringMatch(x.Content[i+1], "when."+x.Content[i].Value, nil)
-				}
-			},
+			"when":    func(x *yaml.Node) { r.When = p.matchMap(x, "when") },
 			"status":  func(x *yaml.Node) { r.Status = p.status(x, vocab) },
 			"code":    func(x *yaml.Node) { r.Code = p.str(x, "code") },
 			"message": func(x *yaml.Node) { r.Message = p.str(x, "message") },
@@ -481,8 +570,15 @@ func (p *parser) fault(n *yaml.Node) *Fault {
 	if f.Kind == FaultHTTP && keys["status"] == nil {
 		p.errorf(n, "an http fault needs a status")
 	}
-	if f.Kind != FaultHTTP && (keys["status"] != nil || keys["body"] != nil || keys["content_type"] != nil) {
+	known := f.Kind == FaultHTTP || f.Kind == FaultReset || f.Kind == FaultHang || f.Kind == FaultSlow
+	if known && f.Kind != FaultHTTP && (keys["status"] != nil || keys["body"] != nil || keys["content_type"] != nil) {
 		p.errorf(n, "status, body and content_type belong to http faults")
+	}
+	if (f.Kind == FaultHTTP || f.Kind == FaultReset) && keys["duration"] != nil {
+		p.errorf(keys["duration"], "duration belongs to hang and slow faults")
+	}
+	if f.Kind == FaultSlow && keys["processed"] != nil && !f.Processed {
+		p.errorf(keys["processed"], "a slow fault's answer is the real one, so it is always processed: remove processed: false")
 	}
 	if f.Duration > 10*time.Minute {
 		p.errorf(keys["duration"], "fault.duration is capped at 10m")

@@ -199,6 +199,10 @@ func validate(paths []string, stdout, stderr io.Writer) int {
 			bad++
 			continue
 		}
+		if len(files) == 0 {
+			fmt.Fprintf(stderr, "%s: no .yaml or .yml files\n", p)
+			bad++
+		}
 		for _, f := range files {
 			data, err := os.ReadFile(f)
 			if err != nil {

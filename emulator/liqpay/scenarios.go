@@ -2,6 +2,7 @@ package liqpay
 
 import (
 	_ "embed"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -45,6 +46,7 @@ func Vocabulary() scenarios.Vocabulary {
 	for a := range documentedActions {
 		v.Actions = append(v.Actions, a)
 	}
+	sort.Strings(v.Actions) // map order is random; messages must not be
 	return v
 }
 
