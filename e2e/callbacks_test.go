@@ -6,30 +6,22 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mockpay/mockpay/internal/callbacktest"
 	"github.com/mockpay/mockpay/internal/liqpayclient"
 )
 
-// receiver is a merchant's callback endpoint on loopback: it answers the
-// scripted status codes in turn (then 200) and keeps what it received.
-type receiver struct {
-	*httptest.Server
-	mu    sync.Mutex
-	codes []int
-	got   []callbackSeen
-	hang  chan struct{}
-}
+// receiver is a merchant's LiqPay callback endpoint on loopback: the shared
+// recording receiver, with what LiqPay sends decoded.
+type receiver struct{ *callbacktest.Receiver }
 
 type callbackSeen struct {
 	contentType, data, signature string
@@ -38,38 +30,22 @@ type callbackSeen struct {
 
 func newReceiver(t *testing.T, codes ...int) *receiver {
 	t.Helper()
-	rv := &receiver{codes: codes}
-	rv.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if rv.hang != nil {
-			select {
-			case <-rv.hang:
-			case <-r.Context().Done():
-			}
-			return
-		}
-		body, _ := io.ReadAll(r.Body)
-		form, _ := url.ParseQuery(string(body))
+	return &receiver{callbacktest.New(t, codes...)}
+}
+
+// seen decodes every callback received so far: the form's data and
+// signature, and the payment object inside data.
+func (rv *receiver) seen() []callbackSeen {
+	var out []callbackSeen
+	for _, r := range rv.Received() {
+		form, _ := url.ParseQuery(string(r.Body))
 		seen := callbackSeen{contentType: r.Header.Get("Content-Type"), data: form.Get("data"), signature: form.Get("signature")}
 		if raw, err := base64.StdEncoding.DecodeString(seen.data); err == nil {
 			seen.payment, _ = liqpayclient.DecodeJSON(raw)
 		}
-		rv.mu.Lock()
-		code := http.StatusOK
-		if len(rv.codes) > 0 {
-			code, rv.codes = rv.codes[0], rv.codes[1:]
-		}
-		rv.got = append(rv.got, seen)
-		rv.mu.Unlock()
-		w.WriteHeader(code)
-	}))
-	t.Cleanup(rv.Close)
-	return rv
-}
-
-func (rv *receiver) seen() []callbackSeen {
-	rv.mu.Lock()
-	defer rv.mu.Unlock()
-	return append([]callbackSeen(nil), rv.got...)
+		out = append(out, seen)
+	}
+	return out
 }
 
 // verify is the documented callback check written out with the standard
@@ -177,8 +153,7 @@ func TestHangingReceiverDoesNotDelayTheAPI(t *testing.T) {
 	t.Parallel()
 	m := start(t)
 	rv := newReceiver(t)
-	rv.hang = make(chan struct{})
-	defer close(rv.hang)
+	rv.Hang()
 	const n = 30
 	timed := func(prefix, serverURL string) time.Duration {
 		start := time.Now()

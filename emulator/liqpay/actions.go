@@ -411,6 +411,12 @@ func (sh *shop) find(c *call) (*Payment, *apiError) {
 // status answers action=status with the payment object (reference §4.6). A
 // failed payment is a valid answer here, so result stays "ok".
 func (s *Server) status(c *call) any {
+	return s.withPayment(c, func(sh *shop, p *Payment) any { return p.wire("ok") })
+}
+
+// withPayment runs fn on the payment the request names, under the shop's
+// lock, after any verification deadline that passed has been applied.
+func (s *Server) withPayment(c *call, fn func(sh *shop, p *Payment) any) any {
 	sh := c.shop
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -419,7 +425,9 @@ func (s *Server) status(c *call) any {
 		return e
 	}
 	s.expireIfDue(sh, p, c.now)
-	return p.wire("ok")
+	resp := fn(sh, p)
+	c.waitCallbacks = p.takeWait()
+	return resp
 }
 
 // data attaches info to a payment (reference §4.7).
@@ -428,98 +436,75 @@ func (s *Server) data(c *call) any {
 	if !ok {
 		return newError(ErrMissing, c.lang, "info")
 	}
-	sh := c.shop
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	p, e := sh.find(c)
-	if e != nil {
-		return e
-	}
-	s.expireIfDue(sh, p, c.now)
-	p.Info = info
-	return p.wire("ok")
+	return s.withPayment(c, func(sh *shop, p *Payment) any {
+		p.Info = info
+		return p.wire("ok")
+	})
 }
 
 // holdCompletion captures a hold, fully or partly (reference §4.4).
 func (s *Server) holdCompletion(c *call) any {
-	sh := c.shop
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	p, e := sh.find(c)
-	if e != nil {
-		return e
-	}
-	s.expireIfDue(sh, p, c.now)
-	if p.Status != StatusHoldWait {
-		return newError(ErrPaymentStatus, c.lang, "")
-	}
-	held := p.Amount - p.RefundAmount // a partial refund of a hold releases part of it
-	amount := held
-	if raw, ok := c.params.Str("amount"); ok {
-		a, ok := parseAmount(raw)
-		if !ok {
-			return newError(ErrWrong, c.lang, "amount")
+	return s.withPayment(c, func(sh *shop, p *Payment) any {
+		if p.Status != StatusHoldWait {
+			return newError(ErrPaymentStatus, c.lang, "")
 		}
-		if a <= 0 {
-			return newError(ErrLimitAmount, c.lang, "")
+		held := p.Amount - p.RefundAmount // a partial refund of a hold releases part of it
+		amount, e := optionalAmount(c, held)
+		if e != nil {
+			return e
 		}
-		if a > held {
-			return newError(ErrAmountHold, c.lang, "")
-		}
-		amount = a
+		p.Amount, p.RefundAmount = amount, 0
+		p.Completed = c.now
+		s.finish(sh, p, StatusSuccess, "", c.now)
+		return p.wire("ok")
+	})
+}
+
+// optionalAmount reads the amount of a capture or refund: absent means all
+// of max; more than max is err_amount_hold. GUESS for refunds: LiqPay
+// documents no code for refunding more than was paid, and err_amount_hold's
+// text ("amount cannot exceed the payment amount") says exactly that.
+func optionalAmount(c *call, max Amount) (Amount, *apiError) {
+	raw, ok := c.params.Str("amount")
+	if !ok {
+		return max, nil
 	}
-	p.Amount, p.RefundAmount = amount, 0
-	p.Completed = c.now
-	s.finish(sh, p, StatusSuccess, "", c.now)
-	c.waitCallbacks = p.takeWait()
-	return p.wire("ok")
+	a, ok := parseAmount(raw)
+	switch {
+	case !ok:
+		return 0, newError(ErrWrong, c.lang, "amount")
+	case a <= 0:
+		return 0, newError(ErrLimitAmount, c.lang, "")
+	case a > max:
+		return 0, newError(ErrAmountHold, c.lang, "")
+	}
+	return a, nil
 }
 
 // refund returns money of a payment, or releases a hold (reference §4.5).
 // A full refund makes the payment reversed; a partial one leaves it as it
-// was with refund_amount grown (for a hold: less stays held). The answer's status is "reversed" either
-// way: the refund itself went through (GUESS).
+// was with refund_amount grown (for a hold: less stays held). The answer's
+// status is "reversed" either way: the refund itself went through (GUESS).
 func (s *Server) refund(c *call) any {
-	sh := c.shop
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	p, e := sh.find(c)
-	if e != nil {
-		return e
-	}
-	s.expireIfDue(sh, p, c.now)
-	switch p.Status {
-	case StatusSuccess, StatusSandbox, StatusHoldWait:
-	default:
-		return newError(ErrPaymentStatus, c.lang, "")
-	}
-	left := p.Amount - p.RefundAmount
-	amount := left
-	if raw, ok := c.params.Str("amount"); ok {
-		a, ok := parseAmount(raw)
-		if !ok {
-			return newError(ErrWrong, c.lang, "amount")
+	return s.withPayment(c, func(sh *shop, p *Payment) any {
+		switch p.Status {
+		case StatusSuccess, StatusSandbox, StatusHoldWait:
+		default:
+			return newError(ErrPaymentStatus, c.lang, "")
 		}
-		if a <= 0 {
-			return newError(ErrLimitAmount, c.lang, "")
+		amount, e := optionalAmount(c, p.Amount-p.RefundAmount)
+		if e != nil {
+			return e
 		}
-		// GUESS: LiqPay documents no code for refunding more than was paid;
-		// err_amount_hold's text ("amount cannot exceed the payment amount")
-		// says exactly that.
-		if a > left {
-			return newError(ErrAmountHold, c.lang, "")
+		p.RefundAmount += amount
+		p.RefundedAt = c.now
+		if p.RefundAmount == p.Amount {
+			s.finish(sh, p, StatusReversed, "", c.now)
+		} else {
+			s.changed(sh, p)
 		}
-		amount = a
-	}
-	p.RefundAmount += amount
-	p.RefundedAt = c.now
-	if p.RefundAmount == p.Amount {
-		s.finish(sh, p, StatusReversed, "", c.now)
-	} else {
-		s.changed(sh, p)
-	}
-	c.waitCallbacks = p.takeWait()
-	return refundJSON{Result: "ok", PaymentID: p.ID, Action: "refund", Status: StatusReversed}
+		return refundJSON{Result: "ok", PaymentID: p.ID, Action: "refund", Status: StatusReversed}
+	})
 }
 
 // confirm finishes a verification step with the payment's token

@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mockpay/mockpay/scenarios"
 )
 
 // Amount is money in minor units (kopecks). LiqPay writes amounts as floats
@@ -126,73 +127,11 @@ func encode(v any) []byte {
 		buf.WriteString(`{"result":"error","status":"error","code":"err_payment","err_code":"err_payment","err_description":"unencodable answer"}` + "\n")
 	}
 	if pj, ok := v.(paymentJSON); ok && len(pj.overrides) > 0 {
-		if merged, err := mergeFields(buf.Bytes(), pj.overrides); err == nil {
+		if merged, err := scenarios.MergeFields(buf.Bytes(), pj.overrides); err == nil {
 			return merged
 		}
 	}
 	return buf.Bytes()
-}
-
-// mergeFields sets fields of a JSON object, keeping the order of the ones
-// it has and appending new ones in name order.
-func mergeFields(obj []byte, fields map[string]any) ([]byte, error) {
-	dec := json.NewDecoder(bytes.NewReader(obj))
-	if _, err := dec.Token(); err != nil { // {
-		return nil, err
-	}
-	type kv struct {
-		k string
-		v json.RawMessage
-	}
-	var out []kv
-	seen := map[string]bool{}
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		k, _ := t.(string)
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, err
-		}
-		if nv, ok := fields[k]; ok {
-			b, err := json.Marshal(nv)
-			if err != nil {
-				return nil, err
-			}
-			v = b
-		}
-		seen[k] = true
-		out = append(out, kv{k, v})
-	}
-	extra := make([]string, 0, len(fields))
-	for k := range fields {
-		if !seen[k] {
-			extra = append(extra, k)
-		}
-	}
-	sort.Strings(extra)
-	for _, k := range extra {
-		b, err := json.Marshal(fields[k])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, kv{k, b})
-	}
-	var buf bytes.Buffer
-	buf.WriteByte('{')
-	for i, f := range out {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		k, _ := json.Marshal(f.k)
-		buf.Write(k)
-		buf.WriteByte(':')
-		buf.Write(f.v)
-	}
-	buf.WriteString("}\n")
-	return buf.Bytes(), nil
 }
 
 // paymentJSON is the standard payment object (reference §4.0) in the order

@@ -12,26 +12,19 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mockpay/mockpay/internal/callbacktest"
 	"github.com/mockpay/mockpay/internal/config"
 	"github.com/mockpay/mockpay/internal/server"
 )
 
-// receiver is a merchant's callback endpoint on loopback. It answers with
-// the scripted status codes in turn (200 once they run out) and records
-// what it got.
-type receiver struct {
-	*httptest.Server
-	mu    sync.Mutex
-	codes []int
-	got   []received
-	hang  chan struct{} // when set, every request blocks until it is closed
-}
+// receiver is a merchant's LiqPay callback endpoint on loopback: the shared
+// recording receiver, with what LiqPay sends decoded.
+type receiver struct{ *callbacktest.Receiver }
 
 type received struct {
 	contentType     string
@@ -40,39 +33,20 @@ type received struct {
 }
 
 func newReceiver(t *testing.T, codes ...int) *receiver {
-	rv := &receiver{codes: codes}
-	rv.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if rv.hang != nil {
-			select {
-			case <-rv.hang:
-			case <-r.Context().Done():
-			}
-			return
-		}
-		body, _ := io.ReadAll(r.Body)
-		form, _ := url.ParseQuery(string(body))
+	return &receiver{callbacktest.New(t, codes...)}
+}
+
+func (rv *receiver) received() []received {
+	var out []received
+	for _, r := range rv.Received() {
+		form, _ := url.ParseQuery(string(r.Body))
 		rec := received{contentType: r.Header.Get("Content-Type"), data: form.Get("data"), signature: form.Get("signature")}
 		if raw, err := base64.StdEncoding.DecodeString(rec.data); err == nil {
 			_ = json.Unmarshal(raw, &rec.payment)
 		}
-		rv.mu.Lock()
-		code := http.StatusOK
-		if len(rv.codes) > 0 {
-			code, rv.codes = rv.codes[0], rv.codes[1:]
-		}
-		rv.got = append(rv.got, rec)
-		rv.mu.Unlock()
-		w.WriteHeader(code)
-		fmt.Fprint(w, "OK")
-	}))
-	t.Cleanup(rv.Close)
-	return rv
-}
-
-func (rv *receiver) received() []received {
-	rv.mu.Lock()
-	defer rv.mu.Unlock()
-	return append([]received(nil), rv.got...)
+		out = append(out, rec)
+	}
+	return out
 }
 
 // wallT0 freezes the wall clock, so virtual time moves only when a test
@@ -273,8 +247,7 @@ func TestOneAdvancePlaysAWholeRetryChainOut(t *testing.T) {
 func TestHangingReceiverDoesNotSlowTheAPI(t *testing.T) {
 	ts := newFrozenServer(t)
 	rv := newReceiver(t)
-	rv.hang = make(chan struct{})
-	defer close(rv.hang)
+	rv.Hang()
 
 	const n = 40
 	timePays := func(prefix, serverURL string) time.Duration {
