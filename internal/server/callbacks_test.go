@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"crypto/sha1"
 	"crypto/sha3"
 	"encoding/base64"
@@ -19,7 +18,6 @@ import (
 
 	"github.com/mockpay/mockpay/internal/callbacktest"
 	"github.com/mockpay/mockpay/internal/config"
-	"github.com/mockpay/mockpay/internal/server"
 )
 
 // receiver is a merchant's LiqPay callback endpoint on loopback: the shared
@@ -55,20 +53,7 @@ var wallT0 = time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
 
 func newFrozenServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	cfg := config.Default()
-	cfg.Seed = 7
-	s, err := server.New(cfg, quiet, func() time.Time { return wallT0 })
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(func() {
-		ts.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		s.Close(ctx)
-	})
-	return ts
+	return startServer(t, func() time.Time { return wallT0 })
 }
 
 // signedPost posts params signed for their version: SHA3-256 from 7 on.

@@ -26,9 +26,16 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 func newServer(t *testing.T) *httptest.Server {
 	t.Helper()
+	return startServer(t, nil)
+}
+
+// startServer runs a whole mockpay in-process; wall is its real clock (nil:
+// time.Now).
+func startServer(t *testing.T, wall func() time.Time) *httptest.Server {
+	t.Helper()
 	cfg := config.Default()
 	cfg.Seed = 42
-	s, err := server.New(cfg, quiet, nil)
+	s, err := server.New(cfg, quiet, wall)
 	if err != nil {
 		t.Fatal(err)
 	}
