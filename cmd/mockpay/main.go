@@ -138,8 +138,14 @@ func banner(w io.Writer, cfg config.Config, addr string) {
 			fmt.Fprintf(w, "           public_key=%s\n", m.PublicKey)
 		}
 	}
-	fmt.Fprintf(w, "  Liquido  client_id=%s client_secret=%s api_key=%s (default; API not served yet)\n",
-		config.DefaultLiquidoClientID, config.DefaultLiquidoClientSecret, config.DefaultLiquidoAPIKey)
+	fmt.Fprintf(w, "  Liquido  POST %s/oauth2/token, then %s/v1/payments/...\n", base, base)
+	for _, m := range cfg.LiquidoMerchants() {
+		if m.ClientID == config.DefaultLiquidoClientID && m.ClientSecret == config.DefaultLiquidoClientSecret && m.APIKey == config.DefaultLiquidoAPIKey {
+			fmt.Fprintf(w, "           client_id=%s client_secret=%s api_key=%s (default)\n", m.ClientID, m.ClientSecret, m.APIKey)
+		} else {
+			fmt.Fprintf(w, "           client_id=%s\n", m.ClientID)
+		}
+	}
 	fmt.Fprintf(w, "  health   %s/_mockpay/health\n", base)
 }
 

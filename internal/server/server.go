@@ -16,6 +16,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/mockpay/mockpay/emulator/liqpay"
+	"github.com/mockpay/mockpay/emulator/liquido"
 	"github.com/mockpay/mockpay/internal/callback"
 	"github.com/mockpay/mockpay/internal/config"
 	"github.com/mockpay/mockpay/internal/control"
@@ -34,12 +35,13 @@ type Server struct {
 	callbacks *callback.Dispatcher
 	scenarios *scenarios.Engine
 	liqpay    *liqpay.Server
+	liquido   *liquido.Server
 	handler   http.Handler
 }
 
 // Vocabulary lists every provider's words for the scenario loader.
 func Vocabulary() []scenarios.Vocabulary {
-	return []scenarios.Vocabulary{liqpay.Vocabulary()}
+	return []scenarios.Vocabulary{liqpay.Vocabulary(), liquido.Vocabulary()}
 }
 
 // New builds a server from a configuration. Wall is the real clock (nil:
@@ -49,6 +51,9 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 	s := &Server{cfg: cfg, log: log, tenants: tenant.NewRegistry(cfg.Seed, wall)}
 	s.scenarios = scenarios.NewEngine(log.With("part", "scenarios"), Vocabulary())
 	if err := s.scenarios.AddDefaults("default:liqpay", liqpay.DefaultScenarios); err != nil {
+		return nil, err
+	}
+	if err := s.scenarios.AddDefaults("default:liquido", liquido.DefaultScenarios); err != nil {
 		return nil, err
 	}
 	if err := s.scenarios.LoadPaths(cfg.ScenarioDirs); err != nil {
@@ -69,13 +74,27 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 		CallbackPolicy: func(key string) callback.Policy { return liqpayPolicies[key] },
 		Scenarios:      s.scenarios,
 	})
+	liquidoPolicies := map[string]callback.Policy{}
+	for _, m := range cfg.LiquidoMerchants() {
+		liquidoPolicies[m.ClientID] = policy(cfg.Callbacks.For(m.Callbacks))
+	}
+	s.liquido = liquido.New(liquido.Options{
+		Merchants:      cfg.LiquidoMerchants(),
+		Tenants:        s.tenants,
+		Logger:         log.With("provider", "liquido"),
+		BaseURL:        cfg.BaseURL,
+		Callbacks:      s.callbacks,
+		CallbackPolicy: func(id string) callback.Policy { return liquidoPolicies[id] },
+		Scenarios:      s.scenarios,
+	})
 
 	r := mux.NewRouter()
 	s.liqpay.Routes(r)
+	s.liquido.Routes(r)
 	r.Handle("/_mockpay/health", control.Health{
 		Version: Version, Seed: cfg.Seed, Started: time.Now(),
 		Merchants: func() map[string][]string {
-			return map[string][]string{"liqpay": s.liqpay.Merchants()}
+			return map[string][]string{"liqpay": s.liqpay.Merchants(), "liquido": s.liquido.Merchants()}
 		},
 		Scenarios: s.scenarios.Names,
 	}).Methods(http.MethodGet, http.MethodHead)
@@ -121,17 +140,30 @@ func (s *Server) Tenants() *tenant.Registry { return s.tenants }
 
 // notFound answers in the shape of whichever API the path belongs to.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, "/api/") {
+	switch {
+	case strings.HasPrefix(r.URL.Path, "/api/"):
 		s.liqpay.NotFound(w, r)
+		return
+	case isLiquido(r.URL.Path):
+		s.liquido.NotFound(w, r)
 		return
 	}
 	control.WriteJSON(w, http.StatusNotFound, control.Error{Error: "no route for " + r.Method + " " + r.URL.Path})
 }
 
+// isLiquido tells Liquido's paths (reference liquido.md §4) from the rest.
+func isLiquido(path string) bool {
+	return strings.HasPrefix(path, "/v1/") || strings.HasPrefix(path, "/oauth2/") || strings.HasPrefix(path, "/liquido/")
+}
+
 // panicked answers a recovered panic in the provider's error shape.
 func (s *Server) panicked(w http.ResponseWriter, r *http.Request) {
-	if strings.HasPrefix(r.URL.Path, "/api/") {
+	switch {
+	case strings.HasPrefix(r.URL.Path, "/api/"):
 		liqpay.WriteError(w, liqpay.ErrPayment)
+		return
+	case isLiquido(r.URL.Path):
+		s.liquido.WriteInternalError(w, r)
 		return
 	}
 	control.WriteJSON(w, http.StatusInternalServerError, control.Error{Error: "internal error, see the mockpay log"})

@@ -1,0 +1,367 @@
+package liquido
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/mockpay/mockpay/scenarios"
+)
+
+// mockpay's hosted pages stand in for the pages Liquido sends payers to: the
+// 3-D Secure challenge (threeDsRedirectUrl), the REDIRECT card checkout, and
+// the payment page of a local method (PSE's and Nequi's paymentUrl, a
+// dynamic Pix code's location). A person clicks Approve or Decline; a test
+// adds ?outcome=approve|decline to the GET and decides without a browser.
+// Either way the browser is then sent on to the merchant's return URL.
+
+//go:embed pages/page.html
+var pageFS embed.FS
+
+// page is parsed once; templates are immutable after parsing.
+var page = template.Must(template.ParseFS(pageFS, "pages/page.html"))
+
+// pageKind names a hosted page (or file) and its path under /liquido/.
+type pageKind int
+
+const (
+	page3DS pageKind = iota
+	pageCheckout
+	pagePay
+	fileBoleto
+)
+
+func (k pageKind) path() string {
+	switch k {
+	case page3DS:
+		return "3ds"
+	case pageCheckout:
+		return "checkout"
+	case pagePay:
+		return "pay"
+	}
+	return "files/boleto"
+}
+
+// link is what a page token stands for. Pages carry no credentials, so the
+// token is the only way to a payment, and it names the merchant too.
+type link struct {
+	m    *merchant
+	key  string
+	kind pageKind
+}
+
+// link registers a fresh token for a payment's page or file. Caller holds
+// m.mu (the token comes from the merchant's seeded generator).
+func (s *Server) link(m *merchant, p *Payment, kind pageKind) string {
+	for {
+		token := m.uuid()
+		s.mu.Lock()
+		if _, taken := s.links[token]; !taken {
+			s.links[token] = link{m: m, key: p.Key, kind: kind}
+			s.mu.Unlock()
+			return token
+		}
+		s.mu.Unlock()
+	}
+}
+
+// lookup finds the payment behind a token of the given kind and returns it
+// with its merchant locked (the caller unlocks), or nils.
+func (s *Server) lookup(token string, kind pageKind) (*merchant, *Payment) {
+	s.mu.RLock()
+	l, ok := s.links[token]
+	s.mu.RUnlock()
+	if !ok || l.kind != kind {
+		return nil, nil
+	}
+	l.m.mu.Lock()
+	p := l.m.payments[l.key]
+	if p == nil {
+		l.m.mu.Unlock()
+		return nil, nil
+	}
+	return l.m, p
+}
+
+type pageView struct {
+	Title, Note                     string
+	Pending, CardForm               bool
+	Merchant, Key, Method, Amount   string
+	Card, Description               string
+	CardNumber, Holder, Month, Year string
+	Error, Message                  string
+}
+
+func (k pageKind) title() string {
+	switch k {
+	case page3DS:
+		return "3-D Secure verification"
+	case pageCheckout:
+		return "Pay by card"
+	}
+	return "Payment"
+}
+
+// awaiting reports whether the page still waits for the payer.
+func (k pageKind) awaiting(p *Payment) bool {
+	if p.Status != StatusInProgress {
+		return false
+	}
+	switch k {
+	case page3DS:
+		return p.pending != nil
+	case pageCheckout:
+		return p.card == nil
+	}
+	return true
+}
+
+// handlePage shows a page, or decides headlessly with ?outcome=.
+func (s *Server) handlePage(k pageKind) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if o := q.Get("outcome"); o != "" {
+			s.decidePage(w, r, k, o, q)
+			return
+		}
+		m, p := s.lookup(mux.Vars(r)["token"], k)
+		if p == nil {
+			s.render(w, http.StatusNotFound, pageView{Title: k.title(), Message: "Unknown or expired payment link."})
+			return
+		}
+		v := s.view(k, m, p)
+		m.mu.Unlock()
+		s.render(w, http.StatusOK, v)
+	}
+}
+
+// handlePageDecision takes the payer's Approve or Decline.
+func (s *Server) handlePageDecision(k pageKind) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+		if err := r.ParseForm(); err != nil {
+			s.render(w, http.StatusBadRequest, pageView{Title: k.title(), Message: "Malformed form."})
+			return
+		}
+		s.decidePage(w, r, k, r.PostForm.Get("decision"), r.PostForm)
+	}
+}
+
+// view describes a payment on its page. Caller holds m.mu.
+func (s *Server) view(k pageKind, m *merchant, p *Payment) pageView {
+	v := pageView{Title: k.title(), Pending: k.awaiting(p), Merchant: m.cfg.ClientID, Key: p.Key, Method: p.Method,
+		Amount: money(p.FinalAmount, p.FinalCurrency), Description: p.Description, Message: resultMessage(p)}
+	if p.card != nil {
+		v.Card = p.card.info.Brand + " " + p.card.masked()
+	}
+	switch k {
+	case page3DS:
+		v.Note = "Approve passes the authentication; decline fails the payment."
+	case pageCheckout:
+		v.CardForm = true
+		v.CardNumber, v.Holder, v.Month = "4242 4242 4242 4242", payerOf(p).Name, "12"
+		v.Year = strconv.Itoa(m.tenant.Clock.Now().In(zone).Year() + 3)
+		v.Note = "Liquido's test cards work here: 4000001240000000 is rejected, 4444444444444448 has insufficient funds, 4000000000000069 is expired."
+	default:
+		v.Note = "Approve pays now; otherwise the sandbox settles it after its delay. Decline fails it."
+	}
+	return v
+}
+
+// decidePage applies the payer's decision, if the page still waits for one,
+// then sends the browser back to the merchant (or shows the result). A
+// decided page answers with the payment's state, so a reload is harmless.
+func (s *Server) decidePage(w http.ResponseWriter, r *http.Request, k pageKind, decision string, form url.Values) {
+	if decision != "approve" && decision != "decline" {
+		s.render(w, http.StatusBadRequest, pageView{Title: k.title(), Message: "decision must be approve or decline."})
+		return
+	}
+	m, p := s.lookup(mux.Vars(r)["token"], k)
+	if p == nil {
+		s.render(w, http.StatusNotFound, pageView{Title: k.title(), Message: "Unknown or expired payment link."})
+		return
+	}
+	now := m.tenant.Clock.Now()
+	if k.awaiting(p) {
+		switch {
+		case decision == "decline" && k == page3DS:
+			// Liquido documents no failure for 3-D Secure (GUESS).
+			s.setStatus(m, p, StatusFailed, 400, "3-D Secure authentication failed", now)
+		case decision == "decline":
+			s.setStatus(m, p, StatusFailed, 400, "Payment declined by the payer", now)
+		case k == page3DS:
+			s.applyCardOutcome(m, p, *p.pending, now)
+		case k == pageCheckout:
+			if msg := s.checkout(m, p, form, now); msg != "" {
+				v := s.view(k, m, p)
+				v.Error = msg
+				v.CardNumber, v.Holder = form.Get("cardNumber"), form.Get("cardHolderName")
+				m.mu.Unlock()
+				s.render(w, http.StatusBadRequest, v)
+				return
+			}
+		default:
+			s.setStatus(m, p, StatusSettled, 0, "", now)
+		}
+	}
+	m.wait = false // pages answer no API call: nothing waits for callbacks
+	target := p.ReturnURL
+	if k == page3DS && p.Details.Card != nil && p.Details.Card.Card3DSInfo != nil {
+		target = p.Details.Card.Card3DSInfo.MerchantSite3DS
+	}
+	v := s.view(k, m, p)
+	m.mu.Unlock()
+	if target != "" {
+		http.Redirect(w, r, target, http.StatusSeeOther)
+		return
+	}
+	s.render(w, http.StatusOK, v)
+}
+
+// checkout charges the card a payer entered on the REDIRECT page; the test
+// cards decide as on a DIRECT charge. It returns a message for a card the
+// form cannot take. Caller holds m.mu.
+func (s *Server) checkout(m *merchant, p *Payment, form url.Values, now time.Time) string {
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(form.Get(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	pan, ok := normalizePAN(get("cardNumber", "4242424242424242"))
+	if !ok {
+		return "That is not a valid card number."
+	}
+	month, err1 := strconv.Atoi(get("expirationMonth", "12"))
+	year, err2 := strconv.Atoi(get("expirationYear", strconv.Itoa(now.In(zone).Year()+3)))
+	if year >= 0 && year < 100 {
+		year += 2000
+	}
+	if err1 != nil || err2 != nil || month < 1 || month > 12 || year < 2000 || year > 2100 {
+		return "The expiry date is not valid."
+	}
+	holder := get("cardHolderName", payerOf(p).Name)
+	if holder == "" {
+		holder = "MOCKPAY TEST"
+	}
+	sc := cardInput{pan: pan, holder: holder, month: month, year: year}.stored()
+	p.card = &sc
+	info := sc.info
+	p.Details.Card.CardInfo = &info
+	if expired(month, year, now) {
+		s.setStatus(m, p, StatusFailed, 400, "Card expired", now)
+		return ""
+	}
+	// The card is known only now, so the scenarios are asked again; a
+	// fault has no answer to replace here and is ignored.
+	c := &call{m: m, now: now}
+	s.decide(c, scenarios.Request{Action: string(ActionCard), Method: p.Method, Card: pan, Currency: p.Currency,
+		Country: p.Country, OrderID: p.Key, Description: p.Description, Amount: amountOf(p.Amount)})
+	o := c.outcome()
+	adopt(p, o)
+	s.applyCardOutcome(m, p, o, now)
+	return ""
+}
+
+func resultMessage(p *Payment) string {
+	switch p.Status {
+	case StatusSettled:
+		return "Payment approved (SETTLED)."
+	case StatusAuthorized:
+		return "Payment authorized (AUTHORIZED); the shop captures it."
+	case StatusFailed, StatusExpired:
+		return "Payment failed (" + string(p.Status) + "): " + p.ErrMsg + "."
+	}
+	return "Payment status: " + string(p.Status) + "."
+}
+
+func (s *Server) render(w http.ResponseWriter, code int, v pageView) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(code)
+	if err := page.Execute(w, v); err != nil {
+		s.log.Error("render liquido page", "err", err)
+	}
+}
+
+// payer is what pages and the boleto show of the payer.
+type payer struct {
+	Name     string `json:"name"`
+	Document struct {
+		DocumentID string `json:"documentId"`
+		Type       string `json:"type"`
+	} `json:"document"`
+}
+
+func payerOf(p *Payment) payer {
+	var out payer
+	_ = json.Unmarshal(p.Payer, &out) // best effort: shown, never relied on
+	return out
+}
+
+// money formats minor units for people: "R$ 1.234,56" in Brazil, "1234.56 MXN" elsewhere.
+func money(amount int64, currency string) string {
+	major, minor := amount/100, amount%100
+	if currency == "BRL" {
+		s := strconv.FormatInt(major, 10)
+		for i := len(s) - 3; i > 0; i -= 3 {
+			s = s[:i] + "." + s[i:]
+		}
+		return fmt.Sprintf("R$ %s,%02d", s, minor)
+	}
+	return fmt.Sprintf("%d.%02d %s", major, minor, currency)
+}
+
+// handleBoletoFile serves a boleto as a PDF: the link GET
+// /v1/payments/files/boleto/pdf/{key} answers with.
+func (s *Server) handleBoletoFile(w http.ResponseWriter, r *http.Request) {
+	token := mux.Vars(r)["token"]
+	m, p := s.lookup(token, fileBoleto)
+	if p == nil || p.Details.Boleto == nil {
+		if p != nil {
+			m.mu.Unlock()
+		}
+		http.Error(w, "Unknown boleto file.", http.StatusNotFound)
+		return
+	}
+	b := p.Details.Boleto
+	who := payerOf(p)
+	lines := []string{
+		"Boleto bancario - mockpay sandbox (Liquido)",
+		"Beneficiario: LIQUIDO BRASIL LTDA",
+		"Pagador: " + who.Name + " " + who.Document.Type + " " + who.Document.DocumentID,
+		"Valor: " + money(p.FinalAmount, p.FinalCurrency),
+		"Vencimento: " + time.Time(b.DueDate).Format("02/01/2006"),
+		"Referencia (idempotencyKey): " + p.Key,
+		"Situacao: " + string(p.Status),
+		"",
+		"Linha digitavel:",
+		formatLine(b.DigitalLine),
+	}
+	pdf := boletoPDF(lines, b.Barcode)
+	m.mu.Unlock()
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="boleto-`+token+`.pdf"`)
+	w.Header().Set("Content-Length", strconv.Itoa(len(pdf)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(pdf)
+	}
+}
+
+// formatLine writes a 47-digit line the way boletos print it:
+// AAAAA.AAAAA BBBBB.BBBBBB CCCCC.CCCCCC D EEEEEEEEEEEEEE.
+func formatLine(l string) string {
+	if len(l) != 47 {
+		return l
+	}
+	return l[0:5] + "." + l[5:10] + " " + l[10:15] + "." + l[15:21] + " " + l[21:26] + "." + l[26:32] + " " + l[32:33] + " " + l[33:47]
+}

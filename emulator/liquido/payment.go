@@ -1,0 +1,240 @@
+package liquido
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"sync"
+	"time"
+
+	"github.com/mockpay/mockpay/internal/clock"
+	"github.com/mockpay/mockpay/internal/config"
+	"github.com/mockpay/mockpay/internal/tenant"
+	"github.com/mockpay/mockpay/scenarios"
+)
+
+// Payment is one charge as mockpay keeps it. Its idempotencyKey is its
+// identity: referenceId equals it, and every later call names it
+// (reference §3).
+type Payment struct {
+	seq    int64 // creation order, for "another payment of this merchant"
+	Key    string
+	Action Action // the endpoint that created it
+	Method string // paymentMethod as sent: CREDIT_CARD and CARD are echoed as given
+	Flow   string
+	Status Status
+	Code   int    // transferStatusCode
+	ErrMsg string // transferErrorMsg
+
+	Amount   int64 // as requested, in the currency's minor unit
+	Currency string
+	Country  string
+	// Captured is what was charged: the amount, or less after a partial
+	// capture. Refunds are limited by it.
+	Captured      int64
+	FinalAmount   int64
+	FinalCurrency string
+	Tax           *amountDetails
+
+	Created  time.Time
+	Finished time.Time // when it last reached a final status
+
+	Payer, OrderInfo json.RawMessage
+	Description      string
+	CallbackURL      string
+	SubMerchantID    string
+	Vendor           string
+	ReturnURL        string // merchantRedirectInfo.merchantPageUrl
+	Details          transferDetails
+
+	card    *storedCard // the card charged, once known
+	capture bool        // false: authorise only
+
+	// From the scenario that decided the payment.
+	Overrides     map[string]any
+	CallbackRules []scenarios.CallbackRule
+
+	hash      [32]byte // the canonical request, for idempotent replays
+	params    testParams
+	pending   *scenarios.Outcome // 3-D Secure: what approval leads to
+	captured  bool               // settled by a capture call
+	refunded  int64              // by refunds that settled
+	refunding int64              // by refunds in progress
+	refunds   []*Refund
+	finalize  *clock.Timer // the asynchronous finalisation of a local method
+	page      string       // token of its hosted page (3-DS, checkout or payment)
+	pdf       string       // token of its boleto PDF
+	baseURL   string
+	pixExpiry time.Time
+}
+
+// isCard reports whether the payment is a card charge: card results are
+// synchronous and description test parameters do not apply (reference §16).
+func (p *Payment) isCard() bool { return p.Action == ActionCard }
+
+// refundable is what refunds may still return.
+func (p *Payment) refundable() int64 { return p.Captured - p.refunded - p.refunding }
+
+// wire renders the payment as the API writes it. Caller holds the
+// merchant's lock.
+func (p *Payment) wire() paymentJSON {
+	j := paymentJSON{
+		TransferStatusCode:  p.Code,
+		TransferErrorMsg:    errorMessage(p.ErrMsg),
+		IdempotencyKey:      p.Key,
+		ReferenceID:         p.Key,
+		PaymentFlow:         p.Flow,
+		PaymentMethod:       p.Method,
+		Amount:              p.Amount,
+		Currency:            p.Currency,
+		Country:             p.Country,
+		FinalAmount:         p.FinalAmount,
+		FinalCurrency:       p.FinalCurrency,
+		CreateTime:          Time(p.Created),
+		ScheduledTime:       Time(p.Created),
+		FinalStatusTime:     Time(p.Finished),
+		Payer:               p.Payer,
+		OrderInfo:           p.OrderInfo,
+		TransferDetails:     p.Details,
+		AmountDetails:       p.Tax,
+		TransferStatus:      p.Status,
+		Description:         p.Description,
+		CallbackURL:         p.CallbackURL,
+		SubMerchantID:       p.SubMerchantID,
+		OrchestrationVendor: p.Vendor,
+	}
+	return j
+}
+
+// encoded is the payment's JSON with the scenario's overrides merged in, as
+// answers and callbacks carry it. Caller holds the merchant's lock.
+func (p *Payment) encoded() []byte { return encode(p.wire(), p.Overrides) }
+
+// Refund is one refund of a payment, with its own idempotencyKey
+// (reference §8).
+type Refund struct {
+	seq         int64
+	Key         string
+	Payment     *Payment
+	Status      Status
+	Code        int
+	ErrMsg      string
+	Amount      int64
+	Currency    string
+	Country     string
+	Description string
+	CallbackURL string
+	Created     time.Time
+	Finished    time.Time
+
+	Overrides     map[string]any
+	CallbackRules []scenarios.CallbackRule
+	hash          [32]byte
+	finalize      *clock.Timer
+}
+
+func (r *Refund) wire() refundJSON {
+	final, currency := r.Amount, r.Currency
+	if r.Payment.Currency != r.Payment.FinalCurrency && r.Payment.Amount > 0 {
+		// A refund of an FX payment is paid out in the currency the payer paid.
+		final, currency = r.Amount*r.Payment.FinalAmount/r.Payment.Amount, r.Payment.FinalCurrency
+	}
+	return refundJSON{
+		TransferStatusCode: r.Code,
+		TransferErrorMsg:   errorMessage(r.ErrMsg),
+		IdempotencyKey:     r.Key,
+		ReferenceID:        r.Payment.Key,
+		PaymentMethod:      r.Payment.Method,
+		Amount:             r.Amount,
+		Currency:           r.Currency,
+		Country:            r.Country,
+		FinalAmount:        final,
+		FinalCurrency:      currency,
+		CreateTime:         Time(r.Created),
+		ScheduledTime:      Time(r.Created),
+		FinalStatusTime:    Time(r.Finished),
+		TransferStatus:     r.Status,
+		Description:        r.Description,
+		CallbackURL:        r.CallbackURL,
+	}
+}
+
+func (r *Refund) encoded() []byte { return encode(r.wire(), r.Overrides) }
+
+// merchant is one Liquido merchant's state. One mutex guards it all: each
+// operation is short, and it makes idempotency, refund limits and the status
+// machine atomic under concurrent requests.
+type merchant struct {
+	cfg      config.LiquidoMerchant
+	tenant   *tenant.Tenant
+	tokenKey []byte // signs its access tokens; derived from the client secret
+	hashKey  []byte // keys request fingerprints; random, never shown
+
+	mu       sync.Mutex
+	payments map[string]*Payment    // by idempotencyKey
+	refunds  map[string]*Refund     // by the refund's idempotencyKey
+	cards    map[string]*storedCard // vaulted cards by cardId
+	seq      int64
+	refs     int64 // bank-transfer reference numbers
+	// wait: a before_response callback rule fired during the current
+	// request; the pipeline settles the dispatcher before answering.
+	wait bool
+}
+
+func newMerchant(t *tenant.Tenant, cfg config.LiquidoMerchant) *merchant {
+	return &merchant{
+		cfg:      cfg,
+		tenant:   t,
+		tokenKey: tokenKey(cfg.ClientSecret),
+		hashKey:  randomKey(),
+		payments: map[string]*Payment{},
+		refunds:  map[string]*Refund{},
+		cards:    map[string]*storedCard{},
+	}
+}
+
+// The generators below run under m.mu: the tenant's faker is not safe for
+// concurrent use. Seeded per tenant, they repeat run to run.
+
+func (m *merchant) uuid() string { return m.tenant.Fake.UUID() }
+
+func (m *merchant) digits(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte('0' + m.tenant.Fake.IntRange(0, 9))
+	}
+	return string(b)
+}
+
+func (m *merchant) nextSeq() int64 {
+	m.seq++
+	return m.seq
+}
+
+// latestOther is the merchant's most recent payment other than p, for
+// callbacks about "another payment" (signature: foreign).
+func (m *merchant) latestOther(p *Payment) *Payment {
+	var out *Payment
+	for _, q := range m.payments {
+		if q != p && (out == nil || q.seq > out.seq) {
+			out = q
+		}
+	}
+	return out
+}
+
+func (m *merchant) latestOtherRefund(r *Refund) *Refund {
+	var out *Refund
+	for _, q := range m.refunds {
+		if q != r && (out == nil || q.seq > out.seq) {
+			out = q
+		}
+	}
+	return out
+}
+
+// randomKey is 32 bytes from the system's random source.
+func randomKey() []byte {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported systems
+	return b
+}
