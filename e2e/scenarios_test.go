@@ -598,31 +598,37 @@ func TestLiqPayTestCardsAreEmbeddedScenarios(t *testing.T) {
 	m := start(t, "--config", scSecondMerchantConfig(t))
 	other := scOtherClient(m)
 
-	// The list is the embedded file, scenario for scenario.
-	raw, err := os.ReadFile("../emulator/liqpay/defaults.yaml")
-	if err != nil {
-		t.Fatal(err)
+	// The list is the embedded files, scenario for scenario, in search order.
+	var wantSets []scSet
+	var want scSet
+	for _, provider := range []string{"liqpay", "liquido"} {
+		raw, err := os.ReadFile("../emulator/" + provider + "/defaults.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var file struct {
+			Scenarios []struct {
+				Name        string `yaml:"name"`
+				Description string `yaml:"description"`
+			} `yaml:"scenarios"`
+		}
+		if err := yaml.Unmarshal(raw, &file); err != nil {
+			t.Fatal(err)
+		}
+		set := scSet{Name: "default:" + provider, Source: "default"}
+		for _, sc := range file.Scenarios {
+			set.Scenarios = append(set.Scenarios, scScenario{Name: sc.Name, Description: sc.Description, Provider: provider})
+		}
+		wantSets = append(wantSets, set)
 	}
-	var file struct {
-		Scenarios []struct {
-			Name        string `yaml:"name"`
-			Description string `yaml:"description"`
-		} `yaml:"scenarios"`
-	}
-	if err := yaml.Unmarshal(raw, &file); err != nil {
-		t.Fatal(err)
-	}
-	want := scSet{Name: "default:liqpay", Source: "default"}
-	for _, sc := range file.Scenarios {
-		want.Scenarios = append(want.Scenarios, scScenario{Name: sc.Name, Description: sc.Description, Provider: "liqpay"})
-	}
+	want = wantSets[0]
 	sets := scList(t, m)
 	for i := range sets {
 		for j := range sets[i].Scenarios {
 			sets[i].Scenarios[j].Line = 0 // lines are the file's business
 		}
 	}
-	if diff := cmp.Diff([]scSet{want}, sets); diff != "" {
+	if diff := cmp.Diff(wantSets, sets); diff != "" {
 		t.Fatalf("GET /_mockpay/scenarios (-want +got):\n%s", diff)
 	}
 	if !slices.ContainsFunc(want.Scenarios, func(s scScenario) bool { return strings.Contains(s.Description, "4000000000003063") }) {
@@ -648,7 +654,8 @@ scenarios:
 	if diff := cmp.Diff(wantInfo, info); diff != "" {
 		t.Errorf("PUT answer (-want +got):\n%s", diff)
 	}
-	if sets := scList(t, m); len(sets) != 2 || sets[0].Name != "no-3ds" {
+	// The runtime set, then the two providers' defaults.
+	if sets := scList(t, m); len(sets) != 3 || sets[0].Name != "no-3ds" {
 		t.Errorf("search order after PUT: %+v; want the runtime set first", sets)
 	}
 	checkFields(t, "3-D Secure card, overridden", map[string]any{"result": "ok", "status": "success", "is_3ds": false},
@@ -679,7 +686,7 @@ scenarios:
 		!strings.HasPrefix(invalid.Errors[0].Message, `status "sucess" is not a liqpay status`) {
 		t.Errorf("PUT of a misspelt status: HTTP %d %+v; want 400 naming line %d, column %d", code, invalid, line, col)
 	}
-	if sets := scList(t, m); len(sets) != 1 {
+	if sets := scList(t, m); len(sets) != 2 {
 		t.Errorf("a refused upload was installed: %+v", sets)
 	}
 }
@@ -727,7 +734,7 @@ func TestScenarioFilesReloadAndKeepTheLastGoodVersion(t *testing.T) {
 		t.Errorf("reload of a broken edit: HTTP %d %v; want 422 and an error starting %q", code, body, wantErr)
 	}
 	checkFields(t, "after the broken edit: the last good version", map[string]any{"status": "failure", "err_code": "9860"}, pay("broken"))
-	if sets := scList(t, m); len(sets) != 2 || sets[0].Name != path || len(sets[0].Scenarios) != 2 {
+	if sets := scList(t, m); len(sets) != 3 || sets[0].Name != path || len(sets[0].Scenarios) != 2 {
 		t.Errorf("sets after the broken edit: %+v; want the file's last good version first", sets)
 	}
 
