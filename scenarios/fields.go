@@ -31,7 +31,7 @@ func MergeFields(obj []byte, fields map[string]any) ([]byte, error) {
 			return nil, err
 		}
 		if nv, ok := fields[k]; ok {
-			b, err := json.Marshal(nv)
+			b, err := marshal(nv)
 			if err != nil {
 				return nil, err
 			}
@@ -48,7 +48,7 @@ func MergeFields(obj []byte, fields map[string]any) ([]byte, error) {
 	}
 	sort.Strings(extra)
 	for _, k := range extra {
-		b, err := json.Marshal(fields[k])
+		b, err := marshal(fields[k])
 		if err != nil {
 			return nil, err
 		}
@@ -67,4 +67,16 @@ func MergeFields(obj []byte, fields map[string]any) ([]byte, error) {
 	}
 	buf.WriteString("}\n")
 	return buf.Bytes(), nil
+}
+
+// marshal encodes a value as providers write it: "/", "<" and "&" as they
+// are, no trailing newline.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }

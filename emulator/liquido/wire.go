@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
+
+	"github.com/mockpay/mockpay/scenarios"
 )
 
 // Liquido writes its timestamps as text in several shapes, none of them ISO
@@ -204,71 +205,11 @@ func encode(v any, overrides map[string]any) []byte {
 		return []byte(`{"message":"mockpay could not encode the answer"}` + "\n")
 	}
 	if len(overrides) > 0 {
-		if merged, err := mergeFields(buf.Bytes(), overrides); err == nil {
+		if merged, err := scenarios.MergeFields(buf.Bytes(), overrides); err == nil {
 			return merged
 		}
 	}
 	return buf.Bytes()
-}
-
-// mergeFields sets top-level fields of a JSON object, keeping the order of the
-// fields it has and appending new ones in name order.
-func mergeFields(obj []byte, fields map[string]any) ([]byte, error) {
-	dec := json.NewDecoder(bytes.NewReader(obj))
-	if _, err := dec.Token(); err != nil {
-		return nil, err
-	}
-	type kv struct {
-		k string
-		v json.RawMessage
-	}
-	var out []kv
-	seen := map[string]bool{}
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		k, _ := t.(string)
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, err
-		}
-		if nv, ok := fields[k]; ok {
-			if v, err = marshal(nv); err != nil {
-				return nil, err
-			}
-		}
-		seen[k] = true
-		out = append(out, kv{k, v})
-	}
-	extra := make([]string, 0, len(fields))
-	for k := range fields {
-		if !seen[k] {
-			extra = append(extra, k)
-		}
-	}
-	sort.Strings(extra)
-	for _, k := range extra {
-		b, err := marshal(fields[k])
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, kv{k, b})
-	}
-	var buf bytes.Buffer
-	buf.WriteByte('{')
-	for i, f := range out {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		k, _ := json.Marshal(f.k)
-		buf.Write(k)
-		buf.WriteByte(':')
-		buf.Write(f.v)
-	}
-	buf.WriteString("}\n")
-	return buf.Bytes(), nil
 }
 
 // marshal encodes a value without HTML escaping and without a newline.
