@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -25,6 +26,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"gopkg.in/yaml.v3"
 
+	"github.com/mockpay/mockpay/internal/callbacktest"
 	"github.com/mockpay/mockpay/internal/liqpayclient"
 )
 
@@ -59,6 +61,7 @@ var scExamples = map[string]func(t *testing.T, file string){
 	"override-test-card.yaml":         scTestOverrideTestCard,
 	"match-by-amount-and-fields.yaml": scTestMatchByAmountAndFields,
 	"verification-expires.yaml":       scTestVerificationExpires,
+	"pix-expires.yaml":                scTestPixExpires,
 }
 
 func TestExampleScenarios(t *testing.T) {
@@ -1160,4 +1163,104 @@ func (rv *scTimingReceiver) get(order string) (scTimed, bool) {
 	defer rv.mu.Unlock()
 	v, ok := rv.got[order]
 	return v, ok
+}
+
+// scLiquido calls Liquido's API as the default merchant: a fresh token,
+// then the request. It returns the status code and the decoded answer.
+func scLiquido(t *testing.T, m *mockpay, method, path string, body any) (int, map[string]any) {
+	t.Helper()
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {"sandbox-client-id"}, "client_secret": {"sandbox-client-secret"}}
+	resp, err := httpClient.PostForm(m.base+"/oauth2/token", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	if err != nil || tok.AccessToken == "" {
+		t.Fatalf("token: %v", err)
+	}
+	var rd io.Reader
+	if body != nil {
+		raw, _ := json.Marshal(body)
+		rd = bytes.NewReader(raw)
+	}
+	req, _ := http.NewRequest(method, m.base+path, rd)
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	req.Header.Set("x-api-key", "sandbox-api-key")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err = httpClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	out, err := liqpayclient.DecodeJSON(raw)
+	if err != nil {
+		t.Fatalf("%s %s: HTTP %d, not JSON: %s", method, path, resp.StatusCode, raw)
+	}
+	return resp.StatusCode, out
+}
+
+// scTestPixExpires: a PIX described as "never paid" stays IN_PROGRESS past
+// the sandbox's usual 3 minutes and expires at 30, with CHARGE_FAILED; any
+// other PIX still settles after 3 minutes.
+func scTestPixExpires(t *testing.T, file string) {
+	m := start(t, "--scenarios", file)
+	rv := callbacktest.New(t)
+	pix := func(key, description string) map[string]any {
+		return map[string]any{"idempotencyKey": key, "amount": 1500, "currency": "BRL", "country": "BR",
+			"paymentMethod": "PIX_DYNAMIC_QR", "description": description, "callbackUrl": rv.URL,
+			"payer": map[string]any{"name": "Maria Silva", "email": "maria@example.com",
+				"document": map[string]any{"documentId": "12345678909", "type": "CPF"}}}
+	}
+	advance := func(d string) {
+		code, _ := m.send(t, http.MethodPost, "/_mockpay/clock/advance", "application/json", `{"duration":"`+d+`","merchant":"sandbox-client-id"}`)
+		if code != http.StatusOK {
+			t.Fatalf("advance: HTTP %d", code)
+		}
+	}
+	status := func(key string) any {
+		_, p := scLiquido(t, m, http.MethodGet, "/v1/payments/charges/"+key, nil)
+		return p["transferStatus"]
+	}
+	for _, c := range []struct{ key, description string }{{"pix-lost", "Never paid"}, {"pix-paid", "order 42"}} {
+		if code, p := scLiquido(t, m, http.MethodPost, "/v1/payments/charges/pix", pix(c.key, c.description)); code != http.StatusOK || p["transferStatus"] != "IN_PROGRESS" {
+			t.Fatalf("pix %s: HTTP %d %v", c.key, code, p)
+		}
+	}
+	advance("3m")
+	if diff := cmp.Diff([]any{"IN_PROGRESS", "SETTLED"}, []any{status("pix-lost"), status("pix-paid")}); diff != "" {
+		t.Fatalf("after 3 min (-want +got):\n%s", diff)
+	}
+	advance("26m59s")
+	if got := status("pix-lost"); got != "IN_PROGRESS" {
+		t.Fatalf("after 29:59 the PIX is %v, want IN_PROGRESS", got)
+	}
+	advance("1s")
+	if got := status("pix-lost"); got != "EXPIRED" {
+		t.Fatalf("after 30 min the PIX is %v, want EXPIRED", got)
+	}
+	var events []string
+	for _, r := range rv.Received() {
+		var cb struct {
+			EventType string `json:"eventType"`
+			Data      struct {
+				ChargeDetails struct {
+					IdempotencyKey string `json:"idempotencyKey"`
+					TransferStatus string `json:"transferStatus"`
+				} `json:"chargeDetails"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal(r.Body, &cb); err != nil {
+			t.Fatal(err)
+		}
+		events = append(events, cb.Data.ChargeDetails.IdempotencyKey+" "+cb.EventType+" "+cb.Data.ChargeDetails.TransferStatus)
+	}
+	want := []string{"pix-paid CHARGE_SUCCEEDED SETTLED", "pix-lost CHARGE_FAILED EXPIRED"}
+	if diff := cmp.Diff(want, events); diff != "" {
+		t.Fatalf("callbacks (-want +got):\n%s", diff)
+	}
 }

@@ -169,7 +169,7 @@ func (s *Server) applyCardOutcome(m *merchant, p *Payment, o scenarios.Outcome, 
 		}
 	}
 	s.setStatus(m, p, st, parseCode(o.Code), o.Message, now)
-	s.scheduleThen(m, p, o.Then)
+	s.scheduleThen(m, p, o.Then, now)
 }
 
 // beginLocal starts a local-method payment: IN_PROGRESS with its payment
@@ -247,13 +247,13 @@ func (s *Server) beginLocal(c *call, p *Payment, in *chargeRequest, o scenarios.
 	case "", StatusInProgress:
 		s.setStatus(m, p, StatusInProgress, 0, "", c.now)
 		if len(o.Then) > 0 {
-			s.scheduleThen(m, p, o.Then)
+			s.scheduleThen(m, p, o.Then, c.now)
 		} else {
 			s.scheduleFinalize(m, p, c.now)
 		}
 	default:
 		s.setStatus(m, p, st, parseCode(o.Code), o.Message, c.now)
-		s.scheduleThen(m, p, o.Then)
+		s.scheduleThen(m, p, o.Then, c.now)
 	}
 }
 
@@ -295,22 +295,24 @@ func (s *Server) scheduleFinalize(m *merchant, p *Payment, now time.Time) {
 }
 
 // scheduleThen plays a scenario's later transitions on the merchant's
-// virtual clock, each After the one before. A step applies only if the
+// virtual clock, each After the one before, counted from since (the virtual
+// time of the change that started the script). A step applies only if the
 // payment is still in the status the step before left it in: a capture, a
 // cancel or a refund in between ends the script. Caller holds m.mu.
-func (s *Server) scheduleThen(m *merchant, p *Payment, steps []scenarios.Transition) {
+func (s *Server) scheduleThen(m *merchant, p *Payment, steps []scenarios.Transition, since time.Time) {
 	if len(steps) == 0 {
 		return
 	}
 	step, from := steps[0], p.Status
-	m.tenant.Clock.After(step.After, func() {
+	due := since.Add(step.After)
+	m.tenant.Clock.At(due, func() {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		if p.Status != from {
 			return
 		}
-		s.setStatus(m, p, Status(step.Status), parseCode(step.Code), step.Message, m.tenant.Clock.Now())
-		s.scheduleThen(m, p, steps[1:])
+		s.setStatus(m, p, Status(step.Status), parseCode(step.Code), step.Message, due)
+		s.scheduleThen(m, p, steps[1:], due)
 	})
 }
 
@@ -451,7 +453,7 @@ func (s *Server) capture(c *call, in *keyRequest) answer {
 		st = StatusSettled
 	}
 	s.setStatus(m, p, st, parseCode(o.Code), o.Message, c.now)
-	s.scheduleThen(m, p, o.Then)
+	s.scheduleThen(m, p, o.Then, c.now)
 	return okPayment(p)
 }
 
@@ -494,7 +496,7 @@ func (s *Server) cancel(c *call, in *keyRequest) answer {
 		st = StatusCancelled
 	}
 	s.setStatus(m, p, st, parseCode(o.Code), o.Message, c.now)
-	s.scheduleThen(m, p, o.Then)
+	s.scheduleThen(m, p, o.Then, c.now)
 	return okPayment(p)
 }
 
@@ -545,7 +547,7 @@ func (in *refundRequest) run(s *Server, c *call) answer {
 	switch {
 	case o.Status != "":
 		s.setRefundStatus(m, r, refundStatus(Status(o.Status)), parseCode(o.Code), o.Message, c.now)
-		s.scheduleRefundThen(m, r, o.Then)
+		s.scheduleRefundThen(m, r, o.Then, c.now)
 	case p.isCard():
 		s.setRefundStatus(m, r, StatusSettled, 0, "", c.now)
 	default:
@@ -632,19 +634,20 @@ func (s *Server) setRefundStatus(m *merchant, r *Refund, st Status, code int, ms
 }
 
 // scheduleRefundThen is scheduleThen for a refund.
-func (s *Server) scheduleRefundThen(m *merchant, r *Refund, steps []scenarios.Transition) {
+func (s *Server) scheduleRefundThen(m *merchant, r *Refund, steps []scenarios.Transition, since time.Time) {
 	if len(steps) == 0 {
 		return
 	}
 	step, from := steps[0], r.Status
-	m.tenant.Clock.After(step.After, func() {
+	due := since.Add(step.After)
+	m.tenant.Clock.At(due, func() {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		if r.Status != from {
 			return
 		}
-		s.setRefundStatus(m, r, refundStatus(Status(step.Status)), parseCode(step.Code), step.Message, m.tenant.Clock.Now())
-		s.scheduleRefundThen(m, r, steps[1:])
+		s.setRefundStatus(m, r, refundStatus(Status(step.Status)), parseCode(step.Code), step.Message, due)
+		s.scheduleRefundThen(m, r, steps[1:], due)
 	})
 }
 
