@@ -431,6 +431,9 @@ func (s *Server) capture(c *call, in *keyRequest) answer {
 	switch {
 	case p == nil:
 		return failed(errPaymentNotFound(in.key))
+	case p.captured && p.Status != StatusAuthorized && in.amount > 0 && in.amount != p.Captured:
+		// A retry is harmless; a second capture of another amount is not a retry.
+		return failed(errField("amount", fmt.Sprintf("payment %s was already captured for %d", p.Key, p.Captured)))
 	case p.captured && p.Status != StatusAuthorized:
 		return okPayment(p)
 	case p.Status != StatusAuthorized:

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/mockpay/mockpay/internal/callback"
 	"github.com/mockpay/mockpay/scenarios"
@@ -118,14 +119,15 @@ func (s *Server) notify(m *merchant, n notice) {
 		s.log.Error("liquido callback body", "err", err)
 		return
 	}
-	ts := m.tenant.Clock.Now().Unix()
 	reqs := rule.Apply(callback.Request{
 		Tenant:   m.tenant.ID,
 		Provider: "liquido",
 		URL:      target,
-		Header: http.Header{
-			"Content-Type":      {jsonType},
-			"Liquido-Signature": {Sign(secret, body, ts)},
+		Header:   http.Header{"Content-Type": {jsonType}},
+		// Signed as each attempt is sent, timestamped with the merchant's
+		// virtual clock at that moment, as a real retry would be.
+		Sign: func(at time.Time, body []byte) http.Header {
+			return http.Header{"Liquido-Signature": {Sign(secret, body, at.Unix())}}
 		},
 		Body:     body,
 		OrderKey: n.reference,

@@ -134,9 +134,11 @@ type Refund struct {
 
 func (r *Refund) wire() refundJSON {
 	final, currency := r.Amount, r.Currency
-	if r.Payment.Currency != r.Payment.FinalCurrency && r.Payment.Amount > 0 {
-		// A refund of an FX payment is paid out in the currency the payer paid.
-		final, currency = r.Amount*r.Payment.FinalAmount/r.Payment.Amount, r.Payment.FinalCurrency
+	if base := r.Payment.Captured; base > 0 && (r.Payment.Currency != r.Payment.FinalCurrency || r.Payment.FinalAmount != base) {
+		// A refund pays back in proportion to what the payer paid: in the
+		// currency they paid (FX), with the withholding they paid on top
+		// (CO), and of the captured amount, not the authorised one.
+		final, currency = r.Amount*r.Payment.FinalAmount/base, r.Payment.FinalCurrency
 	}
 	return refundJSON{
 		TransferStatusCode: r.Code,

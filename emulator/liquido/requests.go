@@ -303,7 +303,9 @@ func readKey(f fields, name string) string {
 }
 
 func validKey(k string) bool {
-	if len(k) > 255 || !utf8.ValidString(k) || strings.TrimSpace(k) == "" {
+	// "." and ".." could never be used again: a key is a path segment of
+	// later calls, and those two are dot segments that URL handling removes.
+	if len(k) > 255 || !utf8.ValidString(k) || strings.TrimSpace(k) == "" || k == "." || k == ".." {
 		return false
 	}
 	for _, r := range k {

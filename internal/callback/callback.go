@@ -92,6 +92,11 @@ type Request struct {
 	Method   string      // POST when empty
 	Header   http.Header // sent as given: Content-Type, signature headers
 	Body     []byte
+	// Sign, when set, adds headers computed for each attempt at its virtual
+	// time: a signature that carries its timestamp must be made when the
+	// attempt is sent, or a receiver that refuses stale timestamps would
+	// refuse every retry.
+	Sign func(at time.Time, body []byte) http.Header
 
 	// OrderKey orders callbacks: those of one tenant with the same key are
 	// delivered strictly one after another (see the package comment).

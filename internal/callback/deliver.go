@@ -22,11 +22,13 @@ const (
 )
 
 // attempt is a finished attempt as the dispatcher keeps it; the request side
-// (URL, headers, body) is the record's and the same for every attempt.
+// (URL, body) is the record's and the same for every attempt, the headers
+// too unless the record signs each attempt.
 type attempt struct {
 	number     int
 	at         time.Time
 	manual     bool
+	reqHeader  http.Header // what was sent, when the record signs each attempt
 	status     int
 	respHeader http.Header
 	respBody   string
@@ -75,6 +77,12 @@ func (d *Dispatcher) send(j job) (a attempt) {
 		return a
 	}
 	req.Header = r.header.Clone()
+	if r.sign != nil {
+		for k, v := range r.sign(j.at, r.body) {
+			req.Header[k] = v
+		}
+		a.reqHeader = req.Header.Clone()
+	}
 	resp, err := d.client.Do(req)
 	if err != nil {
 		a.err = describe(ctx, err, r.policy.Timeout)
@@ -141,4 +149,13 @@ func (d *Dispatcher) logAttempt(j job, a attempt) {
 		slog.Int("status", a.status),
 		slog.Duration("duration", a.duration),
 		slog.String("error", a.err))
+}
+
+// header is what the attempt sent: the record's headers, or the ones signed
+// for this attempt.
+func (a attempt) header(r *record) http.Header {
+	if a.reqHeader != nil {
+		return a.reqHeader.Clone()
+	}
+	return r.header.Clone()
 }

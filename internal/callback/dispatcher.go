@@ -61,7 +61,8 @@ type record struct {
 	url       string
 	method    string
 	header    http.Header // never modified after Enqueue
-	body      []byte      // never modified after Enqueue
+	sign      func(time.Time, []byte) http.Header
+	body      []byte // never modified after Enqueue
 	orderKey  string
 	unordered bool
 	labels    map[string]string
@@ -138,6 +139,7 @@ func (d *Dispatcher) Enqueue(s Scheduler, req Request) string {
 		url:       req.URL,
 		method:    req.Method,
 		header:    req.Header.Clone(),
+		sign:      req.Sign,
 		body:      slices.Clone(req.Body),
 		orderKey:  req.OrderKey,
 		unordered: req.Unordered,
@@ -603,7 +605,7 @@ func (r *record) snapshot() Callback {
 			Redelivery:        a.manual,
 			URL:               r.url,
 			Method:            r.method,
-			Header:            r.header.Clone(),
+			Header:            a.header(r),
 			Body:              c.Body,
 			ResponseStatus:    a.status,
 			ResponseHeader:    a.respHeader.Clone(),
