@@ -28,7 +28,9 @@ type Callbacks struct {
 }
 
 // labelFilters are the query parameters that select by a callback's labels.
-var labelFilters = []string{"order_id", "payment_id", "action", "event"}
+// LiqPay labels order_id, payment_id and action; Liquido idempotency_key,
+// reference_id and event.
+var labelFilters = []string{"order_id", "payment_id", "action", "idempotency_key", "reference_id", "event"}
 
 // List answers the log, oldest first, filtered by merchant (and provider),
 // order_id, payment_id, status and limit (the newest N). status takes a
