@@ -54,14 +54,17 @@ func (s *Server) charge(c *call) any {
 	if e != nil {
 		return e
 	}
-	out := decide(c, in)
-
 	sh := c.shop
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	if e := sh.checkOrderFree(c); e != nil {
 		return e
 	}
+	s.decide(c)
+	if c.unprocessedFault() {
+		return unprocessed{}
+	}
+	out := decide(c, in)
 	p := s.newPayment(c, in)
 	s.apply(c, p, out)
 	c.waitCallbacks = p.takeWait()
@@ -298,6 +301,7 @@ func (s *Server) scheduleThen(sh *shop, p *Payment, steps []scenarios.Transition
 		p.ErrMessage = step.Message
 		s.setStatus(c, p, Status(step.Status), ErrCode(step.Code), nil)
 		s.scheduleThen(sh, p, steps[1:], due)
+		p.takeWait() // no request waits on a timer's callbacks
 	})
 }
 
@@ -343,6 +347,7 @@ func (s *Server) startVerification(c *call, p *Payment, step Status, rules []sce
 		sh.mu.Lock()
 		defer sh.mu.Unlock()
 		s.expireIfDue(sh, p, sh.tenant.Clock.Now())
+		p.takeWait() // no request waits on a timer's callbacks
 	})
 	s.changed(sh, p)
 }

@@ -192,27 +192,28 @@ func (s *Server) handleRequest(w http.ResponseWriter, r *http.Request) {
 	}
 
 	// 6. Decide: the first scenario that matches (user scenarios, then
-	// the embedded test cards). A fault that strikes before processing
-	// answers now and changes nothing.
+	// the embedded test cards). A charge decides inside its action, after
+	// its own validation and the order_id check, so a rejected request
+	// does not use up a scenario's times. A fault that strikes before
+	// processing answers instead and changes nothing.
 	c := &call{shop: sh, params: params, action: Action(action), lang: lang, version: version,
 		algo: algo, now: sh.tenant.Clock.Now(), baseURL: s.baseURL(r)}
-	var out scenarios.Outcome
-	if s.opts.Scenarios != nil {
-		if c.scenario = s.opts.Scenarios.Decide(sh.tenant.ID, scenarioRequest(sh, action, params)); c.scenario != nil {
-			out = c.scenario.Outcome
+	if !isCharge(c.action) {
+		s.decide(c)
+		if c.unprocessedFault() {
+			s.deliverFault(w, r, c)
+			return
 		}
-	}
-	if f := out.Fault; f != nil && !f.Processed {
-		s.log.Info("liqpay request answered by a scripted fault", "path", r.URL.Path, "action", action,
-			"order_id", params.S("order_id"), "scenario", c.scenario.Name, "fault", f.Kind)
-		fault.Deliver(w, r, fault.Answer{}, out.Delay, f, s.pages)
-		return
 	}
 
 	// 7. Apply the outcome to the payment under the shop's lock, inside
 	// the action. Callbacks go to the dispatcher from there and are sent
 	// asynchronously, unless a scenario wants one before the answer.
 	resp := handler(s, c)
+	if _, ok := resp.(unprocessed); ok {
+		s.deliverFault(w, r, c)
+		return
+	}
 	if c.waitCallbacks && s.opts.Callbacks != nil {
 		ctx, cancel := context.WithTimeout(r.Context(), 15*time.Second)
 		_ = s.opts.Callbacks.Settle(ctx, sh.tenant.ID)
@@ -222,7 +223,50 @@ func (s *Server) handleRequest(w http.ResponseWriter, r *http.Request) {
 	// 8. Deliver: after the scripted delay, or as the scripted fault of a
 	// request that was processed ("charged, but the answer was lost").
 	s.logRequest(r, params, resp)
+	out := c.outcome()
 	fault.Deliver(w, r, fault.Answer{Status: http.StatusOK, ContentType: jsonType, Body: encode(resp)}, out.Delay, out.Fault, s.pages)
+}
+
+// decide asks the scenario engine for this request's scenario.
+func (s *Server) decide(c *call) {
+	if s.opts.Scenarios != nil {
+		c.scenario = s.opts.Scenarios.Decide(c.shop.tenant.ID, scenarioRequest(c.shop, string(c.action), c.params))
+	}
+}
+
+// outcome is the matched scenario's outcome (zero without one).
+func (c *call) outcome() scenarios.Outcome {
+	if c.scenario == nil {
+		return scenarios.Outcome{}
+	}
+	return c.scenario.Outcome
+}
+
+// unprocessedFault reports a scripted fault that strikes before the request
+// is carried out.
+func (c *call) unprocessedFault() bool {
+	f := c.outcome().Fault
+	return f != nil && !f.Processed
+}
+
+// unprocessed is what an action answers when its scenario's fault strikes
+// before anything was done.
+type unprocessed struct{}
+
+func (s *Server) deliverFault(w http.ResponseWriter, r *http.Request, c *call) {
+	out := c.outcome()
+	s.log.Info("liqpay request answered by a scripted fault", "path", r.URL.Path, "action", c.action,
+		"order_id", c.params.S("order_id"), "scenario", c.scenario.Name, "fault", out.Fault.Kind)
+	fault.Deliver(w, r, fault.Answer{}, out.Delay, out.Fault, s.pages)
+}
+
+// isCharge tells the actions that create a payment.
+func isCharge(a Action) bool {
+	switch a {
+	case ActionPay, ActionHold, ActionAuth, ActionPayToken:
+		return true
+	}
+	return false
 }
 
 // reply writes an answer that no scenario touches: errors found before the

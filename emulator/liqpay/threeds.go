@@ -30,26 +30,28 @@ func (s *Server) handle3DSPage(w http.ResponseWriter, r *http.Request) {
 		s.decide3DS(w, r, o, r.URL.Query().Get("return_to"))
 		return
 	}
-	sh, p, _ := s.lookup3DS(mux.Vars(r)["token"])
-	if p == nil {
-		s.render3DS(w, http.StatusNotFound, threeDSView{Message: "Unknown or expired 3-D Secure link."})
-		return
-	}
-	defer sh.mu.Unlock()
 	returnTo := r.URL.Query().Get("return_to")
 	if returnTo != "" && !validHTTPURL(returnTo) {
 		s.render3DS(w, http.StatusBadRequest, threeDSView{Message: "return_to must be an absolute http(s) URL."})
 		return
 	}
-	if p.Verify == nil || p.Verify.Step != Status3DSVerify || p.Verify.Approved3DS {
-		s.render3DS(w, http.StatusOK, threeDSView{Message: finishedMessage(p)})
+	var view threeDSView
+	found := s.with3DS(mux.Vars(r)["token"], func(sh *shop, p *Payment, now time.Time) {
+		if p.Verify == nil || p.Verify.Step != Status3DSVerify || p.Verify.Approved3DS {
+			view = threeDSView{Message: finishedMessage(p)}
+			return
+		}
+		view = threeDSView{
+			Pending: true, PublicKey: p.PublicKey, OrderID: p.OrderID, Description: p.Description,
+			Amount: p.Amount.String(), Currency: p.Currency, Card: p.Card.Mask2, ReturnTo: returnTo,
+			Deadline: p.Verify.Deadline.UTC().Format(time.RFC3339) + " (virtual time)",
+		}
+	})
+	if !found {
+		s.render3DS(w, http.StatusNotFound, threeDSView{Message: "Unknown or expired 3-D Secure link."})
 		return
 	}
-	s.render3DS(w, http.StatusOK, threeDSView{
-		Pending: true, PublicKey: p.PublicKey, OrderID: p.OrderID, Description: p.Description,
-		Amount: p.Amount.String(), Currency: p.Currency, Card: p.Card.Mask2, ReturnTo: returnTo,
-		Deadline: p.Verify.Deadline.UTC().Format(time.RFC3339) + " (virtual time)",
-	})
+	s.render3DS(w, http.StatusOK, view)
 }
 
 // handle3DSDecision takes the customer's Approve or Decline.
@@ -76,26 +78,28 @@ func (s *Server) decide3DS(w http.ResponseWriter, r *http.Request, decision, ret
 		return
 	}
 	token := mux.Vars(r)["token"]
-	sh, p, now := s.lookup3DS(token)
-	if p == nil {
+	var msg string
+	found := s.with3DS(token, func(sh *shop, p *Payment, now time.Time) {
+		if v := p.Verify; v != nil && v.Step == Status3DSVerify && !v.Approved3DS {
+			switch {
+			case decision == "decline":
+				// GUESS: err_mpi ("failed to check card") for a failed
+				// authentication, so it differs from the expired_3ds of a timeout.
+				s.finish(sh, p, StatusFailure, ErrMPI, now)
+			case returnTo != "":
+				v.Approved3DS = true
+			default:
+				p.Is3DS = true
+				s.finish(sh, p, v.Then, "", now)
+			}
+		}
+		p.takeWait() // a browser's decision is no API request to hold back
+		msg = finishedMessage(p)
+	})
+	if !found {
 		s.render3DS(w, http.StatusNotFound, threeDSView{Message: "Unknown or expired 3-D Secure link."})
 		return
 	}
-	if v := p.Verify; v != nil && v.Step == Status3DSVerify && !v.Approved3DS {
-		switch {
-		case decision == "decline":
-			// GUESS: err_mpi ("failed to check card") for a failed
-			// authentication, so it differs from the expired_3ds of a timeout.
-			s.finish(sh, p, StatusFailure, ErrMPI, now)
-		case returnTo != "":
-			v.Approved3DS = true
-		default:
-			p.Is3DS = true
-			s.finish(sh, p, v.Then, "", now)
-		}
-	}
-	msg := finishedMessage(p)
-	sh.mu.Unlock()
 	if returnTo != "" {
 		u, _ := url.Parse(returnTo)
 		q := u.Query()
@@ -107,24 +111,26 @@ func (s *Server) decide3DS(w http.ResponseWriter, r *http.Request, decision, ret
 	s.render3DS(w, http.StatusOK, threeDSView{Message: msg})
 }
 
-// lookup3DS finds the payment behind a 3-DS token and returns it with its
-// shop locked (caller unlocks), after applying any expiry that fell due.
-func (s *Server) lookup3DS(token string) (*shop, *Payment, time.Time) {
+// with3DS runs fn on the payment behind a 3-DS token under its shop's lock,
+// after applying any expiry that fell due; it reports whether the token
+// names a payment.
+func (s *Server) with3DS(token string, fn func(sh *shop, p *Payment, now time.Time)) bool {
 	s.mu.RLock()
 	sh := s.tokens[token]
 	s.mu.RUnlock()
 	if sh == nil {
-		return nil, nil, time.Time{}
+		return false
 	}
 	sh.mu.Lock()
+	defer sh.mu.Unlock()
 	p := sh.byToken[token]
 	if p == nil {
-		sh.mu.Unlock()
-		return nil, nil, time.Time{}
+		return false
 	}
 	now := sh.tenant.Clock.Now()
 	s.expireIfDue(sh, p, now)
-	return sh, p, now
+	fn(sh, p, now)
+	return true
 }
 
 func finishedMessage(p *Payment) string {

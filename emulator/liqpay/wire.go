@@ -46,6 +46,11 @@ func parseAmount(s string) (Amount, bool) {
 	if s == "" || len(s) > 64 {
 		return 0, false
 	}
+	// 1e999999 would cost big.Rat tens of milliseconds and hundreds of
+	// kilobytes; no amount needs an exponent of more than two digits.
+	if i := strings.IndexAny(s, "eE"); i >= 0 && len(strings.TrimLeft(s[i+1:], "+-")) > 2 {
+		return 0, false
+	}
 	r, ok := new(big.Rat).SetString(s)
 	if !ok {
 		return 0, false

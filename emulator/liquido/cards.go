@@ -41,6 +41,16 @@ type cardInput struct {
 	year   int
 }
 
+// leadDigits is how many leading digits may be kept with the last four:
+// eight of a card of 16 digits or more, six of a shorter one (PCI DSS), so
+// at least two digits are always hidden.
+func leadDigits(n int) int {
+	if n >= 16 {
+		return 8
+	}
+	return 6
+}
+
 func (c cardInput) stored() storedCard {
 	return storedCard{
 		info: cardInfo{
@@ -48,7 +58,7 @@ func (c cardInput) stored() storedCard {
 			Bin: c.pan[:6], Last4: c.pan[len(c.pan)-4:], Brand: brand(c.pan),
 		},
 		panLen: len(c.pan),
-		lead:   c.pan[:min(8, len(c.pan)-4)],
+		lead:   c.pan[:leadDigits(len(c.pan))],
 	}
 }
 

@@ -193,7 +193,7 @@ func (f fields) long(name string, required bool) (int64, bool) {
 // parseWhole reads "300", "300.0", "3e2" exactly; anything with a fraction,
 // out of int64 range or not a number is refused.
 func parseWhole(s string) (int64, bool) {
-	if s == "" || len(s) > 40 {
+	if s == "" || len(s) > 40 || hugeExponent(s) {
 		return 0, false
 	}
 	r, ok := new(big.Rat).SetString(s)
@@ -270,4 +270,16 @@ func (f fields) raw(name string) json.RawMessage {
 		return nil
 	}
 	return b
+}
+
+// hugeExponent spots numbers like 1e999999, which big.Rat would spend tens
+// of milliseconds and hundreds of kilobytes building; no amount needs an
+// exponent of more than two digits.
+func hugeExponent(s string) bool {
+	i := strings.IndexAny(s, "eE")
+	if i < 0 {
+		return false
+	}
+	exp := strings.TrimLeft(s[i+1:], "+-")
+	return len(exp) > 2
 }

@@ -204,7 +204,8 @@ func (s *Server) decidePage(w http.ResponseWriter, r *http.Request, k pageKind, 
 			if msg := s.checkout(m, p, form, now); msg != "" {
 				v := s.view(k, m, p)
 				v.Error = msg
-				v.CardNumber, v.Holder = form.Get("cardNumber"), form.Get("cardHolderName")
+				// The holder is shown again; the card number never is.
+				v.Holder = form.Get("cardHolderName")
 				m.mu.Unlock()
 				s.render(w, http.StatusBadRequest, v)
 				return

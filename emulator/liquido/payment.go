@@ -3,6 +3,8 @@ package liquido
 import (
 	"crypto/rand"
 	"encoding/json"
+	"math"
+	"math/big"
 	"sync"
 	"time"
 
@@ -138,7 +140,7 @@ func (r *Refund) wire() refundJSON {
 		// A refund pays back in proportion to what the payer paid: in the
 		// currency they paid (FX), with the withholding they paid on top
 		// (CO), and of the captured amount, not the authorised one.
-		final, currency = r.Amount*r.Payment.FinalAmount/base, r.Payment.FinalCurrency
+		final, currency = mulDiv(r.Amount, r.Payment.FinalAmount, base), r.Payment.FinalCurrency
 	}
 	return refundJSON{
 		TransferStatusCode: r.Code,
@@ -239,4 +241,15 @@ func randomKey() []byte {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported systems
 	return b
+}
+
+// mulDiv is a*b/c without the overflow of int64 arithmetic: large USD
+// amounts times a COP or CLP rate pass 9.2e18 in between.
+func mulDiv(a, b, c int64) int64 {
+	x := new(big.Int).Mul(big.NewInt(a), big.NewInt(b))
+	x.Quo(x, big.NewInt(c))
+	if !x.IsInt64() {
+		return math.MaxInt64
+	}
+	return x.Int64()
 }

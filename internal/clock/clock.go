@@ -9,6 +9,8 @@ package clock
 
 import (
 	"container/heap"
+	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 )
@@ -178,7 +180,7 @@ func (v *Virtual) runUntil(target time.Time) {
 			v.offset = t.at.Sub(v.wall())
 		}
 		v.mu.Unlock()
-		t.fn()
+		run(t)
 	}
 	v.poke()
 }
@@ -194,6 +196,9 @@ func (v *Virtual) Close() int {
 	v.stopped = true
 	close(v.stop)
 	n := len(v.timers)
+	for _, t := range v.timers {
+		t.index = -1 // so a later Stop finds it gone instead of indexing an empty heap
+	}
 	v.timers = nil
 	return n
 }
@@ -248,8 +253,19 @@ func (v *Virtual) fireDue() {
 		}
 		t := heap.Pop(&v.timers).(*Timer)
 		v.mu.Unlock()
-		t.fn()
+		run(t)
 	}
+}
+
+// run fires a timer. A panicking timer is a bug in mockpay; it is logged and
+// the clock goes on, rather than taking the whole server down with it.
+func run(t *Timer) {
+	defer func() {
+		if v := recover(); v != nil {
+			slog.Error("clock timer panicked", "panic", v, "stack", string(debug.Stack()))
+		}
+	}()
+	t.fn()
 }
 
 type timerHeap []*Timer

@@ -85,8 +85,12 @@ func (c Clock) Advance(w http.ResponseWriter, r *http.Request) {
 		WriteJSON(w, http.StatusBadRequest, Error{Error: `body must be JSON like {"duration":"90s"}`})
 		return
 	}
+	// The query fills only what the body left out.
 	if q := r.URL.Query(); req.Merchant == "" {
-		req.Merchant, req.Provider = q.Get("merchant"), q.Get("provider")
+		req.Merchant = q.Get("merchant")
+	}
+	if q := r.URL.Query(); req.Provider == "" {
+		req.Provider = q.Get("provider")
 	}
 	d, err := time.ParseDuration(req.Duration)
 	if err != nil || d < 0 {
@@ -98,15 +102,27 @@ func (c Clock) Advance(w http.ResponseWriter, r *http.Request) {
 		WriteJSON(w, http.StatusNotFound, Error{Error: "no such merchant: " + req.Merchant})
 		return
 	}
+	// A clock pushed centuries ahead saturates time arithmetic and never
+	// comes back (there is no going back in time), so refuse it.
+	for _, t := range ts {
+		if t.Clock.Offset()+d > maxOffset || t.Clock.Offset()+d < 0 {
+			WriteJSON(w, http.StatusBadRequest, Error{Error: "a merchant's clock can run at most 100 years ahead of real time"})
+			return
+		}
+	}
+	// One deadline for the whole advance, however many merchants it moves.
+	ctx, cancel := context.WithTimeout(r.Context(), 60*time.Second)
+	defer cancel()
 	out := make([]clockJSON, 0, len(ts))
 	for _, t := range ts {
-		ctx, cancel := context.WithTimeout(r.Context(), 60*time.Second)
 		c.advance(ctx, t, d)
-		cancel()
 		out = append(out, state(t))
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"clocks": out})
 }
+
+// maxOffset is how far ahead of real time a clock may run.
+const maxOffset = 100 * 365 * 24 * time.Hour
 
 // maxSteps bounds one advance: no test schedules this many timers in one
 // window, and a bound keeps a pathological schedule from spinning.

@@ -77,12 +77,12 @@ func (s Scenarios) Put(w http.ResponseWriter, r *http.Request) {
 	}
 	set.Merchant = merchant
 	s.Engine.Put(set)
-	for _, info := range s.Engine.List() {
-		if info.Source == "runtime" && info.Name == name && info.Merchant == merchant {
-			WriteJSON(w, http.StatusOK, info)
-			return
-		}
+	info := scenarios.SetInfo{Name: set.Name, Source: set.Source, Merchant: merchant, Scenarios: []scenarios.ScenarioInfo{}}
+	for _, sc := range set.Scenarios {
+		info.Scenarios = append(info.Scenarios, scenarios.ScenarioInfo{Name: sc.Name, Description: sc.Description,
+			Provider: sc.Provider, Times: sc.Times, Line: sc.Line})
 	}
+	WriteJSON(w, http.StatusOK, info)
 }
 
 // Delete removes a runtime set.
