@@ -33,6 +33,7 @@ type Engine struct {
 	runtime  []*Set
 	used     map[string]map[*Scenario]int // tenant → scenario → times matched
 
+	reloadMu sync.Mutex           // one Reload at a time
 	paths    []string             // folders or files to load
 	fileSets map[string]*Set      // last good version of each file
 	stamps   map[string]fileStamp // what each file looked like when read
@@ -229,9 +230,14 @@ func (e *Engine) LoadPaths(paths []string) error {
 // broken edit never leaves a running server without its scenarios. It
 // reports whether anything changed.
 func (e *Engine) Reload() (bool, error) {
+	// One reload at a time; files are read and parsed outside e.mu, so a
+	// large or broken file never holds up the requests that Decide.
+	e.reloadMu.Lock()
+	defer e.reloadMu.Unlock()
 	e.mu.Lock()
-	paths := e.paths
+	paths, oldSets, oldStamps, oldErr := e.paths, e.fileSets, e.stamps, e.fileErr
 	e.mu.Unlock()
+
 	files, listErr := scenarioFiles(paths)
 	stamps := map[string]fileStamp{}
 	for _, f := range files {
@@ -239,11 +245,9 @@ func (e *Engine) Reload() (bool, error) {
 			stamps[f] = fileStamp{st.ModTime(), st.Size()}
 		}
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if listErr == nil && sameStamps(stamps, e.stamps) {
+	if listErr == nil && sameStamps(stamps, oldStamps) {
 		// Unchanged, but a file that was broken still is: say so again.
-		return false, e.fileErr
+		return false, oldErr
 	}
 	var errs []string
 	if listErr != nil {
@@ -254,7 +258,7 @@ func (e *Engine) Reload() (bool, error) {
 	for _, f := range files {
 		// An unchanged file keeps its set, and with it how often its
 		// scenarios matched.
-		if old, ok := e.fileSets[f]; ok && e.stamps[f] == stamps[f] {
+		if old, ok := oldSets[f]; ok && oldStamps[f] == stamps[f] {
 			sets[f] = old
 			order = append(order, old)
 			continue
@@ -262,23 +266,27 @@ func (e *Engine) Reload() (bool, error) {
 		set, err := e.parseFile(f)
 		if err != nil {
 			errs = append(errs, err.Error())
-			set = e.fileSets[f] // keep the last good version, if any
+			set = oldSets[f] // keep the last good version, if any
 		}
 		if set != nil {
 			sets[f] = set
 			order = append(order, set)
 		}
 	}
+	var fileErr error
+	if len(errs) > 0 {
+		fileErr = fmt.Errorf("%s", strings.Join(errs, "\n"))
+	}
+
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	for f, old := range e.fileSets {
 		if sets[f] != old {
 			e.forget(old)
 		}
 	}
-	e.fileSets, e.files, e.stamps, e.fileErr = sets, order, stamps, nil
-	if len(errs) > 0 {
-		e.fileErr = fmt.Errorf("%s", strings.Join(errs, "\n"))
-	}
-	return true, e.fileErr
+	e.fileSets, e.files, e.stamps, e.fileErr = sets, order, stamps, fileErr
+	return true, fileErr
 }
 
 func (e *Engine) parseFile(path string) (*Set, error) {

@@ -139,8 +139,11 @@ func (p *parser) syntaxError(data []byte, err error) Error {
 		msg = m[2]
 	}
 	lines := bytes.SplitAfter(data, []byte("\n"))
-	if len(lines) <= maxSearchLines {
-		for k := 1; k <= len(lines); k++ {
+	// The mistake is at or after the line yaml.v3 names (where its block
+	// starts); each step re-parses a prefix, so the search is kept to
+	// files of a sensible size.
+	if len(lines) <= maxSearchLines && len(data) <= maxSearchBytes {
+		for k := max(line, 1); k <= len(lines); k++ {
 			if _, prefixMsg, failed := parseFails(bytes.Join(lines[:k], nil)); failed && prefixMsg == msg {
 				line = k
 				break
@@ -155,8 +158,12 @@ func (p *parser) syntaxError(data []byte, err error) Error {
 	return Error{File: p.file, Line: line, Column: col, Msg: msg}
 }
 
-// maxSearchLines bounds the search for a syntax error's line.
-const maxSearchLines = 1000
+// maxSearchLines and maxSearchBytes bound the search for a syntax error's
+// line: real scenario files are far smaller.
+const (
+	maxSearchLines = 1000
+	maxSearchBytes = 64 << 10
+)
 
 // parseFails reports whether data fails to parse as YAML, and how.
 func parseFails(data []byte) (int, string, bool) {
