@@ -124,10 +124,11 @@ func readForm(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
 // issueToken signs a fresh access token for m, valid for TokenTTL of m's
 // virtual time.
 func (s *Server) issueToken(m *merchant) string {
-	m.mu.Lock()
-	jti := m.uuid()
-	now := m.tenant.Clock.Now()
-	m.mu.Unlock()
+	jti, now := func() (string, time.Time) {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		return m.uuid(), m.tenant.Clock.Now()
+	}()
 	id := m.cfg.ClientID
 	kid := sha256.Sum256([]byte(id))
 	header, _ := json.Marshal(tokenHeader{Alg: "HS256", Kid: "mockpay-" + hex.EncodeToString(kid[:8]), Typ: "JWT"})

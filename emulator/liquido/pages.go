@@ -74,22 +74,23 @@ func (s *Server) link(m *merchant, p *Payment, kind pageKind) string {
 	}
 }
 
-// lookup finds the payment behind a token of the given kind and returns it
-// with its merchant locked (the caller unlocks), or nils.
-func (s *Server) lookup(token string, kind pageKind) (*merchant, *Payment) {
+// withPage runs fn on the payment behind a token of the given kind, under
+// its merchant's lock; it reports whether the token names one.
+func (s *Server) withPage(token string, kind pageKind, fn func(m *merchant, p *Payment)) bool {
 	s.mu.RLock()
 	l, ok := s.links[token]
 	s.mu.RUnlock()
 	if !ok || l.kind != kind {
-		return nil, nil
+		return false
 	}
 	l.m.mu.Lock()
+	defer l.m.mu.Unlock()
 	p := l.m.payments[l.key]
 	if p == nil {
-		l.m.mu.Unlock()
-		return nil, nil
+		return false
 	}
-	return l.m, p
+	fn(l.m, p)
+	return true
 }
 
 type pageView struct {
@@ -133,13 +134,11 @@ func (s *Server) handlePage(k pageKind) http.HandlerFunc {
 			s.decidePage(w, r, k, o, q)
 			return
 		}
-		m, p := s.lookup(mux.Vars(r)["token"], k)
-		if p == nil {
+		var v pageView
+		if !s.withPage(mux.Vars(r)["token"], k, func(m *merchant, p *Payment) { v = s.view(k, m, p) }) {
 			s.render(w, http.StatusNotFound, pageView{Title: k.title(), Message: "Unknown or expired payment link."})
 			return
 		}
-		v := s.view(k, m, p)
-		m.mu.Unlock()
 		s.render(w, http.StatusOK, v)
 	}
 }
@@ -185,47 +184,52 @@ func (s *Server) decidePage(w http.ResponseWriter, r *http.Request, k pageKind, 
 		s.render(w, http.StatusBadRequest, pageView{Title: k.title(), Message: "decision must be approve or decline."})
 		return
 	}
-	m, p := s.lookup(mux.Vars(r)["token"], k)
-	if p == nil {
-		s.render(w, http.StatusNotFound, pageView{Title: k.title(), Message: "Unknown or expired payment link."})
-		return
-	}
-	now := m.tenant.Clock.Now()
-	if k.awaiting(p) {
-		switch {
-		case decision == "decline" && k == page3DS:
-			// Liquido documents no failure for 3-D Secure (GUESS).
-			s.setStatus(m, p, StatusFailed, 400, "3-D Secure authentication failed", now)
-		case decision == "decline":
-			s.setStatus(m, p, StatusFailed, 400, "Payment declined by the payer", now)
-		case k == page3DS:
-			s.applyCardOutcome(m, p, *p.pending, now)
-		case k == pageCheckout:
-			if msg := s.checkout(m, p, form, now); msg != "" {
-				v := s.view(k, m, p)
-				v.Error = msg
-				// The holder is shown again; the card number never is.
-				v.Holder = form.Get("cardHolderName")
-				m.mu.Unlock()
-				s.render(w, http.StatusBadRequest, v)
-				return
+	var (
+		v      pageView
+		target string
+		code   = http.StatusOK
+	)
+	found := s.withPage(mux.Vars(r)["token"], k, func(m *merchant, p *Payment) {
+		now := m.tenant.Clock.Now()
+		if k.awaiting(p) {
+			switch {
+			case decision == "decline" && k == page3DS:
+				// Liquido documents no failure for 3-D Secure (GUESS).
+				s.setStatus(m, p, StatusFailed, 400, "3-D Secure authentication failed", now)
+			case decision == "decline":
+				s.setStatus(m, p, StatusFailed, 400, "Payment declined by the payer", now)
+			case k == page3DS:
+				s.applyCardOutcome(m, p, *p.pending, now)
+			case k == pageCheckout:
+				if msg := s.checkout(m, p, form, now); msg != "" {
+					v = s.view(k, m, p)
+					v.Error = msg
+					// The holder is shown again; the card number never is.
+					v.Holder = form.Get("cardHolderName")
+					code = http.StatusBadRequest
+					return
+				}
+			default:
+				s.setStatus(m, p, StatusSettled, 0, "", now)
 			}
-		default:
-			s.setStatus(m, p, StatusSettled, 0, "", now)
 		}
-	}
-	m.wait = false // pages answer no API call: nothing waits for callbacks
-	target := p.ReturnURL
-	if k == page3DS && p.Details.Card != nil && p.Details.Card.Card3DSInfo != nil {
-		target = p.Details.Card.Card3DSInfo.MerchantSite3DS
-	}
-	v := s.view(k, m, p)
-	m.mu.Unlock()
-	if target != "" {
+		m.wait = false // pages answer no API call: nothing waits for callbacks
+		target = p.ReturnURL
+		if k == page3DS && p.Details.Card != nil && p.Details.Card.Card3DSInfo != nil {
+			target = p.Details.Card.Card3DSInfo.MerchantSite3DS
+		}
+		v = s.view(k, m, p)
+	})
+	switch {
+	case !found:
+		s.render(w, http.StatusNotFound, pageView{Title: k.title(), Message: "Unknown or expired payment link."})
+	case code != http.StatusOK:
+		s.render(w, code, v)
+	case target != "":
 		http.Redirect(w, r, target, http.StatusSeeOther)
-		return
+	default:
+		s.render(w, http.StatusOK, v)
 	}
-	s.render(w, http.StatusOK, v)
 }
 
 // checkout charges the card a payer entered on the REDIRECT page; the test
@@ -325,30 +329,31 @@ func money(amount int64, currency string) string {
 // /v1/payments/files/boleto/pdf/{key} answers with.
 func (s *Server) handleBoletoFile(w http.ResponseWriter, r *http.Request) {
 	token := mux.Vars(r)["token"]
-	m, p := s.lookup(token, fileBoleto)
-	if p == nil || p.Details.Boleto == nil {
-		if p != nil {
-			m.mu.Unlock()
+	var pdf []byte
+	s.withPage(token, fileBoleto, func(m *merchant, p *Payment) {
+		b := p.Details.Boleto
+		if b == nil {
+			return
 		}
+		who := payerOf(p)
+		lines := []string{
+			"Boleto bancario - mockpay sandbox (Liquido)",
+			"Beneficiario: LIQUIDO BRASIL LTDA",
+			"Pagador: " + who.Name + " " + who.Document.Type + " " + who.Document.DocumentID,
+			"Valor: " + money(p.FinalAmount, p.FinalCurrency),
+			"Vencimento: " + time.Time(b.DueDate).Format("02/01/2006"),
+			"Referencia (idempotencyKey): " + p.Key,
+			"Situacao: " + string(p.Status),
+			"",
+			"Linha digitavel:",
+			formatLine(b.DigitalLine),
+		}
+		pdf = boletoPDF(lines, b.Barcode)
+	})
+	if pdf == nil {
 		http.Error(w, "Unknown boleto file.", http.StatusNotFound)
 		return
 	}
-	b := p.Details.Boleto
-	who := payerOf(p)
-	lines := []string{
-		"Boleto bancario - mockpay sandbox (Liquido)",
-		"Beneficiario: LIQUIDO BRASIL LTDA",
-		"Pagador: " + who.Name + " " + who.Document.Type + " " + who.Document.DocumentID,
-		"Valor: " + money(p.FinalAmount, p.FinalCurrency),
-		"Vencimento: " + time.Time(b.DueDate).Format("02/01/2006"),
-		"Referencia (idempotencyKey): " + p.Key,
-		"Situacao: " + string(p.Status),
-		"",
-		"Linha digitavel:",
-		formatLine(b.DigitalLine),
-	}
-	pdf := boletoPDF(lines, b.Barcode)
-	m.mu.Unlock()
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", `inline; filename="boleto-`+token+`.pdf"`)
 	w.Header().Set("Content-Length", strconv.Itoa(len(pdf)))

@@ -229,12 +229,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, decode decoder
 	// decision (scenarios, the description's test parameters, the flows the
 	// request asks for), and applying it — storing, scheduling later
 	// changes on the merchant's clock, handing callbacks to the dispatcher.
-	m.mu.Lock()
-	m.wait = false
-	ans := req.run(s, c)
-	wait := m.wait
-	m.wait = false
-	m.mu.Unlock()
+	ans, wait := s.locked(m, func() answer { return req.run(s, c) })
 
 	out := c.outcome()
 	switch {
@@ -328,4 +323,17 @@ func (s *Server) baseURL(r *http.Request) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
+}
+
+// locked runs fn under the merchant's lock (released even if fn panics)
+// and reports whether a scenario wants the callbacks it started attempted
+// before the answer.
+func (s *Server) locked(m *merchant, fn func() answer) (answer, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.wait = false
+	ans := fn()
+	wait := m.wait
+	m.wait = false
+	return ans, wait
 }
