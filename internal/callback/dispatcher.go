@@ -50,10 +50,17 @@ type tenant struct {
 	cancel  context.CancelFunc
 	records []*record            // enqueue order, for List and retention
 	queues  map[string][]*record // OrderKey → callbacks not yet finished, head first
+	// done holds finished records in the order they finished: retention
+	// forgets from its front without scanning past pending records, which
+	// pile up when a receiver is down.
+	done      []*record
+	forgotten int // records in records marked forgotten, compacted away in bulk
 }
 
 // record is the dispatcher's own view of a callback; snapshot copies it out.
 type record struct {
+	forgotten bool // dropped by retention; compacted out of tenant.records later
+	inDone    bool // queued in tenant.done
 	seq       uint64
 	id        string
 	t         *tenant
@@ -213,7 +220,7 @@ func (d *Dispatcher) List(f Filter) []Callback {
 
 	var match []*record
 	for _, r := range recs {
-		if f.matches(r) {
+		if !r.forgotten && f.matches(r) {
 			match = append(match, r)
 		}
 	}
@@ -396,24 +403,34 @@ func (d *Dispatcher) tenant(name string) *tenant {
 }
 
 // retain forgets t's oldest finished callbacks beyond the cap. Pending ones
-// stay, so the cap can be exceeded while many callbacks wait.
+// stay, so the cap can be exceeded while many callbacks wait. Each call does
+// O(1) work on average: finished records come off the front of t.done, and
+// t.records is compacted only once half of it is forgotten.
 func (d *Dispatcher) retain(t *tenant) {
-	for len(t.records) > d.maxRecords {
-		i := slices.IndexFunc(t.records, func(r *record) bool {
-			return r.status != StatusPending && r.running == 0
-		})
-		if i < 0 {
-			return
+	for len(t.records)-t.forgotten > d.maxRecords && len(t.done) > 0 {
+		r := t.done[0]
+		t.done[0] = nil
+		t.done = t.done[1:]
+		r.inDone = false
+		if r.forgotten || r.running > 0 || r.status == StatusPending {
+			continue // a redelivery in flight queues it again when it finishes
 		}
-		delete(d.byID, t.records[i].id)
-		if i == 0 {
-			// The common case; reslicing keeps retention O(1) per callback,
-			// and append reclaims the dropped prefix when it grows the slice.
-			t.records[0] = nil
-			t.records = t.records[1:]
-		} else {
-			t.records = slices.Delete(t.records, i, i+1)
-		}
+		r.forgotten = true
+		t.forgotten++
+		delete(d.byID, r.id)
+	}
+	if t.forgotten > 0 && t.forgotten >= len(t.records)/2 {
+		t.records = slices.DeleteFunc(t.records, func(r *record) bool { return r.forgotten })
+		t.forgotten = 0
+	}
+}
+
+// finished queues r for retention once it is delivered or failed and no
+// attempt of it is in flight.
+func (d *Dispatcher) finished(r *record) {
+	if r.status != StatusPending && r.running == 0 && !r.inDone && !r.forgotten && !r.dropped {
+		r.inDone = true
+		r.t.done = append(r.t.done, r)
 	}
 }
 
@@ -536,7 +553,7 @@ func (d *Dispatcher) complete(j job, a attempt) (gaveUp bool) {
 			gaveUp = true
 		}
 	}
-
+	d.finished(r)
 	return gaveUp
 }
 
