@@ -1,14 +1,13 @@
 package callback
 
-// Retention must not scan the callbacks still pending (they pile up while a
-// receiver is down): Enqueue costs the same with 10k or 100k waiting.
-
 import (
 	"fmt"
 	"testing"
 	"time"
 )
 
+// Retention must not scan the callbacks still pending (they pile up while a
+// receiver is down): Enqueue costs the same with 10k or 100k waiting.
 func BenchmarkEnqueueWithManyPending(b *testing.B) {
 	for _, pending := range []int{10000, 100000} {
 		b.Run(fmt.Sprint(pending), func(b *testing.B) {
