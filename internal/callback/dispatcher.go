@@ -32,7 +32,11 @@ type Dispatcher struct {
 	mu sync.Mutex
 	// idle is broadcast when an in-flight count drops to zero, and when a
 	// Settle's context ends.
-	idle     *sync.Cond
+	idle *sync.Cond
+	// attempt is broadcast when any attempt ends, while someone Waits for
+	// one callback.
+	attempt  *sync.Cond
+	waiters  int
 	seq      uint64
 	byID     map[string]*record
 	tenants  map[string]*tenant
@@ -129,6 +133,7 @@ func New(opts Options) *Dispatcher {
 		d.client = defaultClient(d.maxInFlight)
 	}
 	d.idle = sync.NewCond(&d.mu)
+	d.attempt = sync.NewCond(&d.mu)
 	d.base, d.cancel = context.WithCancel(context.Background())
 	return d
 }
@@ -312,6 +317,33 @@ func (d *Dispatcher) Settle(ctx context.Context, tenant string) error {
 		d.idle.Wait()
 	}
 	return nil
+}
+
+// Wait waits until no attempt of callback id is in flight (an unknown id
+// has none), or ctx ends. Unlike Settle it does not wait for the tenant's
+// other callbacks, so a redelivery answers as soon as its own attempt ends.
+func (d *Dispatcher) Wait(ctx context.Context, id string) error {
+	stop := context.AfterFunc(ctx, func() {
+		d.mu.Lock()
+		d.attempt.Broadcast()
+		d.mu.Unlock()
+	})
+	defer stop()
+
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.waiters++
+	defer func() { d.waiters-- }()
+	for {
+		r := d.byID[id]
+		if r == nil || r.running == 0 {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		d.attempt.Wait()
+	}
 }
 
 func (d *Dispatcher) busy(tenant string) bool {
@@ -564,6 +596,9 @@ func (d *Dispatcher) done(j job) {
 	name := j.r.t.name
 	d.inflight[name]--
 	d.total--
+	if d.waiters > 0 {
+		d.attempt.Broadcast()
+	}
 	if d.inflight[name] == 0 {
 		delete(d.inflight, name)
 		d.idle.Broadcast()

@@ -1,6 +1,7 @@
 package callback
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -36,5 +37,25 @@ func TestSignIsCalledForEachAttemptAtItsVirtualTime(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, logged); diff != "" {
 		t.Errorf("signatures in the log (-want +got):\n%s", diff)
+	}
+}
+
+// Wait returns when the callback's own attempt ends, while another
+// callback of the same tenant still hangs.
+func TestWaitIsForOneCallbackOnly(t *testing.T) {
+	hung := newReceiver(t, func(int, received) int { return hang })
+	ok := newReceiver(t, statuses(200))
+	c := newClock(t)
+	d := newDispatcher(t, Options{Policy: Policy{Timeout: 30 * time.Second}})
+	d.Enqueue(c, Request{Tenant: "t", URL: hung.URL})
+	id := d.Enqueue(c, Request{Tenant: "t", URL: ok.URL})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	if err := d.Wait(ctx, id); err != nil {
+		t.Fatalf("Wait: %v after %v", err, time.Since(start))
+	}
+	if st := get(t, d, id).Status; st != StatusDelivered {
+		t.Fatalf("status %s after Wait, want delivered", st)
 	}
 }

@@ -17,7 +17,7 @@ type CallbackLog interface {
 	List(f callback.Filter) []callback.Callback
 	Get(id string) (callback.Callback, bool)
 	Redeliver(id string) (callback.Callback, error)
-	Settle(ctx context.Context, tenant string) error
+	Wait(ctx context.Context, id string) error
 }
 
 // Callbacks serves the delivery log: GET /_mockpay/callbacks,
@@ -114,7 +114,7 @@ func (c Callbacks) Redeliver(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 30*time.Second)
 	defer cancel()
-	_ = c.Log.Settle(ctx, cb.Tenant)
+	_ = c.Log.Wait(ctx, id) // this attempt only, not the merchant's others
 	if now, ok := c.Log.Get(id); ok {
 		cb = now
 	}
