@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/mockpay/mockpay/internal/liquidotest"
 	"io"
 	"net/http"
 	"net/url"
@@ -306,58 +307,11 @@ func lqCheckDecisionPage(t *testing.T, u string) lqPageReply {
 
 // Request bodies, as the documentation's examples write them.
 
-var lqCurrency = map[string]string{"BR": "BRL", "MX": "MXN", "CO": "COP"}
-
-// lqPayer is a valid payer of country.
-func lqPayer(country string) map[string]any {
-	p := map[string]any{"name": "Juan Perez", "email": "juan@example.com", "phone": "+57 3123456789"}
-	switch country {
-	case "BR":
-		p["document"] = map[string]any{"documentId": "42243309114", "type": "CPF"}
-	case "MX":
-		p["document"] = map[string]any{"documentId": "HRGRJN82050602H900", "type": "INE"}
-	case "CO":
-		p["document"] = map[string]any{"documentId": "1023456789", "type": "CC"}
-	}
-	return p
-}
-
-// lqCard is a DIRECT card charge of 100.00 in country's currency.
-func lqCard(key, country, pan string) map[string]any {
-	return map[string]any{
-		"idempotencyKey": key,
-		"amount":         10000,
-		"currency":       lqCurrency[country],
-		"country":        country,
-		"paymentMethod":  "CREDIT_CARD",
-		"paymentFlow":    "DIRECT",
-		"payer":          lqPayer(country),
-		"card": map[string]any{
-			"cardHolderName": "JUAN PEREZ", "cardNumber": pan,
-			"expirationMonth": "06", "expirationYear": "2029", "cvc": "123",
-		},
-		"description": "order " + key,
-	}
-}
-
-// lqLocal is a charge of a local method of 1500.00.
-func lqLocal(key, country, method string) map[string]any {
-	return map[string]any{
-		"idempotencyKey": key,
-		"amount":         150000,
-		"currency":       lqCurrency[country],
-		"country":        country,
-		"paymentMethod":  method,
-		"paymentFlow":    "DIRECT",
-		"payer":          lqPayer(country),
-	}
-}
-
 // lqRefund refunds amount of the payment reference under its own key.
 func lqRefund(key, reference string, amount int64, country string) map[string]any {
 	return map[string]any{
 		"idempotencyKey": key, "referenceId": reference, "amount": amount,
-		"currency": lqCurrency[country], "country": country, "description": "refund test",
+		"currency": liquidotest.Currency(country), "country": country, "description": "refund test",
 	}
 }
 
@@ -584,3 +538,11 @@ func lqVerify(header string, body []byte, secret string) (int64, error) {
 	}
 	return ts, nil
 }
+
+// The valid request bodies come from internal/liquidotest, shared with the
+// emulator's own tests.
+var (
+	lqPayer = liquidotest.Payer
+	lqCard  = liquidotest.CardCharge
+	lqLocal = liquidotest.LocalCharge
+)

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"github.com/mockpay/mockpay/internal/liquidotest"
 	"net/http"
 	"strings"
 	"testing"
@@ -14,7 +15,7 @@ import (
 // envelope, keyed by the refund's own idempotencyKey, referenceId the
 // payment's.
 func lqWantRefund(key, payment, method string, amount, country, status, final, callbackURL string) string {
-	currency := lqCurrency[country]
+	currency := liquidotest.Currency(country)
 	code, message := "200", "null"
 	if status == "FAILED" {
 		code, message = "400", `"Refund failed"`

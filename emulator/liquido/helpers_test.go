@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/mockpay/mockpay/internal/liquidotest"
 	"io"
 	"log/slog"
 	"net/http"
@@ -361,53 +362,6 @@ func at(m map[string]any, path string) any {
 	return cur
 }
 
-// payer is a valid payer for country.
-func payer(country string) map[string]any {
-	docs := map[string]map[string]any{
-		"BR": {"documentId": "42243309114", "type": "CPF"},
-		"MX": {"documentId": "HRGRJN82050602H900", "type": "INE"},
-		"CO": {"documentId": "1023456789", "type": "CC"},
-	}
-	p := map[string]any{"name": "Juan Perez", "email": "juan@example.com", "phone": "+57 3123456789"}
-	if d, ok := docs[country]; ok {
-		p["document"] = d
-	}
-	return p
-}
-
-var currencyOf = map[string]string{"BR": "BRL", "MX": "MXN", "CO": "COP"}
-
-// cardCharge is a DIRECT card charge in country with the given card number.
-func cardCharge(key, country, pan string) map[string]any {
-	return map[string]any{
-		"idempotencyKey": key,
-		"amount":         10000,
-		"currency":       currencyOf[country],
-		"country":        country,
-		"paymentMethod":  "CREDIT_CARD",
-		"paymentFlow":    "DIRECT",
-		"payer":          payer(country),
-		"card": map[string]any{
-			"cardHolderName": "JUAN PEREZ", "cardNumber": pan,
-			"expirationMonth": "06", "expirationYear": "2029", "cvc": "123",
-		},
-		"description": "order " + key,
-	}
-}
-
-// localCharge is a charge of a local method.
-func localCharge(key, country, method string) map[string]any {
-	return map[string]any{
-		"idempotencyKey": key,
-		"amount":         150000,
-		"currency":       currencyOf[country],
-		"country":        country,
-		"paymentMethod":  method,
-		"paymentFlow":    "DIRECT",
-		"payer":          payer(country),
-	}
-}
-
 func with(body map[string]any, kv ...any) map[string]any {
 	for i := 0; i+1 < len(kv); i += 2 {
 		body[kv[i].(string)] = kv[i+1]
@@ -441,3 +395,11 @@ func (e *env) page(method, u string, form url.Values) (int, string, string) {
 }
 
 func callbackFilter(tenant string) callback.Filter { return callback.Filter{Tenant: tenant} }
+
+// The valid request bodies come from internal/liquidotest, shared with the
+// end-to-end suite.
+var (
+	payer       = liquidotest.Payer
+	cardCharge  = liquidotest.CardCharge
+	localCharge = liquidotest.LocalCharge
+)
