@@ -14,7 +14,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/mockpay/mockpay/internal/liquidotest"
 	"io"
 	"net/http"
 	"net/url"
@@ -28,6 +27,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mockpay/mockpay/internal/callbacktest"
+	"github.com/mockpay/mockpay/internal/liquidotest"
 )
 
 // lqMerchant is one Liquido merchant's credentials, and the callback_url

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"github.com/mockpay/mockpay/internal/liquidotest"
 	"net/http"
 	"strings"
 	"testing"
@@ -9,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mockpay/mockpay/internal/callbacktest"
+	"github.com/mockpay/mockpay/internal/liquidotest"
 )
 
 // lqWantRefund is a whole refund answer (reference §8.1): the payment
