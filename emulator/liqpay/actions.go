@@ -286,22 +286,20 @@ func (s *Server) setStatus(c *call, p *Payment, st Status, code ErrCode, rules [
 // still in the status the step before left it in: a refund or a confirm in
 // between ends the script. Caller holds sh.mu.
 func (s *Server) scheduleThen(sh *shop, p *Payment, steps []scenarios.Transition, since time.Time) {
-	if len(steps) == 0 {
-		return
-	}
-	step, from := steps[0], p.Status
-	due := since.Add(step.After)
-	sh.tenant.Clock.At(due, func() {
+	from := p.Status
+	at := func(t time.Time, fn func()) { sh.tenant.Clock.At(t, fn) }
+	scenarios.PlayThen(at, steps, since, func(step scenarios.Transition, due time.Time) bool {
 		sh.mu.Lock()
 		defer sh.mu.Unlock()
 		if p.Status != from {
-			return
+			return false
 		}
 		c := &call{shop: sh, now: due, baseURL: p.BaseURL}
 		p.ErrMessage = step.Message
 		s.setStatus(c, p, Status(step.Status), ErrCode(step.Code), nil)
-		s.scheduleThen(sh, p, steps[1:], due)
 		p.takeWait() // no request waits on a timer's callbacks
+		from = p.Status
+		return true
 	})
 }
 

@@ -300,19 +300,17 @@ func (s *Server) scheduleFinalize(m *merchant, p *Payment, now time.Time) {
 // payment is still in the status the step before left it in: a capture, a
 // cancel or a refund in between ends the script. Caller holds m.mu.
 func (s *Server) scheduleThen(m *merchant, p *Payment, steps []scenarios.Transition, since time.Time) {
-	if len(steps) == 0 {
-		return
-	}
-	step, from := steps[0], p.Status
-	due := since.Add(step.After)
-	m.tenant.Clock.At(due, func() {
+	from := p.Status
+	at := func(t time.Time, fn func()) { m.tenant.Clock.At(t, fn) }
+	scenarios.PlayThen(at, steps, since, func(step scenarios.Transition, due time.Time) bool {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		if p.Status != from {
-			return
+			return false
 		}
 		s.setStatus(m, p, Status(step.Status), parseCode(step.Code), step.Message, due)
-		s.scheduleThen(m, p, steps[1:], due)
+		from = p.Status
+		return true
 	})
 }
 
@@ -638,19 +636,17 @@ func (s *Server) setRefundStatus(m *merchant, r *Refund, st Status, code int, ms
 
 // scheduleRefundThen is scheduleThen for a refund.
 func (s *Server) scheduleRefundThen(m *merchant, r *Refund, steps []scenarios.Transition, since time.Time) {
-	if len(steps) == 0 {
-		return
-	}
-	step, from := steps[0], r.Status
-	due := since.Add(step.After)
-	m.tenant.Clock.At(due, func() {
+	from := r.Status
+	at := func(t time.Time, fn func()) { m.tenant.Clock.At(t, fn) }
+	scenarios.PlayThen(at, steps, since, func(step scenarios.Transition, due time.Time) bool {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		if r.Status != from {
-			return
+			return false
 		}
 		s.setRefundStatus(m, r, refundStatus(Status(step.Status)), parseCode(step.Code), step.Message, due)
-		s.scheduleRefundThen(m, r, steps[1:], due)
+		from = r.Status
+		return true
 	})
 }
 
