@@ -467,10 +467,7 @@ func lqAt(m map[string]any, path string) any {
 
 // lqEvent is a callback as the merchant receives it (reference §15.4).
 type lqEvent struct {
-	EventType string `json:"eventType"`
-	Data      struct {
-		ChargeDetails map[string]any `json:"chargeDetails"`
-	} `json:"data"`
+	liquidotest.Event
 	raw       []byte
 	signature string
 }

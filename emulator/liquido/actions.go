@@ -22,7 +22,7 @@ func (in *chargeRequest) run(s *Server, c *call) answer {
 	// on purpose — and another body under the same key is a conflict.
 	if p, ok := m.payments[in.key]; ok {
 		if p.hash != in.hash {
-			return failed(errConflict("idempotencyKey " + in.key + " was already used with a different request"))
+			return failed(errKeyReused(in.key))
 		}
 		return okPayment(p)
 	}
@@ -510,7 +510,7 @@ func (in *refundRequest) run(s *Server, c *call) answer {
 	m := c.m
 	if r, ok := m.refunds[in.key]; ok {
 		if r.hash != in.hash {
-			return failed(errConflict("idempotencyKey " + in.key + " was already used with a different request"))
+			return failed(errKeyReused(in.key))
 		}
 		return okRefund(r)
 	}

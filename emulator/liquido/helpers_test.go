@@ -318,12 +318,7 @@ func (rc *receiver) got(path string) []received {
 }
 
 // event is a decoded callback body.
-type event struct {
-	EventType string `json:"eventType"`
-	Data      struct {
-		ChargeDetails map[string]any `json:"chargeDetails"`
-	} `json:"data"`
-}
+type event = liquidotest.Event
 
 func (r received) event(t *testing.T) event {
 	t.Helper()

@@ -148,8 +148,11 @@ func errNotFound(message string) *apiError {
 	return &apiError{status: http.StatusNotFound, shape: shapeSpring, message: message}
 }
 
-func errConflict(message string) *apiError {
-	return &apiError{status: http.StatusConflict, shape: shapeSpring, message: message}
+// errKeyReused answers an idempotencyKey sent again with another body
+// (reference §14 GUESS: a conflict).
+func errKeyReused(key string) *apiError {
+	return &apiError{status: http.StatusConflict, shape: shapeSpring,
+		message: "idempotencyKey " + key + " was already used with a different request"}
 }
 
 // springTime is the timestamp layout of Spring Boot's error body.

@@ -60,3 +60,12 @@ func LocalCharge(key, country, method string) map[string]any {
 		"payer":          Payer(country),
 	}
 }
+
+// Event is a Liquido callback body as a merchant decodes it
+// (reference liquido.md §15.4).
+type Event struct {
+	EventType string `json:"eventType"`
+	Data      struct {
+		ChargeDetails map[string]any `json:"chargeDetails"`
+	} `json:"data"`
+}
