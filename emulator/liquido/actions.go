@@ -88,7 +88,7 @@ func (s *Server) newPayment(c *call, in *chargeRequest, card *storedCard) *Payme
 		Amount: in.amount, Currency: in.currency, Country: in.country, Captured: in.amount,
 		Created: c.now, Payer: in.payer, OrderInfo: in.orderInfo, Description: in.description,
 		CallbackURL: in.callbackURL, SubMerchantID: in.subMerchant, Vendor: in.vendor, ReturnURL: in.returnURL,
-		capture: in.capture, hash: in.hash, params: in.params, baseURL: c.baseURL, card: card,
+		capture: in.capture, hash: in.hash, params: in.params, baseURL: c.baseURL, card: card, link: in.link,
 	}
 	price(p)
 	if p.isCard() {
@@ -344,6 +344,11 @@ func (s *Server) setStatus(m *merchant, p *Payment, st Status, code int, msg str
 			p.Details.Card.ChargebackInfo = &chargebackInfo{Category: "OTHER", ReasonCode: "1999", ReasonMessage: "Not Classified"}
 		}
 	}
+	if p.link != nil {
+		// A payment link's charge is reported as the link (reference §10).
+		s.setLinkStatus(m, p.link, linkPaymentStatus(st), p.link.RefundStatus, now)
+		return
+	}
 	if ev := paymentEvent(prev, st); ev != "" {
 		s.notifyPayment(m, p, ev)
 	}
@@ -518,6 +523,8 @@ func (in *refundRequest) run(s *Server, c *call) answer {
 	switch {
 	case p == nil:
 		return failed(errPaymentNotFound(in.referenceID))
+	case p.link != nil:
+		return failed(errBadRequest("Payment " + p.Key + " pays a payment link: refund it with POST /v2/cashier/payment-link/refund"))
 	case p.Status != StatusSettled && p.Status != StatusRefunding:
 		return failed(errBadRequest(fmt.Sprintf("Payment %s is %s: only SETTLED payments can be refunded", p.Key, p.Status)))
 	case in.currency != p.Currency:
@@ -622,6 +629,11 @@ func (s *Server) setRefundStatus(m *merchant, r *Refund, st Status, code int, ms
 		default:
 			p.Status = StatusSettled
 		}
+	}
+	if p.link != nil {
+		// A payment link's refund is reported as the link (reference §10).
+		s.setLinkStatus(m, p.link, p.link.Status, st, now)
+		return
 	}
 	if prev == st {
 		return

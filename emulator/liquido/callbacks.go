@@ -42,6 +42,9 @@ type notice struct {
 	rules     []scenarios.CallbackRule
 	details   []byte        // chargeDetails
 	foreign   func() []byte // another payment's (or refund's) chargeDetails
+	// wrap builds the body around the details (the payment-link and payout
+	// shapes); nil: {eventType, data: {chargeDetails}}.
+	wrap func(details []byte) any
 }
 
 // notifyPayment sends a payment's callback. Caller holds m.mu, so the body
@@ -111,9 +114,16 @@ func (s *Server) notify(m *merchant, n notice) {
 	case scenarios.SignatureForeign:
 		details = n.foreign()
 	}
-	var cb callbackJSON
-	cb.EventType = n.event
-	cb.Data.ChargeDetails = bytes.TrimSuffix(details, []byte("\n"))
+	details = bytes.TrimSuffix(details, []byte("\n"))
+	var cb any
+	if n.wrap != nil {
+		cb = n.wrap(details)
+	} else {
+		var charge callbackJSON
+		charge.EventType = n.event
+		charge.Data.ChargeDetails = details
+		cb = charge
+	}
 	body, err := marshal(cb)
 	if err != nil {
 		s.log.Error("liquido callback body", "err", err)

@@ -67,6 +67,9 @@ type Payment struct {
 	pdf       string       // token of its boleto PDF
 	baseURL   string
 	pixExpiry time.Time
+	// link is the payment link this charge pays, if any: its changes are
+	// reported as the link's, not as the charge's (reference §10).
+	link *PaymentLink
 }
 
 // isCard reports whether the payment is a card charge: card results are
@@ -182,6 +185,9 @@ type merchant struct {
 	// wait: a before_response callback rule fired during the current
 	// request; the pipeline settles the dispatcher before answering.
 	wait bool
+
+	links   map[string]*PaymentLink // payment links by linkId (reference §10)
+	payouts map[string]*Payout      // payouts by idempotencyKey (reference §11)
 }
 
 func newMerchant(t *tenant.Tenant, cfg config.LiquidoMerchant) *merchant {
@@ -193,6 +199,8 @@ func newMerchant(t *tenant.Tenant, cfg config.LiquidoMerchant) *merchant {
 		payments: map[string]*Payment{},
 		refunds:  map[string]*Refund{},
 		cards:    map[string]*storedCard{},
+		links:    map[string]*PaymentLink{},
+		payouts:  map[string]*Payout{},
 	}
 }
 

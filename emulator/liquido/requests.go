@@ -55,6 +55,9 @@ type chargeRequest struct {
 
 	body map[string]any // for scenarios' fields: matchers
 	hash [32]byte
+	// link is the payment link the charge pays (its hosted page builds the
+	// request); nil for API charges.
+	link *PaymentLink
 }
 
 // decodeCharge is the decoder of one charge endpoint.

@@ -112,11 +112,19 @@ func (s *Server) Routes(r *mux.Router) {
 	r.HandleFunc("/v1/payments/vault/card", s.api(decodeVault)).Methods(post)
 	r.HandleFunc("/v1/payments/files/boleto/pdf/{key}", s.api(decodeBoletoPDF)).Methods(get)
 	r.HandleFunc("/v1/payments/charges/{key}", s.api(decodeRetrieve)).Methods(get)
+	r.HandleFunc("/v1/payments/payouts/pix", s.api(decodePayout(payoutPix))).Methods(post)
+	r.HandleFunc("/v1/payments/payouts/spei", s.api(decodePayout(payoutSPEI))).Methods(post)
+	// Payment links: the documented path ends in "/"; without it works too.
+	r.HandleFunc("/v2/cashier/payment-link/", s.api(decodeLinkCreate)).Methods(post)
+	r.HandleFunc("/v2/cashier/payment-link", s.api(decodeLinkCreate)).Methods(post)
+	r.HandleFunc("/v2/cashier/payment-link/refund", s.api(decodeLinkRefund)).Methods(post)
 
 	for _, k := range []pageKind{page3DS, pageCheckout, pagePay} {
 		r.HandleFunc("/liquido/"+k.path()+"/{token}", s.handlePage(k)).Methods(get)
 		r.HandleFunc("/liquido/"+k.path()+"/{token}", s.handlePageDecision(k)).Methods(post)
 	}
+	r.HandleFunc("/liquido/buy/{token}", s.handleLinkPage).Methods(get)
+	r.HandleFunc("/liquido/buy/{token}", s.handleLinkDecision).Methods(post)
 	r.HandleFunc("/liquido/files/boleto/{token}.pdf", s.handleBoletoFile).Methods(get, http.MethodHead)
 }
 

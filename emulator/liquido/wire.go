@@ -82,6 +82,9 @@ const (
 	// shapeSpring is Spring Boot's default error body from the API itself,
 	// plus mockpay's field list.
 	shapeSpring
+	// shapeCashier is the v2 cashier API's envelope (payment links):
+	// {"code": 400, "message": …, "data": null} (reference §10, §14.3).
+	shapeCashier
 )
 
 // apiError is an HTTP-level error in one of Liquido's shapes. Business
@@ -171,6 +174,8 @@ func (e *apiError) encode(path string, now time.Time) []byte {
 		v = struct {
 			Error string `json:"error"`
 		}{e.message}
+	case shapeCashier:
+		v = cashierJSON{Code: e.status, Message: e.message}
 	default:
 		v = struct {
 			Timestamp string       `json:"timestamp"`
