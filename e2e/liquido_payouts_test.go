@@ -76,9 +76,9 @@ func TestLiquidoPayouts(t *testing.T) {
 	}
 	cases := []struct {
 		name, merchant, comment string
-		steps         []string // clock moves
-		want          []string // callbacks after all steps
-		afterFirst    int      // callbacks after the first step
+		steps                   []string // clock moves
+		want                    []string // callbacks after all steps
+		afterFirst              int      // callbacks after the first step
 	}{
 		{"settled after the default 15 s", "default", "payroll", []string{"14s", "1s"}, []string{"PAYOUT_SUCCEEDED <key> SETTLED "}, 0},
 		{"rejected", "rejected", "statusEvent=REJECTED;statusDelay=20", []string{"20s"}, []string{"PAYOUT_REJECTED <key> REJECTED Payout rejected by the receiving bank"}, 1},

@@ -263,7 +263,7 @@ func (s *Server) linkView(m *merchant, l *PaymentLink) linkView {
 		Amount: money(l.Amount, l.Currency), Description: l.Description,
 		Open: l.Status == StatusInitial, Pending: l.Status == StatusInProgress,
 		Holder: l.Name, Year: strconv.Itoa(m.tenant.Clock.Now().In(zone).Year() + 3), DocumentID: l.DocumentID,
-		Method: l.FinalMethod,
+		Method: linkMethods[l.FinalMethod].label,
 	}
 	for _, name := range l.Methods {
 		lm := linkMethods[name]
