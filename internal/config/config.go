@@ -91,7 +91,20 @@ type LiquidoMerchant struct {
 	CallbackURL  string `yaml:"callback_url"`
 	// Callbacks overrides the delivery policy for this merchant.
 	Callbacks *Callbacks `yaml:"callbacks"`
-	line      int
+	// TaxWithholding adds Colombia's 2 % CO_IVA_TAX on top of CO card
+	// charges (reference liquido.md §12). Unset: on for the built-in
+	// default merchant (so the seed example reproduces), off for others.
+	TaxWithholding *bool `yaml:"tax_withholding"`
+	line           int
+}
+
+// Withholds reports whether the merchant's CO card charges carry tax
+// withholding.
+func (m LiquidoMerchant) Withholds() bool {
+	if m.TaxWithholding != nil {
+		return *m.TaxWithholding
+	}
+	return m.ClientID == DefaultLiquidoClientID
 }
 
 // Callbacks is the callback delivery policy: each attempt times out after
