@@ -37,6 +37,7 @@ type Server struct {
 	liqpay    *liqpay.Server
 	liquido   *liquido.Server
 	handler   http.Handler
+	router    *mux.Router
 
 	liqpayPolicies, liquidoPolicies *policies // callback policies by merchant key
 	tokens                          *control.Tokens
@@ -94,6 +95,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 	})
 
 	r := mux.NewRouter()
+	s.router = r
 	s.liqpay.Routes(r)
 	s.liquido.Routes(r)
 	r.Handle("/_mockpay/health", control.Health{
