@@ -235,3 +235,39 @@ func TestMerchantScenarioSetAppliesToThatMerchantOnly(t *testing.T) {
 		}
 	}
 }
+
+// A merchant's hosted pages (LiqPay 3-D Secure, Liquido checkout) stop
+// working when it is deleted, and when it is reset.
+func TestPagesOfADeletedOrResetMerchantStopWorking(t *testing.T) {
+	t.Parallel()
+	m := start(t)
+	lq := &lqServer{mockpay: m, tokens: map[string]string{}}
+	for _, end := range []string{"reset", "delete"} {
+		t.Run(end, func(t *testing.T) {
+			mm := m.makeMerchant(t, "", map[string]any{"liqpay": map[string]any{}, "liquido": map[string]any{}})
+			threeDS, _ := call(t, m.liqpayOf(mm), "request", payParams("pages-1", "4000000000003063"))["redirect_to"].(string)
+			got := lq.post(t, lqOf(mm), "/v1/payments/charges/card", lqWith(liquidotest.CardCharge("pages-1", "MX", "4242424242424242"),
+				"paymentMethod", "CREDIT_CARD", "paymentFlow", "REDIRECT", "merchantRedirectInfo", map[string]any{"merchantPageUrl": "https://shop.example/back"}))
+			checkout, _ := lqAt(got, "transferDetails.card.paymentUrl").(string)
+			for _, u := range []string{threeDS, checkout} {
+				if p := lqPage(t, http.MethodGet, u, nil); !strings.HasPrefix(u, m.base) || p.code != http.StatusOK {
+					t.Fatalf("page %q before the %s: HTTP %d", u, end, p.code)
+				}
+			}
+			for _, key := range []string{mm.LiqPay.PublicKey, mm.Liquido.ClientID} {
+				method, path, want := http.MethodPost, "/_mockpay/reset?merchant="+key, http.StatusOK
+				if end == "delete" {
+					method, path, want = http.MethodDelete, "/_mockpay/merchants/"+key, http.StatusNoContent
+				}
+				if code, body := m.ctl(t, method, path, "", nil); code != want {
+					t.Fatalf("%s %s: HTTP %d %v", method, path, code, body)
+				}
+			}
+			for _, u := range []string{threeDS, checkout} {
+				if p := lqPage(t, http.MethodGet, u, nil); p.code != http.StatusNotFound {
+					t.Errorf("page %q after the %s: HTTP %d, want 404", u, end, p.code)
+				}
+			}
+		})
+	}
+}
