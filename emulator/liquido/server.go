@@ -68,7 +68,7 @@ type Server struct {
 	// time through the control plane) and the page links. Lock order:
 	// a merchant's mu before s.mu, never the other way round.
 	mu         sync.RWMutex
-	merchants  []*merchant          // in configuration order, then as added
+	merchants  []*merchant // in configuration order, then as added
 	byClientID map[string]*merchant
 	links      map[string]link // hosted page and file tokens; the pages carry no credentials
 }
