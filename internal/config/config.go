@@ -538,7 +538,7 @@ func checkURL(s string) error {
 func Usage() string {
 	var b strings.Builder
 	for _, f := range Flags() {
-		fmt.Fprintf(&b, "  --%-10s %-18s %s\n", f.Name, f.Env, f.Usage)
+		fmt.Fprintf(&b, "  --%-14s %-22s %s\n", f.Name, f.Env, f.Usage)
 	}
 	return b.String()
 }
