@@ -42,8 +42,8 @@ type MerchantSpec struct {
 	// takes) installed as the runtime set "merchant", scoped to each
 	// merchant made.
 	Scenarios string `json:"scenarios"`
-	// ScenarioSet is the parsed Scenarios, one per merchant key (filled in
-	// by the handler after validation).
+	// ScenarioSet parses Scenarios afresh, once per merchant made (a set
+	// belongs to one merchant); the handler fills it in after validating.
 	ScenarioSet func() *scenarios.Set `json:"-"`
 }
 
@@ -94,8 +94,9 @@ type Merchant struct {
 
 // Merchants serves /_mockpay/merchants.
 type Merchants struct {
-	Store  MerchantStore
-	Engine ScenarioEngine
+	Store MerchantStore
+	// Vocabulary validates a merchant's scenario set.
+	Vocabulary []scenarios.Vocabulary
 }
 
 // Page sizes of GET /_mockpay/merchants.
@@ -123,12 +124,12 @@ func (m Merchants) Create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if spec.Scenarios != "" {
-		if _, err := scenarios.Parse("merchant", []byte(spec.Scenarios), m.Engine.Vocabulary()); err != nil {
+		if _, err := scenarios.Parse("merchant", []byte(spec.Scenarios), m.Vocabulary); err != nil {
 			writeScenarioErrors(w, err)
 			return
 		}
 		spec.ScenarioSet = func() *scenarios.Set {
-			set, _ := scenarios.Parse("merchant", []byte(spec.Scenarios), m.Engine.Vocabulary())
+			set, _ := scenarios.Parse("merchant", []byte(spec.Scenarios), m.Vocabulary)
 			return set
 		}
 	}

@@ -127,7 +127,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 		control.ResetFunc(s.scenarios.ResetCounts),
 	}
 	r.Handle("/_mockpay/reset", control.Reset{Tenants: s.tenants, Parts: s.resetParts}).Methods(http.MethodPost)
-	ms := control.Merchants{Store: &merchants{s: s, made: map[string]made{}}, Engine: s.scenarios}
+	ms := control.Merchants{Store: &merchants{s: s, made: map[string]made{}}, Vocabulary: Vocabulary()}
 	r.HandleFunc("/_mockpay/merchants", ms.Create).Methods(http.MethodPost)
 	r.HandleFunc("/_mockpay/merchants", ms.List).Methods(http.MethodGet)
 	r.HandleFunc("/_mockpay/merchants/{key}", ms.Get).Methods(http.MethodGet)
