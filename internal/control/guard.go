@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 )
@@ -53,7 +54,9 @@ func (g *Guard) Wrap(next http.Handler) http.Handler {
 		g.origin = http.NewCrossOriginProtection()
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !isControl(r.URL.Path) || r.URL.Path == "/_mockpay/health" {
+		// The cleaned path decides: the router serves /./_mockpay/… (by a
+		// redirect today) as /_mockpay/…, so the guard must see it so too.
+		if p := path.Clean("/" + r.URL.Path); !isControl(p) || p == "/_mockpay/health" {
 			next.ServeHTTP(w, r)
 			return
 		}
