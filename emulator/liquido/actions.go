@@ -90,7 +90,7 @@ func (s *Server) newPayment(c *call, in *chargeRequest, card *storedCard) *Payme
 		CallbackURL: in.callbackURL, SubMerchantID: in.subMerchant, Vendor: in.vendor, ReturnURL: in.returnURL,
 		capture: in.capture, hash: in.hash, params: in.params, baseURL: c.baseURL, card: card, link: in.link,
 	}
-	price(p)
+	price(p, c.m.cfg.Withholds())
 	if p.isCard() {
 		d := &cardDetails{Installments: in.installments}
 		if card != nil {
@@ -107,13 +107,15 @@ func (s *Server) newPayment(c *call, in *chargeRequest, card *storedCard) *Payme
 
 // price sets finalAmount and finalCurrency from the charged amount: a USD
 // pay-in converted to local money (reference §12), and Colombia's 2 %
-// CO_IVA_TAX withholding on top for cards, as the seed example shows
-// (10000 → 10200). Liquido says tax withholding is set up per merchant;
-// mockpay applies it to every CO card charge (GUESS).
-func price(p *Payment) {
+// CO_IVA_TAX withholding on top for cards of a merchant that withholds, as
+// the seed example shows (10000 → 10200). Liquido sets tax withholding up
+// per merchant (reference §12); mockpay's built-in default merchant has it
+// on, so the seed reproduces, and other merchants have it off unless their
+// configuration turns it on (GUESS, as the reference suggests).
+func price(p *Payment, withhold bool) {
 	final, currency := convert(p.Captured, p.Currency, p.Country)
 	p.Tax = nil
-	if p.Country == "CO" && p.isCard() {
+	if withhold && p.Country == "CO" && p.isCard() {
 		withheld := (final*2 + 50) / 100
 		p.Tax = &amountDetails{TaxWithholdDetails: taxWithholdDetails{
 			TaxRate:        taxRate{ModifierType: "RATE", Type: "CO_IVA_TAX", Rate: 0.02},
@@ -450,7 +452,7 @@ func (s *Server) capture(c *call, in *keyRequest) answer {
 	p.captured = true
 	if in.amount > 0 {
 		p.Captured = in.amount
-		price(p)
+		price(p, c.m.cfg.Withholds())
 	}
 	o := c.outcome()
 	adopt(p, o)

@@ -85,7 +85,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 		}
 		id, secret = bid, bsecret
 	}
-	m := s.byClientID[id]
+	m := s.merchantFor(id)
 	if m == nil || subtle.ConstantTimeCompare([]byte(secret), []byte(m.cfg.ClientSecret)) != 1 {
 		s.writeError(w, r, time.Time{}, errOAuth(oauthInvalidClient))
 		return
@@ -192,7 +192,7 @@ func (s *Server) verifyToken(token string) (*merchant, claims, bool) {
 	if err != nil || json.Unmarshal(pb, &cl) != nil {
 		return nil, cl, false
 	}
-	m := s.byClientID[cl.ClientID]
+	m := s.merchantFor(cl.ClientID)
 	if m == nil {
 		return nil, cl, false
 	}

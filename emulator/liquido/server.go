@@ -64,11 +64,13 @@ type Server struct {
 	opts Options
 	log  *slog.Logger
 
-	merchants  []*merchant          // in configuration order
-	byClientID map[string]*merchant // fixed after New
-
-	mu    sync.RWMutex
-	links map[string]link // hosted page and file tokens; the pages carry no credentials
+	// mu guards the merchant set (merchants are added and removed at run
+	// time through the control plane) and the page links. Lock order:
+	// a merchant's mu before s.mu, never the other way round.
+	mu         sync.RWMutex
+	merchants  []*merchant // in configuration order, then as added
+	byClientID map[string]*merchant
+	links      map[string]link // hosted page and file tokens; the pages carry no credentials
 }
 
 // New builds the emulator with one tenant per merchant.
@@ -145,6 +147,8 @@ func (s *Server) WriteInternalError(w http.ResponseWriter, r *http.Request) {
 
 // Merchants lists the client ids served, for the health endpoint.
 func (s *Server) Merchants() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	out := make([]string, len(s.merchants))
 	for i, m := range s.merchants {
 		out[i] = m.cfg.ClientID
@@ -288,6 +292,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, now time.Tim
 // carries, or the wall clock, for errors outside the pipeline.
 func (s *Server) anyNow(r *http.Request) time.Time {
 	key := r.Header.Get("x-api-key")
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	for _, m := range s.merchants {
 		if key != "" && subtle.ConstantTimeCompare([]byte(key), []byte(m.cfg.APIKey)) == 1 {
 			return m.tenant.Clock.Now()

@@ -52,6 +52,12 @@ type Config struct {
 	// this order. Relative paths in the file are relative to the file.
 	ScenarioDirs []string  `yaml:"scenarios"`
 	Callbacks    Callbacks `yaml:"callbacks"`
+	// AdminToken, when set, is required as "Authorization: Bearer …" on the
+	// control plane (/_mockpay/ except health).
+	AdminToken string `yaml:"admin_token"`
+	// AllowedHosts are the Host names, besides loopback ones, the control
+	// plane answers (against DNS rebinding); "*" allows any.
+	AllowedHosts []string `yaml:"allowed_hosts"`
 }
 
 // LiqPay configures the LiqPay emulator.
@@ -91,7 +97,20 @@ type LiquidoMerchant struct {
 	CallbackURL  string `yaml:"callback_url"`
 	// Callbacks overrides the delivery policy for this merchant.
 	Callbacks *Callbacks `yaml:"callbacks"`
-	line      int
+	// TaxWithholding adds Colombia's 2 % CO_IVA_TAX on top of CO card
+	// charges (reference liquido.md §12). Unset: on for the built-in
+	// default merchant (so the seed example reproduces), off for others.
+	TaxWithholding *bool `yaml:"tax_withholding"`
+	line           int
+}
+
+// Withholds reports whether the merchant's CO card charges carry tax
+// withholding.
+func (m LiquidoMerchant) Withholds() bool {
+	if m.TaxWithholding != nil {
+		return *m.TaxWithholding
+	}
+	return m.ClientID == DefaultLiquidoClientID
 }
 
 // Callbacks is the callback delivery policy: each attempt times out after
@@ -211,6 +230,8 @@ func Flags() []Flag {
 		{"log-level", "MOCKPAY_LOG_LEVEL", "debug, info, warn or error"},
 		{"otp", "MOCKPAY_OTP", "OTP that confirms LiqPay otp_verify"},
 		{"scenarios", "MOCKPAY_SCENARIOS", "scenario folders or files, comma-separated (added to the config file's)"},
+		{"admin-token", "MOCKPAY_ADMIN_TOKEN", "token required as Authorization: Bearer on the control plane"},
+		{"allowed-hosts", "MOCKPAY_ALLOWED_HOSTS", "Host names the control plane answers besides loopback, comma-separated; * for any"},
 	}
 }
 
@@ -246,6 +267,8 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 		logLevel = fs.String("log-level", "", "")
 		otp      = fs.String("otp", "", "")
 		scen     = fs.String("scenarios", "", "")
+		admin    = fs.String("admin-token", "", "")
+		hosts    = fs.String("allowed-hosts", "", "")
 	)
 	for _, f := range Flags() {
 		fs.Lookup(f.Name).Usage = f.Usage
@@ -298,6 +321,17 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 		for _, p := range strings.Split(*scen, ",") {
 			if p = strings.TrimSpace(p); p != "" {
 				cfg.ScenarioDirs = append(cfg.ScenarioDirs, p)
+			}
+		}
+	}
+	if set["admin-token"] {
+		cfg.AdminToken = *admin
+	}
+	if set["allowed-hosts"] {
+		cfg.AllowedHosts = nil
+		for _, h := range strings.Split(*hosts, ",") {
+			if h = strings.TrimSpace(h); h != "" {
+				cfg.AllowedHosts = append(cfg.AllowedHosts, h)
 			}
 		}
 	}
@@ -504,7 +538,7 @@ func checkURL(s string) error {
 func Usage() string {
 	var b strings.Builder
 	for _, f := range Flags() {
-		fmt.Fprintf(&b, "  --%-10s %-18s %s\n", f.Name, f.Env, f.Usage)
+		fmt.Fprintf(&b, "  --%-14s %-22s %s\n", f.Name, f.Env, f.Usage)
 	}
 	return b.String()
 }

@@ -89,10 +89,11 @@ func (c Callbacks) List(w http.ResponseWriter, r *http.Request) {
 	WriteJSON(w, http.StatusOK, map[string]any{"callbacks": out})
 }
 
-// Get answers one callback with all its attempts.
+// Get answers one callback with all its attempts. With ?merchant= (always
+// so for a merchant token) another merchant's callback is not found.
 func (c Callbacks) Get(w http.ResponseWriter, r *http.Request) {
 	cb, ok := c.Log.Get(mux.Vars(r)["id"])
-	if !ok {
+	if !ok || !InScope(r, cb.Tenant) {
 		WriteJSON(w, http.StatusNotFound, Error{Error: "no such callback"})
 		return
 	}
@@ -103,6 +104,10 @@ func (c Callbacks) Get(w http.ResponseWriter, r *http.Request) {
 // has finished, with the callback as it then is.
 func (c Callbacks) Redeliver(w http.ResponseWriter, r *http.Request) {
 	id := mux.Vars(r)["id"]
+	if cb, ok := c.Log.Get(id); ok && !InScope(r, cb.Tenant) {
+		WriteJSON(w, http.StatusNotFound, Error{Error: "no such callback"})
+		return
+	}
 	cb, err := c.Log.Redeliver(id)
 	if errors.Is(err, callback.ErrNotFound) {
 		WriteJSON(w, http.StatusNotFound, Error{Error: "no such callback"})

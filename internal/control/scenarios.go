@@ -40,10 +40,15 @@ type invalidJSON struct {
 }
 
 // List answers every loaded set, in the order they are searched.
+// With ?merchant= (always so for a merchant token), sets scoped to other
+// merchants are left out.
 func (s Scenarios) List(w http.ResponseWriter, r *http.Request) {
-	sets := s.Engine.List()
-	if sets == nil {
-		sets = []scenarios.SetInfo{}
+	merchant := r.URL.Query().Get("merchant")
+	sets := []scenarios.SetInfo{}
+	for _, set := range s.Engine.List() {
+		if merchant == "" || set.Merchant == "" || set.Merchant == merchant {
+			sets = append(sets, set)
+		}
 	}
 	WriteJSON(w, http.StatusOK, map[string]any{"sets": sets})
 }
@@ -65,14 +70,7 @@ func (s Scenarios) Put(w http.ResponseWriter, r *http.Request) {
 	}
 	set, err := scenarios.Parse(name, body, s.Engine.Vocabulary())
 	if err != nil {
-		out := invalidJSON{Error: "invalid scenarios"}
-		var errs scenarios.Errors
-		if errors.As(err, &errs) {
-			for _, e := range errs {
-				out.Errors = append(out.Errors, scenarioError{Line: e.Line, Column: e.Column, Message: e.Msg})
-			}
-		}
-		WriteJSON(w, http.StatusBadRequest, out)
+		writeScenarioErrors(w, err)
 		return
 	}
 	set.Merchant = merchant
@@ -121,4 +119,16 @@ func (s Scenarios) Reset(w http.ResponseWriter, r *http.Request) {
 		s.Engine.ResetCounts(t.ID)
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// writeScenarioErrors answers 400 with every problem of a scenario file.
+func writeScenarioErrors(w http.ResponseWriter, err error) {
+	out := invalidJSON{Error: "invalid scenarios"}
+	var errs scenarios.Errors
+	if errors.As(err, &errs) {
+		for _, e := range errs {
+			out.Errors = append(out.Errors, scenarioError{Line: e.Line, Column: e.Column, Message: e.Msg})
+		}
+	}
+	WriteJSON(w, http.StatusBadRequest, out)
 }

@@ -37,6 +37,13 @@ type Server struct {
 	liqpay    *liqpay.Server
 	liquido   *liquido.Server
 	handler   http.Handler
+	router    *mux.Router
+
+	liqpayPolicies, liquidoPolicies *policies // callback policies by merchant key
+	tokens                          *control.Tokens
+	// resetParts are what POST /_mockpay/reset (and deleting a merchant)
+	// clears, in order, for each tenant.
+	resetParts []control.Resettable
 }
 
 // Vocabulary lists every provider's words for the scenario loader.
@@ -60,9 +67,9 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 		return nil, err
 	}
 	s.callbacks = callback.New(callback.Options{Logger: log.With("part", "callbacks"), Policy: policy(cfg.Callbacks)})
-	liqpayPolicies := map[string]callback.Policy{}
+	s.liqpayPolicies, s.liquidoPolicies, s.tokens = newPolicies(), newPolicies(), control.NewTokens()
 	for _, m := range cfg.LiqPayMerchants() {
-		liqpayPolicies[m.PublicKey] = policy(cfg.Callbacks.For(m.Callbacks))
+		s.liqpayPolicies.set(m.PublicKey, policy(cfg.Callbacks.For(m.Callbacks)))
 	}
 	s.liqpay = liqpay.New(liqpay.Options{
 		Merchants:      cfg.LiqPayMerchants(),
@@ -71,12 +78,11 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 		BaseURL:        cfg.BaseURL,
 		Settings:       cfg.LiqPay,
 		Callbacks:      s.callbacks,
-		CallbackPolicy: func(key string) callback.Policy { return liqpayPolicies[key] },
+		CallbackPolicy: s.liqpayPolicies.get,
 		Scenarios:      s.scenarios,
 	})
-	liquidoPolicies := map[string]callback.Policy{}
 	for _, m := range cfg.LiquidoMerchants() {
-		liquidoPolicies[m.ClientID] = policy(cfg.Callbacks.For(m.Callbacks))
+		s.liquidoPolicies.set(m.ClientID, policy(cfg.Callbacks.For(m.Callbacks)))
 	}
 	s.liquido = liquido.New(liquido.Options{
 		Merchants:      cfg.LiquidoMerchants(),
@@ -84,11 +90,12 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 		Logger:         log.With("provider", "liquido"),
 		BaseURL:        cfg.BaseURL,
 		Callbacks:      s.callbacks,
-		CallbackPolicy: func(id string) callback.Policy { return liquidoPolicies[id] },
+		CallbackPolicy: s.liquidoPolicies.get,
 		Scenarios:      s.scenarios,
 	})
 
 	r := mux.NewRouter()
+	s.router = r
 	s.liqpay.Routes(r)
 	s.liquido.Routes(r)
 	r.Handle("/_mockpay/health", control.Health{
@@ -111,10 +118,26 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 	r.HandleFunc("/_mockpay/scenarios/reset", sc.Reset).Methods(http.MethodPost)
 	r.HandleFunc("/_mockpay/scenarios/{name}", sc.Put).Methods(http.MethodPut)
 	r.HandleFunc("/_mockpay/scenarios/{name}", sc.Delete).Methods(http.MethodDelete)
+	// Reset clears these parts in this order for each tenant; a part of
+	// state added later (a journal, a ledger) is one more line here.
+	s.resetParts = []control.Resettable{
+		control.ResetFunc(s.resetProviders),
+		control.ResetFunc(s.resetClock),
+		control.ResetFunc(s.callbacks.Reset),
+		control.ResetFunc(s.scenarios.ResetCounts),
+	}
+	r.Handle("/_mockpay/reset", control.Reset{Tenants: s.tenants, Parts: s.resetParts}).Methods(http.MethodPost)
+	ms := control.Merchants{Store: &merchants{s: s, made: map[string]made{}}, Vocabulary: Vocabulary()}
+	r.HandleFunc("/_mockpay/merchants", ms.Create).Methods(http.MethodPost)
+	r.HandleFunc("/_mockpay/merchants", ms.List).Methods(http.MethodGet)
+	r.HandleFunc("/_mockpay/merchants/{key}", ms.Get).Methods(http.MethodGet)
+	r.HandleFunc("/_mockpay/merchants/{key}", ms.Delete).Methods(http.MethodDelete)
+	r.HandleFunc("/_mockpay/openapi.json", control.OpenAPI).Methods(http.MethodGet)
 	notFound := http.HandlerFunc(s.notFound)
 	r.NotFoundHandler = notFound
 	r.MethodNotAllowedHandler = notFound
-	s.handler = Recover(log, s.panicked)(r)
+	guard := &control.Guard{AdminToken: cfg.AdminToken, AllowedHosts: cfg.AllowedHosts, Tokens: s.tokens, Global: globalRoutes}
+	s.handler = Recover(log, s.panicked)(guard.Wrap(r))
 	return s, nil
 }
 

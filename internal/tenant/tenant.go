@@ -26,6 +26,7 @@ type Tenant struct {
 	// other tenants do. Not safe for concurrent use: callers hold their own
 	// per-tenant lock while using it.
 	Fake *gofakeit.Faker
+	seed int64 // Fake's seed, for Reseed
 }
 
 // Registry is the set of tenants of a running server.
@@ -66,6 +67,7 @@ func (r *Registry) Add(provider, key string) *Tenant {
 		Key:      key,
 		Clock:    clock.New(r.wall),
 		Fake:     gofakeit.NewUnlocked(seed),
+		seed:     seed,
 	}
 	r.tenants[id] = t
 	return t
