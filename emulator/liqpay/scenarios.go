@@ -2,6 +2,7 @@ package liqpay
 
 import (
 	_ "embed"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -49,6 +50,8 @@ func Vocabulary() scenarios.Vocabulary {
 	// Regular charges are no request, but scenarios decide them by action.
 	v.Actions = append(v.Actions, string(ActionRegular))
 	sort.Strings(v.Actions) // map order is random; messages must not be
+	// An action moving from documentedActions to actions must not be listed twice.
+	v.Actions = slices.Compact(v.Actions)
 	return v
 }
 
