@@ -530,7 +530,11 @@ func (s *Server) refund(c *call) any {
 		default:
 			return newError(ErrPaymentStatus, c.lang, "")
 		}
-		amount, e := optionalAmount(c, p.Amount-p.RefundAmount)
+		left := p.Amount - p.RefundAmount
+		if left <= 0 { // a subscription refunded in full stays subscribed
+			return newError(ErrPaymentStatus, c.lang, "")
+		}
+		amount, e := optionalAmount(c, left)
 		if e != nil {
 			return e
 		}

@@ -152,3 +152,38 @@ func TestSubscriptionErrors(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A subscription behind 3-D Secure starts once the customer passes it;
+// a subscription refunded in full stays subscribed and refunds no more.
+func TestSubscriptionAfter3DSAndRefund(t *testing.T) {
+	b := newTestbed(t, "")
+	got := b.do(payRequest("s3", "4000000000003089", "action", "subscribe", "subscribe_periodicity", "day",
+		"subscribe_date_start", "2020-01-01 00:00:00"))
+	if got["status"] != "otp_verify" {
+		t.Fatalf("subscribe with the OTP card: %v", got["status"])
+	}
+	b.advanceTo(testStart.Add(time.Minute))
+	got = b.do(map[string]any{"action": "confirm", "confirm_token": got["token"], "otp": "123456"})
+	if diff := cmp.Diff(map[string]string{"action": "subscribe", "status": "subscribed"}, fields(got, "action", "status")); diff != "" {
+		t.Fatalf("confirm (-want +got):\n%s", diff)
+	}
+	// Periods count from the confirmation, a minute after the request.
+	b.advanceTo(testStart.Add(24 * time.Hour))
+	if n := len(b.s.shop("sandbox_i00000000").byOrder["s3"].Sub.Regular); n != 0 {
+		t.Errorf("%d regular charges a day after the request, want none before a day after the confirmation", n)
+	}
+	b.advanceTo(testStart.Add(24*time.Hour + time.Minute))
+	if n := len(b.s.shop("sandbox_i00000000").byOrder["s3"].Sub.Regular); n != 1 {
+		t.Errorf("%d regular charges a day after the confirmation, want 1", n)
+	}
+
+	if got := b.do(map[string]any{"action": "refund", "order_id": "s3"}); got["action"] != "subscribe" {
+		t.Errorf("refund: %v", got)
+	}
+	if got := b.do(map[string]any{"action": "status", "order_id": "s3"}); got["status"] != "subscribed" {
+		t.Errorf("after a full refund: %v", got["status"])
+	}
+	if got := b.do(map[string]any{"action": "refund", "order_id": "s3"}); got["err_code"] != "payment_err_status" {
+		t.Errorf("a second full refund: %v", got)
+	}
+}
