@@ -63,6 +63,9 @@ func (s *Server) startSecured(sh *shop, p *Payment) {
 	if p.LC == nil {
 		return
 	}
+	if p.LC.timer != nil { // a scripted step back into wait_lc
+		p.LC.timer.Stop()
+	}
 	p.Token = sh.confirmToken()
 	sh.byToken[p.Token] = p
 	p.LC.timer = sh.tenant.Clock.At(p.LC.Date, func() {
