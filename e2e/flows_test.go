@@ -171,7 +171,10 @@ func TestHoldAndRefund(t *testing.T) {
 	hold := charge("hold", "4242424242424242", "amount", "10")
 	held := map[string]any{"result": "ok", "status": "hold_wait", "action": "hold", "type": "hold", "amount": num("10.0")}
 	payTen := pay("4242424242424242", "amount", "10")
-	reversedAnswer := map[string]any{"result": "ok", "action": "refund", "status": "reversed", "wait_amount": false}
+	// The refund answer's action is the refunded payment's (LiqPay's refund
+	// documentation), not "refund".
+	releasedAnswer := map[string]any{"result": "ok", "action": "hold", "status": "reversed", "wait_amount": false}
+	reversedAnswer := map[string]any{"result": "ok", "action": "pay", "status": "reversed", "wait_amount": false}
 	tests := []struct {
 		name  string
 		steps []step
@@ -193,13 +196,13 @@ func TestHoldAndRefund(t *testing.T) {
 		}},
 		{"refund of a hold releases it", []step{
 			{"hold", hold, held},
-			{"refund", onOrder("refund"), reversedAnswer},
+			{"refund", onOrder("refund"), releasedAnswer},
 			{"status", status(), map[string]any{"status": "reversed"}},
 			{"hold_completion after release", onOrder("hold_completion"), errorBody("payment_err_status", "Невірний статус платежу")},
 		}},
 		{"partial refund of a hold lowers what can be completed", []step{
 			{"hold", hold, held},
-			{"refund 4", onOrder("refund", "amount", "4"), reversedAnswer},
+			{"refund 4", onOrder("refund", "amount", "4"), releasedAnswer},
 			{"status", status(), map[string]any{"status": "hold_wait", "refund_amount": num("4.0")}},
 			{"hold_completion 7", onOrder("hold_completion", "amount", "7"), errorBody("err_amount_hold", "Сума не може бути більше суми платежу")},
 			{"hold_completion", onOrder("hold_completion"), map[string]any{"result": "ok", "status": "success", "amount": num("6.0")}},

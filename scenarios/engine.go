@@ -71,6 +71,16 @@ func (e *Engine) AddDefaults(name string, data []byte) error {
 // Decide returns the first scenario matching r for the tenant, counting
 // the use, or nil when none matches.
 func (e *Engine) Decide(tenant string, r Request) *Scenario {
+	return e.pick(tenant, r, true)
+}
+
+// Peek returns the scenario Decide would return without counting the use:
+// a dry run (LiqPay's prepare) must not use up a scenario's times.
+func (e *Engine) Peek(tenant string, r Request) *Scenario {
+	return e.pick(tenant, r, false)
+}
+
+func (e *Engine) pick(tenant string, r Request, count bool) *Scenario {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for _, layer := range [][]*Set{e.runtime, e.files, e.defaults} {
@@ -85,6 +95,9 @@ func (e *Engine) Decide(tenant string, r Request) *Scenario {
 				counts := e.used[tenant]
 				if sc.Times > 0 && counts[sc] >= sc.Times {
 					continue
+				}
+				if !count {
+					return sc
 				}
 				if counts == nil {
 					counts = map[*Scenario]int{}

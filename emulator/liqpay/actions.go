@@ -22,6 +22,12 @@ var actions = map[Action]handler{
 	ActionStatus:         (*Server).status,
 	ActionData:           (*Server).data,
 	ActionConfirm:        (*Server).confirm,
+	// Subscriptions and secured payments (subscriptions.go, secured.go).
+	ActionSubscribe:       (*Server).charge,
+	ActionSubscribeUpdate: (*Server).subscribeUpdate,
+	ActionUnsubscribe:     (*Server).unsubscribe,
+	ActionLCDispute:       (*Server).lcDispute,
+	ActionLCResolve:       (*Server).lcResolve,
 }
 
 var phonePattern = regexp.MustCompile(`^\+?[0-9]{10,15}$`)
@@ -46,11 +52,16 @@ type chargeInput struct {
 	currency string
 	card     card
 	token    string // card_token used instead of a card
+	testCard bool   // a documented test card: any expiry
 }
 
-// charge handles pay, hold, auth and paytoken.
+// charge handles pay, hold, auth, paytoken and subscribe.
 func (s *Server) charge(c *call) any {
 	in, e := validateCharge(c)
+	if e != nil {
+		return e
+	}
+	flows, e := validateFlows(c, in.currency)
 	if e != nil {
 		return e
 	}
@@ -60,12 +71,16 @@ func (s *Server) charge(c *call) any {
 	if e := sh.checkOrderFree(c); e != nil {
 		return e
 	}
+	if flows.prepare != "" {
+		return s.dryRun(c, in, flows)
+	}
 	s.decide(c)
 	if c.unprocessedFault() {
 		return unprocessed{}
 	}
 	out := decide(c, in)
 	p := s.newPayment(c, in)
+	flows.attach(p)
 	s.apply(c, p, out)
 	c.waitCallbacks = p.takeWait()
 	return p.chargeResult()
@@ -116,7 +131,8 @@ func validateCharge(c *call) (chargeInput, *apiError) {
 		return in, newError(ErrMissing, c.lang, "card")
 	}
 	pan, ok = normalizePAN(pan)
-	if !ok || !luhn(pan) {
+	in.testCard = ok && documentedTestCards[pan]
+	if !ok || (!luhn(pan) && !in.testCard) {
 		return in, newError(ErrCard, c.lang, "")
 	}
 	month, year, bad := parseExpiry(p)
@@ -169,7 +185,7 @@ func requireOrderID(c *call) *apiError {
 // embedded default scenarios — and a charge no scenario matches succeeds.
 // Token validity is checked against the shop when applying.
 func decide(c *call, in chargeInput) outcome {
-	if in.token == "" && expired(in.card.ExpMonth, in.card.ExpYear, c.now) {
+	if in.token == "" && !in.testCard && expired(in.card.ExpMonth, in.card.ExpYear, c.now) {
 		return outcome{status: StatusFailure, code: ErrCardExpired}
 	}
 	if c.scenario == nil {
@@ -191,6 +207,16 @@ func (sh *shop) checkOrderFree(c *call) *apiError {
 
 // newPayment stores a fresh payment for a charge. Caller holds sh.mu.
 func (s *Server) newPayment(c *call, in chargeInput) *Payment {
+	sh, pay := c.shop, s.buildPayment(c, in)
+	pay.ID = sh.newID()
+	sh.byOrder[pay.OrderID] = pay
+	sh.byID[pay.ID] = pay
+	return pay
+}
+
+// buildPayment is a charge's payment before it has an id or is stored (a
+// dry run stops there). Caller holds sh.mu.
+func (s *Server) buildPayment(c *call, in chargeInput) *Payment {
 	sh, p := c.shop, c.params
 	action, typ := string(c.action), "buy"
 	switch c.action {
@@ -200,7 +226,6 @@ func (s *Server) newPayment(c *call, in chargeInput) *Payment {
 		action = "pay" // GUESS: token charges report action "pay", like pay+card_token
 	}
 	pay := &Payment{
-		ID:            sh.newID(),
 		Action:        action,
 		Type:          typ,
 		Paytype:       "card",
@@ -232,8 +257,6 @@ func (s *Server) newPayment(c *call, in chargeInput) *Payment {
 	if in.token != "" {
 		pay.Card = sh.tokenCard(in.token)
 	}
-	sh.byOrder[pay.OrderID] = pay
-	sh.byID[pay.ID] = pay
 	return pay
 }
 
@@ -309,6 +332,10 @@ func successStatus(p *Payment) Status {
 	switch {
 	case p.Type == "hold":
 		return StatusHoldWait
+	case p.Sub != nil:
+		return StatusSubscribed
+	case p.LC != nil:
+		return StatusWaitLC
 	case p.Sandbox:
 		return StatusSandbox
 	}
@@ -382,7 +409,15 @@ func (s *Server) finish(sh *shop, p *Payment, st Status, code ErrCode, now time.
 		p.Verify = nil
 	}
 	p.Status, p.ErrCode, p.Ended = st, code, now
-	if st == StatusSuccess || st == StatusSandbox || st == StatusHoldWait {
+	switch st {
+	case StatusSubscribed:
+		s.startSubscription(sh, p, now)
+	case StatusWaitLC:
+		s.startSecured(sh, p)
+	}
+	// The debit's codes are the first charge's: a later success (hold
+	// completion, a secured payment released) keeps them.
+	if moneyTaken(st) && p.AuthcodeDebit == "" {
 		p.AuthcodeDebit = sh.digits(6)
 		p.RRNDebit = sh.digits(13)
 		if p.Recurring && p.CardToken == "" {
@@ -491,22 +526,31 @@ func optionalAmount(c *call, max Amount) (Amount, *apiError) {
 func (s *Server) refund(c *call) any {
 	return s.withPayment(c, func(sh *shop, p *Payment) any {
 		switch p.Status {
-		case StatusSuccess, StatusSandbox, StatusHoldWait:
+		case StatusSuccess, StatusSandbox, StatusHoldWait, StatusSubscribed, StatusUnsubscribed:
 		default:
 			return newError(ErrPaymentStatus, c.lang, "")
 		}
-		amount, e := optionalAmount(c, p.Amount-p.RefundAmount)
+		left := p.Amount - p.RefundAmount
+		if left <= 0 { // a subscription refunded in full stays subscribed
+			return newError(ErrPaymentStatus, c.lang, "")
+		}
+		amount, e := optionalAmount(c, left)
 		if e != nil {
 			return e
 		}
 		p.RefundAmount += amount
 		p.RefundedAt = c.now
-		if p.RefundAmount == p.Amount {
+		// A subscription stays what it is: a refund returns its first
+		// period's money, unsubscribe ends it.
+		if p.RefundAmount == p.Amount && p.Sub == nil {
 			s.finish(sh, p, StatusReversed, "", c.now)
 		} else {
 			s.changed(sh, p)
 		}
-		return refundJSON{Result: "ok", PaymentID: p.ID, Action: "refund", Status: StatusReversed}
+		// The answer's action is the refunded payment's (pay, hold,
+		// subscribe, paydonate, regular), as LiqPay's refund documentation
+		// lists it; callbacks keep the payment's own object.
+		return refundJSON{Result: "ok", PaymentID: p.ID, Action: p.Action, Status: StatusReversed}
 	})
 }
 
@@ -535,6 +579,9 @@ func (s *Server) confirm(c *call) any {
 // matches the request, the provider's own checks otherwise. Caller holds sh.mu.
 func (s *Server) confirmStep(c *call, p *Payment) any {
 	sh := c.shop
+	if p.Status == StatusWaitLC && c.params.S("confirm_token") == p.Token {
+		return s.confirmSecured(c, p)
+	}
 	v := p.Verify
 	if v == nil {
 		return p.chargeResult()

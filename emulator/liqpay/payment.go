@@ -62,6 +62,13 @@ type Payment struct {
 	ConfirmPhone string
 	Verify       *verification
 
+	// Flows beyond paying (chargeflows.go): a subscription's schedule, a
+	// secured payment's protection, DCC.
+	Sub        *subscription
+	LC         *letterOfCredit
+	DCCDebit   *dccQuote  // is_dcc_debit: the card is debited this instead
+	DCCAllowed []dccQuote // dcc_allowed: a tariffs quote, or a DCC payment's offer
+
 	// From the scenario that decided the payment.
 	Overrides     map[string]any
 	CallbackRules []scenarios.CallbackRule
@@ -139,7 +146,7 @@ func (p *Payment) wire(result string) paymentJSON {
 		Amount:             p.Amount,
 		Currency:           p.Currency,
 		ReceiverCommission: commission(p.Amount),
-		AmountDebit:        p.Amount,
+		AmountDebit:        money4(p.Amount),
 		AmountCredit:       p.Amount,
 		CommissionCredit:   commission(p.Amount),
 		CurrencyDebit:      p.Currency,
@@ -162,6 +169,13 @@ func (p *Payment) wire(result string) paymentJSON {
 	}
 	if p.Is3DS {
 		j.MpiEci = "5" // ECI 5: fully authenticated 3-D Secure (reference §5.3)
+	}
+	if d := p.DCCDebit; d != nil {
+		j.AmountDebit, j.CurrencyDebit = d.Amount, d.Currency
+	}
+	j.DCCAllowed = p.DCCAllowed
+	if p.Status == StatusWaitLC {
+		j.Token = p.Token // confirm_token of the secured payment's confirmation
 	}
 	if p.Verify != nil {
 		j.Token = p.Token

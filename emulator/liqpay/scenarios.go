@@ -2,6 +2,7 @@ package liqpay
 
 import (
 	_ "embed"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -36,7 +37,7 @@ func verifyStep(s Status) bool {
 // Vocabulary tells the scenario loader LiqPay's words.
 func Vocabulary() scenarios.Vocabulary {
 	v := scenarios.Vocabulary{Provider: "liqpay",
-		DefaultActions: []string{string(ActionPay), string(ActionHold), string(ActionAuth), string(ActionPayToken)}}
+		DefaultActions: []string{string(ActionPay), string(ActionHold), string(ActionAuth), string(ActionPayToken), string(ActionSubscribe)}}
 	for _, s := range allStatuses {
 		v.Statuses = append(v.Statuses, string(s))
 	}
@@ -46,7 +47,11 @@ func Vocabulary() scenarios.Vocabulary {
 	for a := range documentedActions {
 		v.Actions = append(v.Actions, a)
 	}
+	// Regular charges are no request, but scenarios decide them by action.
+	v.Actions = append(v.Actions, string(ActionRegular))
 	sort.Strings(v.Actions) // map order is random; messages must not be
+	// An action moving from documentedActions to actions must not be listed twice.
+	v.Actions = slices.Compact(v.Actions)
 	return v
 }
 

@@ -263,7 +263,7 @@ func (s *Server) deliverFault(w http.ResponseWriter, r *http.Request, c *call) {
 // isCharge tells the actions that create a payment.
 func isCharge(a Action) bool {
 	switch a {
-	case ActionPay, ActionHold, ActionAuth, ActionPayToken:
+	case ActionPay, ActionHold, ActionAuth, ActionPayToken, ActionSubscribe:
 		return true
 	}
 	return false

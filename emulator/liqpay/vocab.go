@@ -127,4 +127,7 @@ var descriptions = map[ErrCode][2]string{
 	ErrExpiredCVV:        {"Час підтвердження CVV минув", "CVV confirmation time expired"},
 	ErrExpiredSender:     {"Час підтвердження даних відправника минув", "Sender confirmation time expired"},
 	ErrExpiredReceiver:   {"Час підтвердження даних отримувача минув", "Receiver confirmation time expired"},
+	// liqpy's translation table has the Russian "Платеж не является
+	// регулярным" (reference §4.10); this is its Ukrainian.
+	ErrPaymentNotSubscribed: {"Платіж не є регулярним", "Payment is not regular"},
 }

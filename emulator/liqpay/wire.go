@@ -144,7 +144,7 @@ func encode(v any) []byte {
 // that appear only in some states.
 type paymentJSON struct {
 	Result             string  `json:"result,omitempty"`
-	PaymentID          int64   `json:"payment_id"`
+	PaymentID          int64   `json:"payment_id,omitempty"`
 	Action             string  `json:"action"`
 	Status             Status  `json:"status"`
 	Version            int     `json:"version"`
@@ -171,7 +171,7 @@ type paymentJSON struct {
 	SenderCommission   Amount  `json:"sender_commission"`
 	ReceiverCommission Amount  `json:"receiver_commission"`
 	AgentCommission    Amount  `json:"agent_commission"`
-	AmountDebit        Amount  `json:"amount_debit"`
+	AmountDebit        Money4  `json:"amount_debit"`
 	AmountCredit       Amount  `json:"amount_credit"`
 	CommissionDebit    Amount  `json:"commission_debit"`
 	CommissionCredit   Amount  `json:"commission_credit"`
@@ -189,7 +189,7 @@ type paymentJSON struct {
 	CompletionDate     EpochMS `json:"completion_date,omitempty"`
 	RefundAmount       Amount  `json:"refund_amount,omitempty"`
 	RefundDateLast     EpochMS `json:"refund_date_last,omitempty"`
-	TransactionID      int64   `json:"transaction_id"`
+	TransactionID      int64   `json:"transaction_id,omitempty"`
 	ProductCategory    string  `json:"product_category,omitempty"`
 	ProductDescription string  `json:"product_description,omitempty"`
 	ProductName        string  `json:"product_name,omitempty"`
@@ -203,6 +203,8 @@ type paymentJSON struct {
 	Code           ErrCode `json:"code,omitempty"`
 	ErrCode        ErrCode `json:"err_code,omitempty"`
 	ErrDescription string  `json:"err_description,omitempty"`
+	// DCC's alternative amounts (seed 002).
+	DCCAllowed []dccQuote `json:"dcc_allowed,omitempty"`
 
 	// overrides are a scenario's outcome.fields, merged in by encode.
 	overrides map[string]any
