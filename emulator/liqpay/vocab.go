@@ -84,6 +84,8 @@ const (
 	ErrExpiredOTP        ErrCode = "expired_otp"
 	ErrExpiredCVV        ErrCode = "expired_cvv"
 	ErrExpiredSender     ErrCode = "expired_sender"
+	// ErrCancel: the customer cancelled on the hosted checkout (reference §5.1).
+	ErrCancel ErrCode = "cancel"
 	// ErrExpiredReceiver is a GUESS: LiqPay lists expired_sender but no
 	// receiver twin; this name follows the pattern.
 	ErrExpiredReceiver ErrCode = "expired_receiver"
@@ -127,4 +129,5 @@ var descriptions = map[ErrCode][2]string{
 	ErrExpiredCVV:        {"Час підтвердження CVV минув", "CVV confirmation time expired"},
 	ErrExpiredSender:     {"Час підтвердження даних відправника минув", "Sender confirmation time expired"},
 	ErrExpiredReceiver:   {"Час підтвердження даних отримувача минув", "Receiver confirmation time expired"},
+	ErrCancel:            {"Платіж скасовано клієнтом", "Payment cancelled by the customer"},
 }
