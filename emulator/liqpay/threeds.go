@@ -39,7 +39,7 @@ func (s *Server) handle3DSPage(w http.ResponseWriter, r *http.Request) {
 		}
 		view = threeDSView{
 			Pending: true, PublicKey: p.PublicKey, OrderID: p.OrderID, Description: p.Description,
-			Amount: p.Amount.String(), Currency: p.Currency, Card: p.Card.Mask2, ReturnTo: returnTo,
+			Amount: displayAmount(p.Amount), Currency: p.Currency, Card: p.Card.Mask2, ReturnTo: returnTo,
 			Deadline: p.Verify.Deadline.UTC().Format(time.RFC3339) + " (virtual time)",
 		}
 	})
