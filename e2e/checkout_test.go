@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -476,5 +478,41 @@ func TestCheckoutUnknownSessionIsAPage(t *testing.T) {
 	post := m.browserPost(t, m.base+"/api/3/checkout/nosuchtoken", url.Values{"card": {"4242424242424242"}})
 	if post.StatusCode != http.StatusNotFound {
 		t.Errorf("POST: HTTP %d", post.StatusCode)
+	}
+}
+
+// The README's checkout recipe, run as printed against this server: it
+// must print the page's URL, and the page must show the order.
+func TestReadmeCheckoutRecipe(t *testing.T) {
+	t.Parallel()
+	for _, tool := range []string{"bash", "curl", "openssl", "base64"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("the README recipe needs %s: %v", tool, err)
+		}
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(readme), "### Hosted checkout")
+	block := regexp.MustCompile("(?s)```sh\n(.*?)```").FindStringSubmatch(section)
+	if block == nil {
+		t.Fatal("no sh block under ### Hosted checkout")
+	}
+	m := start(t)
+	script := strings.ReplaceAll(block[1], "127.0.0.1:8470", m.addr)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "bash", "-euo", "pipefail", "-c", script).CombinedOutput()
+	if err != nil {
+		t.Fatalf("recipe: %v\n%s", err, out)
+	}
+	pageURL := strings.TrimSpace(string(out))
+	if !strings.HasPrefix(pageURL, m.base+"/api/3/checkout/") {
+		t.Fatalf("recipe printed %q, want the checkout page's URL", out)
+	}
+	got := page(t, pageURL)
+	if got.StatusCode != http.StatusOK || !strings.Contains(got.body, ">checkout-1<") || !strings.Contains(got.body, ">12.50 UAH<") {
+		t.Errorf("page: HTTP %d\n%s", got.StatusCode, got.body)
 	}
 }
