@@ -516,3 +516,50 @@ func TestReadmeCheckoutRecipe(t *testing.T) {
 		t.Errorf("page: HTTP %d\n%s", got.StatusCode, got.body)
 	}
 }
+
+// A scenario of the merchant's decides a checkout payment as it decides an
+// API one: the page is not a second engine.
+func TestCheckoutFollowsTheMerchantsScenarios(t *testing.T) {
+	t.Parallel()
+	m := start(t)
+	const file = `version: 1
+provider: liqpay
+scenarios:
+  - name: checkout-antifraud
+    match: {description: "risky checkout", action: pay}
+    outcome: {status: failure, code: frod, message: "Blocked by the demo's anti-fraud rule"}
+  - name: checkout-otp-then-3ds
+    match: {description: "otp then 3ds"}
+    outcome:
+      status: otp_verify
+      confirm: [{when: {otp: "111111"}, status: 3ds_verify}]
+`
+	if code := scSend(t, http.MethodPut, m.base+"/_mockpay/scenarios/checkout?merchant="+publicKey, file, nil); code != http.StatusOK {
+		t.Fatalf("PUT scenario: HTTP %d", code)
+	}
+	t.Run("failure with the scenario's code and text", func(t *testing.T) {
+		order := orderID(t)
+		got, _ := m.pay(t, m.openCheckout(t, set(checkoutParams(order), "description", "risky checkout")), "4242424242424242")
+		if attr(got.body, "reason", "data-err-code") != "frod" || !strings.Contains(got.body, "Blocked by the demo&#39;s anti-fraud rule") {
+			t.Errorf("result page:\n%s", got.body)
+		}
+		checkFields(t, "status", map[string]any{"status": "failure", "err_code": "frod"}, m.statusOf(t, order))
+	})
+	t.Run("a confirm rule leads from the OTP page to 3-D Secure", func(t *testing.T) {
+		order := orderID(t)
+		pageURL := m.openCheckout(t, set(checkoutParams(order), "description", "otp then 3ds"))
+		got, _ := m.pay(t, pageURL, "4242424242424242")
+		if attr(got.body, "step", "data-step") != "otp_verify" {
+			t.Fatalf("want the OTP page:\n%s", got.body)
+		}
+		resp := m.browserPost(t, pageURL+"/confirm", url.Values{"otp": {"111111"}})
+		if !strings.Contains(resp.location, "/api/3ds/request/") {
+			t.Fatalf("after the OTP: Location %q, want the 3-D Secure page", resp.location)
+		}
+		final, _ := m.follow(t, m.browserPost(t, resp.location, url.Values{"decision": {"approve"}}))
+		if attr(final.body, "result", "data-status") != "success" {
+			t.Errorf("result page:\n%s", final.body)
+		}
+		checkFields(t, "status", map[string]any{"status": "success", "is_3ds": true}, m.statusOf(t, order))
+	})
+}

@@ -94,6 +94,15 @@ func (s *Server) handleCheckoutPay(w http.ResponseWriter, r *http.Request) {
 		s.renderCheckout(w, http.StatusOK, "checkout-message", messageView(co, co.lang, "unavailable", describe(errNotEmulated, co.lang, string(co.action))))
 		return
 	}
+	// Decide as the pipeline does: a charge decides inside its action,
+	// after its own checks; any other action before it runs.
+	if !isCharge(c.action) {
+		s.decide(c)
+		if c.unprocessedFault() {
+			s.deliverFault(w, r, c)
+			return
+		}
+	}
 	resp := handler(s, c)
 	s.afterCheckoutCall(w, r, co, c, resp)
 }
@@ -191,8 +200,10 @@ func (s *Server) handleCheckoutCancel(w http.ResponseWriter, r *http.Request) {
 }
 
 // afterCheckoutCall takes an action's answer the way the API pipeline does
-// (a scripted fault, callbacks a scenario wants sent first) and sends the
-// browser on: to the 3-D Secure page, or back to the session's page, which
+// (a scripted fault that strikes before processing, callbacks a scenario
+// wants sent first; a scenario's response delay and its faults after
+// processing are about the API's answer, which a page does not have) and
+// sends the browser on: to the 3-D Secure page, or back to the session's page, which
 // shows the next step or the result. An error answer (a bad card number, an
 // order_id already paid, a wrong OTP) is shown on the page.
 func (s *Server) afterCheckoutCall(w http.ResponseWriter, r *http.Request, co *checkout, c *call, resp any) {
