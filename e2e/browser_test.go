@@ -36,6 +36,7 @@ type browserCase struct {
 	Status    string   `json:"status"`
 	ErrCode   string   `json:"errCode,omitempty"`
 	ResultURL string   `json:"resultURL"`
+	language  string   // the page's language: en unless set
 }
 
 // TestBrowserCompletesCheckout drives the hosted checkout in Chromium with
@@ -58,7 +59,7 @@ func TestBrowserCompletesCheckout(t *testing.T) {
 		{Name: "success", Card: "4242424242424242", Status: "success"},
 		{Name: "3ds-approve", Card: "4000000000003063", Steps: []string{"3ds:approve"}, Status: "success"},
 		{Name: "3ds-decline", Card: "4000000000003063", Steps: []string{"3ds:decline"}, Status: "failure", ErrCode: "err_mpi"},
-		{Name: "otp", Card: "4000000000003089", Steps: []string{"otp:123456"}, Status: "success"},
+		{Name: "otp", Card: "4000000000003089", Steps: []string{"otp:123456"}, Status: "success", language: "uk"},
 		{Name: "cancel", Cancel: true, Status: "failure", ErrCode: "cancel"},
 	}
 	for i := range cases {
@@ -67,6 +68,9 @@ func TestBrowserCompletesCheckout(t *testing.T) {
 		c.Amount = "12.50 UAH"
 		c.ResultURL = shop.URL + "/result/" + c.Name + "?order=" + c.Order
 		params := set(checkoutParams(c.Order), "server_url", callbacks.URL+"/cb/"+c.Name, "result_url", c.ResultURL)
+		if c.language != "" {
+			params["language"] = c.language
+		}
 		c.Data, c.Signature = signForm(liqpayclient.PHP, params)
 	}
 	screenshots, err := filepath.Abs("../artifacts/screenshots")
