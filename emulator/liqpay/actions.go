@@ -87,6 +87,49 @@ func (s *Server) charge(c *call) any {
 }
 
 func validateCharge(c *call) (chargeInput, *apiError) {
+	in, e := validateOrder(c)
+	if e != nil {
+		return in, e
+	}
+	p := c.params
+	pan, hasCard := p.Str("card")
+	token, hasToken := p.Str("card_token")
+	switch {
+	case c.action == ActionPayToken && !hasToken:
+		return in, newError(ErrMissing, c.lang, "card_token")
+	case hasToken && (!hasCard || c.action == ActionPayToken):
+		in.token = token
+		return in, nil
+	case !hasCard:
+		return in, newError(ErrMissing, c.lang, "card")
+	}
+	pan, ok := normalizePAN(pan)
+	in.testCard = ok && documentedTestCards[pan]
+	if !ok || (!luhn(pan) && !in.testCard) {
+		return in, newError(ErrCard, c.lang, "")
+	}
+	month, year, bad := parseExpiry(p)
+	if bad != "" {
+		if _, present := p.Str(bad); !present {
+			return in, newError(ErrMissing, c.lang, bad)
+		}
+		return in, newError(ErrWrong, c.lang, bad)
+	}
+	cvv, ok := p.Str("card_cvv")
+	if !ok {
+		return in, newError(ErrMissing, c.lang, "card_cvv")
+	}
+	if !cvvValid(cvv) {
+		return in, newError(ErrWrong, c.lang, "card_cvv")
+	}
+	in.card = describeCard(pan, month, year)
+	return in, nil
+}
+
+// validateOrder checks what every charge needs besides the card: order_id,
+// amount, currency, description, phone and server_url. Hosted checkout runs
+// it when the form arrives, before the customer enters a card.
+func validateOrder(c *call) (chargeInput, *apiError) {
 	p := c.params
 	var in chargeInput
 	if e := requireOrderID(c); e != nil {
@@ -118,38 +161,6 @@ func validateCharge(c *call) (chargeInput, *apiError) {
 	if u, ok := p.Str("server_url"); ok && (len(u) > 510 || !validHTTPURL(u)) {
 		return in, newError(ErrWrong, c.lang, "server_url")
 	}
-
-	pan, hasCard := p.Str("card")
-	token, hasToken := p.Str("card_token")
-	switch {
-	case c.action == ActionPayToken && !hasToken:
-		return in, newError(ErrMissing, c.lang, "card_token")
-	case hasToken && (!hasCard || c.action == ActionPayToken):
-		in.token = token
-		return in, nil
-	case !hasCard:
-		return in, newError(ErrMissing, c.lang, "card")
-	}
-	pan, ok = normalizePAN(pan)
-	in.testCard = ok && documentedTestCards[pan]
-	if !ok || (!luhn(pan) && !in.testCard) {
-		return in, newError(ErrCard, c.lang, "")
-	}
-	month, year, bad := parseExpiry(p)
-	if bad != "" {
-		if _, present := p.Str(bad); !present {
-			return in, newError(ErrMissing, c.lang, bad)
-		}
-		return in, newError(ErrWrong, c.lang, bad)
-	}
-	cvv, ok := p.Str("card_cvv")
-	if !ok {
-		return in, newError(ErrMissing, c.lang, "card_cvv")
-	}
-	if !cvvValid(cvv) {
-		return in, newError(ErrWrong, c.lang, "card_cvv")
-	}
-	in.card = describeCard(pan, month, year)
 	return in, nil
 }
 

@@ -61,6 +61,9 @@ type Payment struct {
 	RedirectTo   string
 	ConfirmPhone string
 	Verify       *verification
+	// ContinueURL is the hosted checkout page a payment made there returns
+	// to after the 3-D Secure page.
+	ContinueURL string
 
 	// Flows beyond paying (chargeflows.go): a subscription's schedule, a
 	// secured payment's protection, DCC.

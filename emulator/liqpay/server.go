@@ -54,6 +54,8 @@ type Server struct {
 	mu     sync.RWMutex
 	shops  map[string]*shop // by public_key
 	tokens map[string]*shop // confirm token → shop, for the 3-DS page which carries no key
+
+	checkouts checkouts // hosted checkout sessions (checkout.go)
 }
 
 // New builds the emulator with one shop per merchant.
@@ -78,6 +80,7 @@ func (s *Server) Routes(r *mux.Router) {
 	r.HandleFunc("/api/payment/{action}", s.handleRequest).Methods(http.MethodPost)
 	r.HandleFunc("/api/3ds/request/{token}", s.handle3DSPage).Methods(http.MethodGet)
 	r.HandleFunc("/api/3ds/request/{token}", s.handle3DSDecision).Methods(http.MethodPost)
+	s.checkoutRoutes(r)
 }
 
 // NotFound answers an unknown path under /api/ the way LiqPay answers API

@@ -1,22 +1,18 @@
 package liqpay
 
 import (
-	"embed"
-	"html/template"
 	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/gorilla/mux"
+
+	"github.com/mockpay/mockpay/web"
 )
 
-//go:embed pages/3ds.html
-var pageFS embed.FS
-
-// threeDSPage is parsed once; templates are immutable after parsing.
-var threeDSPage = template.Must(template.ParseFS(pageFS, "pages/3ds.html"))
-
+// threeDSView is what the 3-D Secure page (web/templates/3ds.html) shows.
 type threeDSView struct {
+	web.Page
 	Pending                                   bool
 	PublicKey, OrderID, Description, Currency string
 	Amount, Card, ReturnTo, Deadline, Message string
@@ -43,7 +39,7 @@ func (s *Server) handle3DSPage(w http.ResponseWriter, r *http.Request) {
 		}
 		view = threeDSView{
 			Pending: true, PublicKey: p.PublicKey, OrderID: p.OrderID, Description: p.Description,
-			Amount: p.Amount.String(), Currency: p.Currency, Card: p.Card.Mask2, ReturnTo: returnTo,
+			Amount: displayAmount(p.Amount), Currency: p.Currency, Card: p.Card.Mask2, ReturnTo: returnTo,
 			Deadline: p.Verify.Deadline.UTC().Format(time.RFC3339) + " (virtual time)",
 		}
 	})
@@ -78,7 +74,7 @@ func (s *Server) decide3DS(w http.ResponseWriter, r *http.Request, decision, ret
 		return
 	}
 	token := mux.Vars(r)["token"]
-	var msg string
+	var msg, continueURL string
 	found := s.with3DS(token, func(sh *shop, p *Payment, now time.Time) {
 		if v := p.Verify; v != nil && v.Step == Status3DSVerify && !v.Approved3DS {
 			switch {
@@ -94,7 +90,7 @@ func (s *Server) decide3DS(w http.ResponseWriter, r *http.Request, decision, ret
 			}
 		}
 		p.takeWait() // a browser's decision is no API request to hold back
-		msg = finishedMessage(p)
+		msg, continueURL = finishedMessage(p), p.ContinueURL
 	})
 	if !found {
 		s.render3DS(w, http.StatusNotFound, threeDSView{Message: "Unknown or expired 3-D Secure link."})
@@ -106,6 +102,12 @@ func (s *Server) decide3DS(w http.ResponseWriter, r *http.Request, decision, ret
 		q.Set("liqpay_token", token)
 		u.RawQuery = q.Encode()
 		http.Redirect(w, r, u.String(), http.StatusSeeOther)
+		return
+	}
+	// A payment made on the hosted checkout goes back to it, which shows
+	// the result and leads on to the merchant's result_url.
+	if continueURL != "" {
+		http.Redirect(w, r, continueURL, http.StatusSeeOther)
 		return
 	}
 	s.render3DS(w, http.StatusOK, threeDSView{Message: msg})
@@ -148,9 +150,10 @@ func finishedMessage(p *Payment) string {
 }
 
 func (s *Server) render3DS(w http.ResponseWriter, code int, v threeDSView) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(code)
-	if err := threeDSPage.Execute(w, v); err != nil {
+	v.Page = web.Page{Lang: "en", Title: "3-D Secure", Banner: "mockpay sandbox · LiqPay · no real card is charged"}
+	// The form's answer may redirect to return_to: its origin joins the
+	// page's form-action.
+	if err := web.Render(w, code, "3ds", v, v.ReturnTo); err != nil {
 		s.log.Error("render 3-DS page", "err", err)
 	}
 }

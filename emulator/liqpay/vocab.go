@@ -84,6 +84,8 @@ const (
 	ErrExpiredOTP        ErrCode = "expired_otp"
 	ErrExpiredCVV        ErrCode = "expired_cvv"
 	ErrExpiredSender     ErrCode = "expired_sender"
+	// ErrCancel: the customer cancelled on the hosted checkout (reference §5.1).
+	ErrCancel ErrCode = "cancel"
 	// ErrExpiredReceiver is a GUESS: LiqPay lists expired_sender but no
 	// receiver twin; this name follows the pattern.
 	ErrExpiredReceiver ErrCode = "expired_receiver"
@@ -130,4 +132,5 @@ var descriptions = map[ErrCode][2]string{
 	// liqpy's translation table has the Russian "Платеж не является
 	// регулярным" (reference §4.10); this is its Ukrainian.
 	ErrPaymentNotSubscribed: {"Платіж не є регулярним", "Payment is not regular"},
+	ErrCancel:               {"Платіж скасовано клієнтом", "Payment cancelled by the customer"},
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/mockpay/mockpay/internal/control"
 	"github.com/mockpay/mockpay/internal/tenant"
 	"github.com/mockpay/mockpay/scenarios"
+	"github.com/mockpay/mockpay/web"
 )
 
 // Version is the build's version, set with -ldflags "-X ...server.Version=v1".
@@ -98,6 +99,8 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 	s.router = r
 	s.liqpay.Routes(r)
 	s.liquido.Routes(r)
+	// The one stylesheet of every hosted page (package web).
+	r.Handle(web.StylePath, web.Style()).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/_mockpay/health", control.Health{
 		Version: Version, Seed: cfg.Seed, Started: time.Now(),
 		Merchants: func() map[string][]string {
