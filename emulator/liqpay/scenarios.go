@@ -43,7 +43,7 @@ func Vocabulary() scenarios.Vocabulary {
 	for a := range actions {
 		v.Actions = append(v.Actions, string(a))
 	}
-	for a := range documentedActions {
+	for a := range partnerActions {
 		v.Actions = append(v.Actions, a)
 	}
 	sort.Strings(v.Actions) // map order is random; messages must not be
