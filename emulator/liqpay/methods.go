@@ -115,7 +115,17 @@ func (s *Server) p2pcredit(c *call) any {
 	if e := sh.checkOrderFree(c); e != nil {
 		return e
 	}
+	// Scenarios match the receiver's card as match.card.
+	asked := c.params
+	if hasCard {
+		c.params = make(Params, len(asked)+1)
+		for k, v := range asked {
+			c.params[k] = v
+		}
+		c.params["card"] = pan
+	}
 	s.decide(c)
+	c.params = asked
 	if c.unprocessedFault() {
 		return unprocessed{}
 	}

@@ -36,7 +36,10 @@ func verifyStep(s Status) bool {
 // Vocabulary tells the scenario loader LiqPay's words.
 func Vocabulary() scenarios.Vocabulary {
 	v := scenarios.Vocabulary{Provider: "liqpay",
-		DefaultActions: []string{string(ActionPay), string(ActionHold), string(ActionAuth), string(ActionPayToken)}}
+		// The card-taking actions: the test cards decide them all.
+		DefaultActions: []string{string(ActionPay), string(ActionHold), string(ActionAuth), string(ActionPayToken),
+			string(ActionPayDonate), string(ActionPaySplit), string(ActionCardVerification),
+			string(ActionP2PDebit), string(ActionP2PCredit)}}
 	for _, s := range allStatuses {
 		v.Statuses = append(v.Statuses, string(s))
 	}

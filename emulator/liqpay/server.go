@@ -271,7 +271,7 @@ func (s *Server) deliverFault(w http.ResponseWriter, r *http.Request, c *call) {
 func isCharge(a Action) bool {
 	switch a {
 	case ActionPay, ActionHold, ActionAuth, ActionPayToken,
-		ActionPaySplit, ActionPayDonate, ActionCardVerification, ActionP2PDebit:
+		ActionPaySplit, ActionPayDonate, ActionCardVerification, ActionP2PDebit, ActionP2PCredit:
 		return true
 	}
 	return false
