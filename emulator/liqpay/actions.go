@@ -433,6 +433,9 @@ func (s *Server) finish(sh *shop, p *Payment, st Status, code ErrCode, now time.
 	p.Status, p.ErrCode, p.Ended = st, code, now
 	if st == StatusHoldWait {
 		s.expireHoldLater(sh, p, now)
+	} else if p.holdTimer != nil {
+		p.holdTimer.Stop() // completed or released: nothing left to expire
+		p.holdTimer = nil
 	}
 	if st == StatusSuccess || st == StatusSandbox || st == StatusHoldWait {
 		p.AuthcodeDebit = sh.digits(6)

@@ -189,9 +189,6 @@ func (s *Server) payLater(c *call) any {
 	sh := c.shop
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if c.unprocessedFault() {
-		return unprocessed{}
-	}
 	p, e := s.startPayerPage(c, kind, amount, currency)
 	if e != nil {
 		return e
