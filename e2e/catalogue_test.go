@@ -270,3 +270,37 @@ func TestHoldExpiresAfterThirtyDays(t *testing.T) {
 		t.Errorf("callbacks (-want +got):\n%s", diff)
 	}
 }
+
+// A scenario drives a waiting payment on the virtual clock, as the README
+// shows: cash_wait, then success ten minutes later.
+func TestCashEndsByScenarioThen(t *testing.T) {
+	t.Parallel()
+	file := t.TempDir() + "/cash.yaml"
+	scWrite(t, file, `version: 1
+provider: liqpay
+scenarios:
+  - name: till-pays-later
+    match: {action: paycash}
+    outcome: {status: cash_wait, then: [{after: 10m, status: success}]}
+  - name: qr-never-scanned
+    match: {action: payqr}
+    outcome: {status: wait_qr, then: [{after: 1h, status: failure, code: expired_qr}]}
+`, 0)
+	m := start(t, "--scenarios", file)
+	rv := newReceiver(t)
+	req := func(action, order string) map[string]any {
+		return map[string]any{"version": 3, "action": action, "amount": "10", "currency": "UAH", "description": "till",
+			"order_id": order, "phone": "380950000001", "server_url": rv.URL}
+	}
+	checkFields(t, "paycash", map[string]any{"status": "cash_wait"}, m.do(t, req("paycash", "c-1")))
+	checkFields(t, "payqr", map[string]any{"status": "wait_qr"}, m.do(t, req("payqr", "q-1")))
+	m.advance(t, "9m59s")
+	checkFields(t, "before", map[string]any{"status": "cash_wait"}, m.statusOf(t, "c-1"))
+	m.advance(t, "1s")
+	checkFields(t, "after 10m", map[string]any{"status": "success"}, m.statusOf(t, "c-1"))
+	m.advance(t, "1h")
+	checkFields(t, "after 1h", map[string]any{"status": "failure", "err_code": "expired_qr"}, m.statusOf(t, "q-1"))
+	if diff := cmp.Diff([]any{"cash_wait", "wait_qr", "success", "failure"}, callbackStatuses(rv)); diff != "" {
+		t.Errorf("callbacks (-want +got):\n%s", diff)
+	}
+}
