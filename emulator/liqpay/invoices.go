@@ -131,21 +131,17 @@ func (s *Server) startPayerPage(c *call, kind string, amount Amount, currency st
 	s.tokens[inv.Token] = sh
 	s.mu.Unlock()
 
-	st, code := waitStatus(kind), ErrCode("")
-	var then = c.scenario
-	if then != nil {
-		p.Overrides, p.CallbackRules, p.ErrMessage = then.Outcome.Fields, then.Outcome.Callbacks, then.Outcome.Message
-		if then.Outcome.Status != "" {
-			st, code = Status(then.Outcome.Status), ErrCode(then.Outcome.Code)
+	// A scenario's status replaces the waiting one; setStatus treats it as
+	// a charge's (success is hold_wait for a hold, a step starts a verification).
+	out := outcome{status: waitStatus(kind)}
+	if c.scenario != nil {
+		o := c.scenario.Outcome
+		out.sc, out.message = &o, o.Message
+		if o.Status != "" {
+			out.status, out.code = Status(o.Status), ErrCode(o.Code)
 		}
 	}
-	if st == StatusSuccess {
-		st = successStatus(p)
-	}
-	s.finish(sh, p, st, code, c.now)
-	if then != nil {
-		s.scheduleThen(sh, p, then.Outcome.Then, c.now)
-	}
+	s.apply(c, p, out)
 	if !inv.Expires.IsZero() {
 		inv.timer = sh.tenant.Clock.At(inv.Expires, func() {
 			sh.mu.Lock()
