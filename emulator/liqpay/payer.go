@@ -55,7 +55,7 @@ type payerView struct {
 
 type goodView struct{ Name, Count, Unit, Amount string }
 
-// PayerRoutes registers the payer pages.
+// payerRoutes registers the payer pages and the compensation files.
 func (s *Server) payerRoutes(r *mux.Router) {
 	for _, kind := range []string{"invoice", "cash", "qr", "prepare"} {
 		path := payerPath(kind) + "{token}"
