@@ -448,25 +448,6 @@ func TestCheckoutExpiredDateOnTheVirtualClock(t *testing.T) {
 	checkFields(t, "status", map[string]any{"result": "error", "err_code": "payment_not_found"}, m.statusOf(t, order))
 }
 
-// virtualNow reads the default merchant's virtual clock.
-func (m *mockpay) virtualNow(t *testing.T) time.Time {
-	t.Helper()
-	resp, err := httpClient.Get(m.base + "/_mockpay/clock?merchant=" + publicKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Clocks []struct {
-			Now time.Time `json:"now"`
-		} `json:"clocks"`
-	}
-	raw, _ := io.ReadAll(resp.Body)
-	if err := json.Unmarshal(raw, &out); err != nil || len(out.Clocks) == 0 {
-		t.Fatalf("clock: %v: %s", err, raw)
-	}
-	return out.Clocks[0].Now
-}
 
 func TestCheckoutUnknownSessionIsAPage(t *testing.T) {
 	t.Parallel()

@@ -28,6 +28,31 @@ var actions = map[Action]handler{
 	ActionUnsubscribe:     (*Server).unsubscribe,
 	ActionLCDispute:       (*Server).lcDispute,
 	ActionLCResolve:       (*Server).lcResolve,
+
+	// The rest of the catalogue (catalogue.go and the files it names).
+	ActionPaySplit:                (*Server).charge,
+	ActionPayDonate:               (*Server).charge,
+	ActionCardVerification:        (*Server).charge,
+	ActionP2PDebit:                (*Server).charge,
+	ActionP2PCredit:               (*Server).p2pcredit,
+	ActionPayCash:                 (*Server).payLater,
+	ActionPayQR:                   (*Server).payLater,
+	ActionPaymentPrepare:          (*Server).paymentPrepare,
+	ActionTicket:                  (*Server).ticket,
+	ActionMPI:                     (*Server).mpi,
+	ActionInvoiceSend:             (*Server).invoiceSend,
+	ActionInvoiceBot:              (*Server).invoiceSend,
+	ActionInvoiceCancel:           (*Server).invoiceCancel,
+	ActionInvoiceUnits:            (*Server).invoiceUnits,
+	ActionInvoiceUnitsByLang:      (*Server).invoiceUnits,
+	ActionTokenCreate:             (*Server).tokenCreate,
+	ActionTokenCreateUnique:       (*Server).tokenCreate,
+	ActionTokenUpdate:             (*Server).tokenUpdate,
+	ActionReports:                 (*Server).reports,
+	ActionRegister:                (*Server).register,
+	ActionReportsCompensation:     (*Server).reportsCompensation,
+	ActionReportsCompensationFile: (*Server).reportsCompensationFile,
+	ActionReportsCompensationStat: (*Server).reportsCompensationStatus,
 }
 
 var phonePattern = regexp.MustCompile(`^\+?[0-9]{10,15}$`)
@@ -52,16 +77,20 @@ type chargeInput struct {
 	currency string
 	card     card
 	token    string // card_token used instead of a card
-	testCard bool   // a documented test card: any expiry
 }
 
 // charge handles pay, hold, auth, paytoken and subscribe.
 func (s *Server) charge(c *call) any {
+	chargeDefaults(c)
 	in, e := validateCharge(c)
 	if e != nil {
 		return e
 	}
 	flows, e := validateFlows(c, in.currency)
+	if e != nil {
+		return e
+	}
+	splits, e := parseSplits(c, in.amount)
 	if e != nil {
 		return e
 	}
@@ -81,6 +110,10 @@ func (s *Server) charge(c *call) any {
 	out := decide(c, in)
 	p := s.newPayment(c, in)
 	flows.attach(p)
+	p.Splits = splits
+	if c.params.Flag("verifycode") && (c.action == ActionAuth || c.action == ActionCardVerification) {
+		p.Verifycode = sh.digits(6) // GUESS: six digits, like an SMS code
+	}
 	s.apply(c, p, out)
 	c.waitCallbacks = p.takeWait()
 	return p.chargeResult()
@@ -92,7 +125,7 @@ func validateCharge(c *call) (chargeInput, *apiError) {
 		return in, e
 	}
 	p := c.params
-	pan, hasCard := p.Str("card")
+	_, hasCard := p.Str("card")
 	token, hasToken := p.Str("card_token")
 	switch {
 	case c.action == ActionPayToken && !hasToken:
@@ -103,63 +136,57 @@ func validateCharge(c *call) (chargeInput, *apiError) {
 	case !hasCard:
 		return in, newError(ErrMissing, c.lang, "card")
 	}
+	in.card, e = validateCard(p, c.lang)
+	return in, e
+}
+
+// validateCard reads card, card_exp_month, card_exp_year and card_cvv, the
+// card block every card-taking action shares. A documented test card passes
+// whatever its Luhn digit (LiqPay's own documentation card fails it), and is
+// marked so that its expiry is not held against it.
+func validateCard(p Params, lang string) (card, *apiError) {
+	pan, present := p.Str("card")
+	if !present {
+		return card{}, newError(ErrMissing, lang, "card")
+	}
 	pan, ok := normalizePAN(pan)
-	in.testCard = ok && documentedTestCards[pan]
-	if !ok || (!luhn(pan) && !in.testCard) {
-		return in, newError(ErrCard, c.lang, "")
+	testCard := ok && documentedTestCards[pan]
+	if !ok || (!luhn(pan) && !testCard) {
+		return card{}, newError(ErrCard, lang, "")
 	}
 	month, year, bad := parseExpiry(p)
 	if bad != "" {
 		if _, present := p.Str(bad); !present {
-			return in, newError(ErrMissing, c.lang, bad)
+			return card{}, newError(ErrMissing, lang, bad)
 		}
-		return in, newError(ErrWrong, c.lang, bad)
+		return card{}, newError(ErrWrong, lang, bad)
 	}
 	cvv, ok := p.Str("card_cvv")
 	if !ok {
-		return in, newError(ErrMissing, c.lang, "card_cvv")
+		return card{}, newError(ErrMissing, lang, "card_cvv")
 	}
 	if !cvvValid(cvv) {
-		return in, newError(ErrWrong, c.lang, "card_cvv")
+		return card{}, newError(ErrWrong, lang, "card_cvv")
 	}
-	in.card = describeCard(pan, month, year)
-	return in, nil
+	cd := describeCard(pan, month, year)
+	cd.TestCard = testCard
+	return cd, nil
 }
 
 // validateOrder checks what every charge needs besides the card: order_id,
 // amount, currency, description, phone and server_url. Hosted checkout runs
 // it when the form arrives, before the customer enters a card.
 func validateOrder(c *call) (chargeInput, *apiError) {
-	p := c.params
 	var in chargeInput
-	if e := requireOrderID(c); e != nil {
+	var e *apiError
+	if in.amount, in.currency, e = validateAmount(c); e != nil {
 		return in, e
 	}
-	amount, ok := p.Str("amount")
-	if !ok {
-		return in, newError(ErrMissing, c.lang, "amount")
-	}
-	if in.amount, ok = parseAmount(amount); !ok {
-		return in, newError(ErrWrong, c.lang, "amount")
-	}
-	if in.amount <= 0 || in.amount > 100_000_000_00 {
-		return in, newError(ErrLimitAmount, c.lang, "")
-	}
-	if in.currency, ok = p.Str("currency"); !ok {
-		return in, newError(ErrMissing, c.lang, "currency")
-	}
-	if !currencies[in.currency] {
-		return in, newError(ErrWrongCurrency, c.lang, "")
-	}
-	if _, ok := p.Str("description"); !ok {
+	if _, ok := c.params.Str("description"); !ok {
 		return in, newError(ErrMissing, c.lang, "description")
 	}
-	if phone, ok := p.Str("phone"); ok && !phonePattern.MatchString(phone) {
+	if phone, ok := c.params.Str("phone"); ok && !phonePattern.MatchString(phone) {
 		return in, newError(ErrPhone, c.lang, "")
-	}
-	// server_url is where callbacks go; LiqPay caps it at 510 characters.
-	if u, ok := p.Str("server_url"); ok && (len(u) > 510 || !validHTTPURL(u)) {
-		return in, newError(ErrWrong, c.lang, "server_url")
 	}
 	return in, nil
 }
@@ -196,7 +223,7 @@ func requireOrderID(c *call) *apiError {
 // embedded default scenarios — and a charge no scenario matches succeeds.
 // Token validity is checked against the shop when applying.
 func decide(c *call, in chargeInput) outcome {
-	if in.token == "" && !in.testCard && expired(in.card.ExpMonth, in.card.ExpYear, c.now) {
+	if in.token == "" && !in.card.TestCard && expired(in.card.ExpMonth, in.card.ExpYear, c.now) {
 		return outcome{status: StatusFailure, code: ErrCardExpired}
 	}
 	if c.scenario == nil {
@@ -235,6 +262,8 @@ func (s *Server) buildPayment(c *call, in chargeInput) *Payment {
 		typ = "hold"
 	case ActionPayToken:
 		action = "pay" // GUESS: token charges report action "pay", like pay+card_token
+	case ActionPayDonate:
+		typ = "donate" // reference §4.0 lists type donate (GUESS there)
 	}
 	pay := &Payment{
 		Action:        action,
@@ -285,6 +314,8 @@ func (s *Server) apply(c *call, p *Payment, out outcome) {
 	sh := c.shop
 	if tok := c.params.S("card_token"); p.Card.Mask2 == "" && tok != "" {
 		out = outcome{status: StatusFailure, code: ErrTokenNotFound}
+	} else if tok != "" && sh.tokens.state[tok] == tokenSuspended {
+		out = outcome{status: StatusFailure, code: ErrTokenInactive}
 	}
 	var rules []scenarios.ConfirmRule
 	var then []scenarios.Transition
@@ -425,6 +456,12 @@ func (s *Server) finish(sh *shop, p *Payment, st Status, code ErrCode, now time.
 		s.startSubscription(sh, p, now)
 	case StatusWaitLC:
 		s.startSecured(sh, p)
+	}
+	if st == StatusHoldWait {
+		s.expireHoldLater(sh, p, now)
+	} else if p.holdTimer != nil {
+		p.holdTimer.Stop() // completed or released: nothing left to expire
+		p.holdTimer = nil
 	}
 	// The debit's codes are the first charge's: a later success (hold
 	// completion, a secured payment released) keeps them.

@@ -19,6 +19,8 @@ type card struct {
 	Country  int
 	ExpMonth int
 	ExpYear  int
+	// TestCard: a documented test card, which succeeds with any expiry.
+	TestCard bool
 }
 
 // Mask returns the PAN as first 6 and last 4 with the middle hidden, for logs.

@@ -46,11 +46,16 @@ func checkAnswer(t *testing.T, rec *httptest.ResponseRecorder) {
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status %d, body %s", rec.Code, rec.Body)
 	}
+	// reports in csv or xml are raw files (reference §4.19).
+	if ct := rec.Header().Get("Content-Type"); strings.HasPrefix(ct, "text/csv") || strings.HasPrefix(ct, "application/xml") {
+		return
+	}
 	var obj map[string]any
 	if err := json.Unmarshal(rec.Body.Bytes(), &obj); err != nil {
 		t.Fatalf("answer is not a JSON object: %v: %s", err, rec.Body)
 	}
-	if r, _ := obj["result"].(string); r != "ok" && r != "error" {
+	// reports and register answer "success" (reference §4.19).
+	if r, _ := obj["result"].(string); r != "ok" && r != "error" && r != "success" {
 		t.Fatalf("answer has no result ok|error: %s", rec.Body)
 	}
 }
@@ -81,6 +86,13 @@ func FuzzSignedData(f *testing.F) {
 		`{"public_key":"sandbox_i00000000","version":3,"action":"confirm","confirm_token":"x","otp":null}`,
 		`{"public_key":"sandbox_i00000000","version":3,"action":"paytoken","card_token":"sandbox_token","amount":"0.001","currency":"EUR","description":"d","order_id":"o3"}`,
 		`{"public_key":"sandbox_i00000000","version":3,"action":"status","payment_id":"9999999999999999999999"}`,
+		`{"public_key":"sandbox_i00000000","version":3,"action":"paysplit","amount":"3","currency":"UAH","description":"d","order_id":"o4","card":"4242424242424242","card_exp_month":"12","card_exp_year":"30","card_cvv":"123","split_rules":"[{\"public_key\":\"i1\",\"amount\":3,\"server_url\":\"http://127.0.0.1:1/\"}]"}`,
+		`{"public_key":"sandbox_i00000000","version":3,"action":"invoice_send","amount":"3","currency":"UAH","order_id":"o5","email":"a@b.c","goods":[{"amount":3,"count":1,"name":"x"}],"expired_date":"2000-01-01 00:00:00"}`,
+		`{"public_key":"sandbox_i00000000","version":3,"action":"token_create_unique","card_tokenization":{"card":"4242424242424242","card_exp_month":"12","card_exp_year":"30","card_cvv":"123"}}`,
+		`{"public_key":"sandbox_i00000000","version":3,"action":"reports","date_from":0,"date_to":99999999999999,"resp_format":"xml"}`,
+		`{"public_key":"sandbox_i00000000","version":3,"action":"paycash","amount":"1","currency":"UAH","description":"d","order_id":"o6","phone":"380950000001"}`,
+		`{"public_key":"sandbox_i00000000","version":3,"action":"p2pcredit","amount":"1","currency":"UAH","description":"d","order_id":"o7","receiver_card_token":"x"}`,
+		`{"public_key":"sandbox_i00000000","version":3,"action":"register","date":"2026-11-30","format":"csv"}`,
 	}
 	for _, s := range seeds {
 		f.Add(s, false)

@@ -72,6 +72,14 @@ type Payment struct {
 	DCCDebit   *dccQuote  // is_dcc_debit: the card is debited this instead
 	DCCAllowed []dccQuote // dcc_allowed: a tariffs quote, or a DCC payment's offer
 
+	// The rest of the catalogue: split receivers, auth's verifycode, the
+	// payer-facing page of an invoice (or payment_prepare), payqr's code.
+	Splits     []split
+	Verifycode string
+	Invoice    *invoice
+	QRCode     string
+	holdTimer  *clock.Timer
+
 	// From the scenario that decided the payment.
 	Overrides     map[string]any
 	CallbackRules []scenarios.CallbackRule
@@ -180,6 +188,10 @@ func (p *Payment) wire(result string) paymentJSON {
 	if p.Status == StatusWaitLC {
 		j.Token = p.Token // confirm_token of the secured payment's confirmation
 	}
+	j.Verifycode, j.QRCode = p.Verifycode, p.QRCode
+	if p.Invoice != nil && p.Status == waitStatus(p.Invoice.Kind) {
+		j.Token, j.Href = p.Invoice.Token, p.href()
+	}
 	if p.Verify != nil {
 		j.Token = p.Token
 		j.ConfirmPhone = p.ConfirmPhone
@@ -220,6 +232,12 @@ type shop struct {
 	byToken    map[string]*Payment // confirm tokens
 	cardTokens map[string]card     // issued card_token → card
 	nextID     int64
+	// tokens holds what token_create/token_update know of card tokens.
+	tokens tokenBook
+	// invoices are the payer pages by their token (invoice_send, payment_prepare).
+	invoices map[string]*Payment
+	// registers are the files reports_compensation_file prepared, by register_token.
+	registers map[string][]byte
 }
 
 func newShop(t *tenant.Tenant, m config.LiqPayMerchant) *shop {
@@ -230,6 +248,9 @@ func newShop(t *tenant.Tenant, m config.LiqPayMerchant) *shop {
 		byID:       map[int64]*Payment{},
 		byToken:    map[string]*Payment{},
 		cardTokens: map[string]card{},
+		tokens:     tokenBook{state: map[string]string{}, unique: map[string]string{}},
+		invoices:   map[string]*Payment{},
+		registers:  map[string][]byte{},
 		// Real payment ids were around 2.1e9 in 2022 (reference §2.5); each
 		// shop counts from there so ids look real and repeat run to run.
 		nextID: 2100000000,

@@ -37,14 +37,17 @@ func verifyStep(s Status) bool {
 // Vocabulary tells the scenario loader LiqPay's words.
 func Vocabulary() scenarios.Vocabulary {
 	v := scenarios.Vocabulary{Provider: "liqpay",
-		DefaultActions: []string{string(ActionPay), string(ActionHold), string(ActionAuth), string(ActionPayToken), string(ActionSubscribe)}}
+		// The card-taking actions: the test cards decide them all.
+		DefaultActions: []string{string(ActionPay), string(ActionHold), string(ActionAuth), string(ActionPayToken), string(ActionSubscribe),
+			string(ActionPayDonate), string(ActionPaySplit), string(ActionCardVerification),
+			string(ActionP2PDebit), string(ActionP2PCredit)}}
 	for _, s := range allStatuses {
 		v.Statuses = append(v.Statuses, string(s))
 	}
 	for a := range actions {
 		v.Actions = append(v.Actions, string(a))
 	}
-	for a := range documentedActions {
+	for a := range partnerActions {
 		v.Actions = append(v.Actions, a)
 	}
 	// Regular charges are no request, but scenarios decide them by action.

@@ -81,6 +81,7 @@ func (s *Server) Routes(r *mux.Router) {
 	r.HandleFunc("/api/3ds/request/{token}", s.handle3DSPage).Methods(http.MethodGet)
 	r.HandleFunc("/api/3ds/request/{token}", s.handle3DSDecision).Methods(http.MethodPost)
 	s.checkoutRoutes(r)
+	s.payerRoutes(r)
 }
 
 // NotFound answers an unknown path under /api/ the way LiqPay answers API
@@ -187,7 +188,7 @@ func (s *Server) handleRequest(w http.ResponseWriter, r *http.Request) {
 	handler, known := actions[Action(action)]
 	if !known {
 		e := newError(ErrAction, lang, action)
-		if documentedActions[action] {
+		if partnerActions[action] {
 			e.ErrDescription = describe(errNotEmulated, lang, action)
 		}
 		s.reply(w, r, params, e)
@@ -227,7 +228,13 @@ func (s *Server) handleRequest(w http.ResponseWriter, r *http.Request) {
 	// request that was processed ("charged, but the answer was lost").
 	s.logRequest(r, params, resp)
 	out := c.outcome()
-	fault.Deliver(w, r, fault.Answer{Status: http.StatusOK, ContentType: jsonType, Body: encode(resp)}, out.Delay, out.Fault, s.pages)
+	answer := fault.Answer{Status: http.StatusOK, ContentType: jsonType}
+	if f, ok := resp.(rawAnswer); ok { // reports as csv or xml
+		answer.ContentType, answer.Body = f.contentType, f.body
+	} else {
+		answer.Body = encode(resp)
+	}
+	fault.Deliver(w, r, answer, out.Delay, out.Fault, s.pages)
 }
 
 // decide asks the scenario engine for this request's scenario.
@@ -266,7 +273,8 @@ func (s *Server) deliverFault(w http.ResponseWriter, r *http.Request, c *call) {
 // isCharge tells the actions that create a payment.
 func isCharge(a Action) bool {
 	switch a {
-	case ActionPay, ActionHold, ActionAuth, ActionPayToken, ActionSubscribe:
+	case ActionPay, ActionHold, ActionAuth, ActionPayToken, ActionSubscribe,
+		ActionPaySplit, ActionPayDonate, ActionCardVerification, ActionP2PDebit, ActionP2PCredit:
 		return true
 	}
 	return false
@@ -341,4 +349,5 @@ func (s *Server) baseURL(r *http.Request) string {
 // so this is also where the journal and dashboard will listen.
 func (s *Server) changed(sh *shop, p *Payment) {
 	s.notify(sh, p)
+	s.notifySplits(sh, p)
 }

@@ -18,6 +18,9 @@ const (
 	StatusCVVVerify      Status = "cvv_verify"
 	StatusSenderVerify   Status = "sender_verify"
 	StatusReceiverVerify Status = "receiver_verify"
+	StatusInvoiceWait    Status = "invoice_wait"
+	StatusCashWait       Status = "cash_wait"
+	StatusWaitQR         Status = "wait_qr"
 )
 
 // Action is the "action" field of a request.
@@ -33,20 +36,39 @@ const (
 	ActionAuth           Action = "auth"
 	ActionData           Action = "data"
 	ActionConfirm        Action = "confirm"
+
+	// The rest of the catalogue (reference §4.8, §4.12–§4.19).
+	ActionPaySplit                Action = "paysplit"
+	ActionPayDonate               Action = "paydonate"
+	ActionCardVerification        Action = "cardverification"
+	ActionP2PDebit                Action = "p2pdebit"
+	ActionP2PCredit               Action = "p2pcredit"
+	ActionPayCash                 Action = "paycash"
+	ActionPayQR                   Action = "payqr"
+	ActionPaymentPrepare          Action = "payment_prepare"
+	ActionTicket                  Action = "ticket"
+	ActionMPI                     Action = "mpi"
+	ActionInvoiceSend             Action = "invoice_send"
+	ActionInvoiceBot              Action = "invoice_bot"
+	ActionInvoiceCancel           Action = "invoice_cancel"
+	ActionInvoiceUnits            Action = "invoice_units_get_list"
+	ActionInvoiceUnitsByLang      Action = "invoice_units_get_list_by_lang"
+	ActionTokenCreate             Action = "token_create"
+	ActionTokenCreateUnique       Action = "token_create_unique"
+	ActionTokenUpdate             Action = "token_update"
+	ActionReports                 Action = "reports"
+	ActionRegister                Action = "register"
+	ActionReportsCompensation     Action = "reports_compensation"
+	ActionReportsCompensationFile Action = "reports_compensation_file"
+	ActionReportsCompensationStat Action = "reports_compensation_file_status"
 )
 
-// documentedActions are actions LiqPay documents that mockpay does not emulate
-// yet (reference §4.21); they get a clear error instead of err_action.
-var documentedActions = map[string]bool{
-	"ticket": true, "subscribe": true, "subscribe_update": true, "unsubscribe": true,
-	"paydonate": true, "paysplit": true, "paycash": true, "payqr": true, "payment_prepare": true,
-	"cardverification": true, "mpi": true, "invoice_send": true, "invoice_cancel": true,
-	"invoice_units_get_list": true, "invoice_units_get_list_by_lang": true, "invoice_bot": true,
-	"p2pcredit": true, "p2pdebit": true, "token_create": true, "token_create_unique": true,
-	"token_update": true, "reports": true, "register": true, "reports_compensation": true,
-	"reports_compensation_file": true, "reports_compensation_file_status": true,
-	"letter_of_credit": true, "apay": true, "gpay": true, "agent_shop_create": true,
-	"agent_shop_register": true, "agent_shop_edit": true, "agent_info_merchant": true, "agent_info_user": true,
+// partnerActions are LiqPay's partner (agent) API (reference §4.20): the
+// only documented actions mockpay does not emulate. They answer err_action
+// with a description that says so, instead of "unknown action".
+var partnerActions = map[string]bool{
+	"agent_shop_create": true, "agent_shop_register": true, "agent_shop_edit": true,
+	"agent_info_merchant": true, "agent_info_user": true,
 }
 
 // ErrCode is an err_code value.
@@ -71,6 +93,9 @@ const (
 	ErrSMSOTP            ErrCode = "err_sms_otp"
 	ErrMPI               ErrCode = "err_mpi"
 	ErrPath              ErrCode = "err_path"
+	ErrSplitAmount       ErrCode = "err_split_amount"
+	ErrTokenInactive     ErrCode = "102"
+	ErrCancel            ErrCode = "cancel"
 	// ErrPayment answers an internal mockpay bug (a recovered panic). It is not
 	// in LiqPay's list; its shape is, so clients handle it like any error.
 	ErrPayment ErrCode = "err_payment"
@@ -84,15 +109,13 @@ const (
 	ErrExpiredOTP        ErrCode = "expired_otp"
 	ErrExpiredCVV        ErrCode = "expired_cvv"
 	ErrExpiredSender     ErrCode = "expired_sender"
-	// ErrCancel: the customer cancelled on the hosted checkout (reference §5.1).
-	ErrCancel ErrCode = "cancel"
 	// ErrExpiredReceiver is a GUESS: LiqPay lists expired_sender but no
 	// receiver twin; this name follows the pattern.
 	ErrExpiredReceiver ErrCode = "expired_receiver"
 )
 
 // errNotEmulated is not a wire code: it names the err_description of
-// err_action for an action LiqPay documents but mockpay does not emulate yet.
+// err_action for LiqPay's partner API, which mockpay does not emulate.
 const errNotEmulated ErrCode = "mockpay_not_emulated"
 
 // descriptions holds err_description texts: Ukrainian (LiqPay's default
@@ -105,7 +128,10 @@ var descriptions = map[ErrCode][2]string{
 	ErrOrderIDEmpty:      {"Порожній order_id", "Empty order_id"},
 	ErrAPIAction:         {"Не переданий параметр action", "Parameter action not passed"},
 	ErrAction:            {"Невідома дія %s", "Unknown action %s"},
-	errNotEmulated:       {"Дія \"%s\" не емулюється цією версією mockpay", "LiqPay action \"%s\" is not emulated by this mockpay version"},
+	errNotEmulated:       {"Партнерський API (\"%s\") не емулюється mockpay", "LiqPay's partner API (\"%s\") is not emulated by mockpay"},
+	ErrSplitAmount:       {"Сума розщеплення не дорівнює сумі платежу", "Split amounts do not equal the payment amount"},
+	ErrTokenInactive:     {"Токен не активний", "Token is not active"},
+	ErrCancel:            {"Платіж скасовано", "Payment cancelled"},
 	ErrMissing:           {"Не передано обов'язковий параметр %s", "Required parameter not passed %s"},
 	ErrWrong:             {"Параметр %s вказано невірно", "Parameter %s specified incorrectly"},
 	ErrWrongCurrency:     {"Невірна валюта. Використовуйте USD, UAH, EUR", "Wrong currency, use USD, UAH, EUR"},
@@ -132,5 +158,4 @@ var descriptions = map[ErrCode][2]string{
 	// liqpy's translation table has the Russian "Платеж не является
 	// регулярным" (reference §4.10); this is its Ukrainian.
 	ErrPaymentNotSubscribed: {"Платіж не є регулярним", "Payment is not regular"},
-	ErrCancel:               {"Платіж скасовано клієнтом", "Payment cancelled by the customer"},
 }

@@ -199,6 +199,12 @@ type paymentJSON struct {
 	Token        string `json:"token,omitempty"`
 	RedirectTo   string `json:"redirect_to,omitempty"`
 	ConfirmPhone string `json:"confirm_phone,omitempty"`
+	// auth/cardverification with verifycode=Y (reference §4.12), payqr's code (§4.16).
+	Verifycode string `json:"verifycode,omitempty"`
+	QRCode     string `json:"qr_code,omitempty"`
+	// The payer page of a payment waiting for its payer (invoices, paycash,
+	// payqr, payment_prepare): mockpay's extension, next to the token.
+	Href string `json:"href,omitempty"`
 	// Failures carry the code twice, like API errors (reference §6.1).
 	Code           ErrCode `json:"code,omitempty"`
 	ErrCode        ErrCode `json:"err_code,omitempty"`
