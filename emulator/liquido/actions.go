@@ -233,6 +233,8 @@ func (s *Server) beginLocal(c *call, p *Payment, in *chargeRequest, o scenarios.
 				p.Details.PSE.PaymentURL = payURL
 			}
 		})
+	case ActionWebPay, ActionPago46, ActionServifacil, ActionFintoc, ActionPicPay:
+		setHosted(p, payURL, in.hostedRedirect)
 	case ActionNequi:
 		// With a phone, Nequi pushes the payment to the app; without one the
 		// payer scans a QR on a payment page (reference §6).

@@ -69,6 +69,10 @@ type Server struct {
 
 	mu    sync.RWMutex
 	links map[string]link // hosted page and file tokens; the pages carry no credentials
+
+	// router is the one Routes registered on, set before serving: NotFound
+	// asks it which methods a path takes.
+	router *mux.Router
 }
 
 // New builds the emulator with one tenant per merchant.
@@ -98,6 +102,7 @@ func New(opts Options) *Server {
 // (reference §4), and mockpay's hosted pages under /liquido/. Fixed paths
 // come before the /{idempotencyKey} catch-all of the same prefix.
 func (s *Server) Routes(r *mux.Router) {
+	s.router = r
 	post, get := http.MethodPost, http.MethodGet
 	r.HandleFunc("/oauth2/token", s.handleToken).Methods(post)
 
@@ -120,13 +125,9 @@ func (s *Server) Routes(r *mux.Router) {
 	r.HandleFunc("/liquido/files/boleto/{token}.pdf", s.handleBoletoFile).Methods(get, http.MethodHead)
 }
 
-// NotFound answers a path under /v1/ that Liquido does not have, in the
-// Spring shape of the API's other errors. (Real API Gateway answers unknown
-// resources with 403 "Missing Authentication Token"; a 404 that names the
-// path is what an integrator debugging a typo needs.)
-func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
-	s.writeError(w, r, s.anyNow(r), errNotFound("No endpoint "+r.Method+" "+r.URL.Path))
-}
+// NotFound answers a path under Liquido's prefixes that no route takes, or
+// takes with another method, in Liquido's error shapes (notfound.go).
+func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) { s.unrouted(w, r) }
 
 // WriteInternalError answers a recovered panic in Spring's shape; the
 // server's recover middleware uses it for Liquido's paths.

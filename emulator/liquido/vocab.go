@@ -69,6 +69,12 @@ const (
 	MethodBankTransfer = "BANK_TRANSFER"
 	MethodPSE          = "PSE"
 	MethodNequi        = "NEQUI"
+	// Chile's hosted methods and Brazil's PicPay (reference §6).
+	MethodWebPay     = "WEB_PAY"
+	MethodPago46     = "PAGO46"
+	MethodServifacil = "SERVIFACIL"
+	MethodFintoc     = "FINTOC"
+	MethodPicPay     = "PIC_PAY"
 )
 
 // Payment flows (reference §5.5).
@@ -90,6 +96,13 @@ const (
 	ActionBankTransfer Action = "bank_transfer"
 	ActionPSE          Action = "pse"
 	ActionNequi        Action = "nequi"
+	// The path segments of Chile's methods and PicPay were not captured;
+	// these are the reference's GUESS (§4): /v1/payments/charges/webpay, …
+	ActionWebPay     Action = "webpay"
+	ActionPago46     Action = "pago46"
+	ActionServifacil Action = "servifacil"
+	ActionFintoc     Action = "fintoc"
+	ActionPicPay     Action = "picpay"
 	ActionCapture      Action = "capture"
 	ActionCancel       Action = "cancel"
 	ActionRefund       Action = "refund"
@@ -101,6 +114,7 @@ const (
 // applies to these only.
 var chargeActions = []Action{
 	ActionCard, ActionPix, ActionBoleto, ActionOXXO, ActionPayCash, ActionBankTransfer, ActionPSE, ActionNequi,
+	ActionWebPay, ActionPago46, ActionServifacil, ActionFintoc, ActionPicPay,
 }
 
 // otherActions are the operations on an existing payment or card.
@@ -122,6 +136,11 @@ var methodRules = map[Action]methodRule{
 	ActionBankTransfer: {methods: []string{MethodBankTransfer}, countries: []string{"MX", "BR"}},
 	ActionPSE:          {methods: []string{MethodPSE}, countries: []string{"CO"}},
 	ActionNequi:        {methods: []string{MethodNequi}, countries: []string{"CO"}},
+	ActionWebPay:       {methods: []string{MethodWebPay}, countries: []string{"CL"}},
+	ActionPago46:       {methods: []string{MethodPago46}, countries: []string{"CL"}},
+	ActionServifacil:   {methods: []string{MethodServifacil}, countries: []string{"CL"}},
+	ActionFintoc:       {methods: []string{MethodFintoc}, countries: []string{"CL"}},
+	ActionPicPay:       {methods: []string{MethodPicPay}, countries: []string{"BR"}},
 }
 
 // country is one row of the per-country cheat sheet (reference §17).

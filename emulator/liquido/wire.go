@@ -273,6 +273,11 @@ type transferDetails struct {
 	BankTransfer *bankTransferDetails `json:"bankTransfer,omitempty"`
 	PSE          *pseDetails          `json:"pse,omitempty"`
 	Nequi        *nequiDetails        `json:"nequi,omitempty"`
+	WebPay       *hostedDetails       `json:"webPay,omitempty"`
+	Pago46       *hostedDetails       `json:"pago46,omitempty"`
+	Servifacil   *hostedDetails       `json:"servifacil,omitempty"`
+	Fintoc       *hostedDetails       `json:"fintoc,omitempty"`
+	PicPay       *hostedDetails       `json:"picPay,omitempty"`
 }
 
 type cardDetails struct {
