@@ -37,6 +37,7 @@ const (
 	pageCheckout
 	pagePay
 	fileBoleto
+	pageReference // a PayCash recurring reference's page (reference_page.go)
 )
 
 func (k pageKind) path() string {
@@ -47,6 +48,8 @@ func (k pageKind) path() string {
 		return "checkout"
 	case pagePay:
 		return "pay"
+	case pageReference:
+		return "reference"
 	}
 	return "files/boleto"
 }
@@ -62,11 +65,17 @@ type link struct {
 // link registers a fresh token for a payment's page or file. Caller holds
 // m.mu (the token comes from the merchant's seeded generator).
 func (s *Server) link(m *merchant, p *Payment, kind pageKind) string {
+	return s.linkKey(m, p.Key, kind)
+}
+
+// linkKey registers a fresh token for the page of whatever key names in
+// the kind's own map. Caller holds m.mu.
+func (s *Server) linkKey(m *merchant, key string, kind pageKind) string {
 	for {
 		token := m.uuid()
 		s.mu.Lock()
 		if _, taken := s.links[token]; !taken {
-			s.links[token] = link{m: m, key: p.Key, kind: kind}
+			s.links[token] = link{m: m, key: key, kind: kind}
 			s.mu.Unlock()
 			return token
 		}

@@ -67,6 +67,10 @@ type Payment struct {
 	pdf       string       // token of its boleto PDF
 	baseURL   string
 	pixExpiry time.Time
+	fx        *proposal // the FX proposal it was converted by, if any
+	// reference: a payment of a PayCash recurring reference carries the
+	// reference's idempotencyKey as its referenceId (reference §6).
+	reference string
 }
 
 // isCard reports whether the payment is a card charge: card results are
@@ -103,6 +107,12 @@ func (p *Payment) wire() paymentJSON {
 		CallbackURL:         p.CallbackURL,
 		SubMerchantID:       p.SubMerchantID,
 		OrchestrationVendor: p.Vendor,
+	}
+	if p.reference != "" {
+		j.ReferenceID = p.reference
+	}
+	if p.fx != nil {
+		j.PaymentProposalInfo = &proposalInfoJSON{ProposalID: p.fx.ID, ExchangeRate: float64(p.fx.rate) / 100}
 	}
 	return j
 }
@@ -179,6 +189,12 @@ type merchant struct {
 	cards    map[string]*storedCard // vaulted cards by cardId
 	seq      int64
 	refs     int64 // bank-transfer reference numbers
+	// Issue 13's resources, by their identity (persistence and reset must
+	// cover them): FX quotes by proposalId, PayCash recurring references
+	// and virtual CLABE accounts by idempotencyKey.
+	proposals  map[string]*proposal
+	references map[string]*reference
+	accounts   map[string]*account
 	// wait: a before_response callback rule fired during the current
 	// request; the pipeline settles the dispatcher before answering.
 	wait bool
@@ -193,6 +209,10 @@ func newMerchant(t *tenant.Tenant, cfg config.LiquidoMerchant) *merchant {
 		payments: map[string]*Payment{},
 		refunds:  map[string]*Refund{},
 		cards:    map[string]*storedCard{},
+
+		proposals:  map[string]*proposal{},
+		references: map[string]*reference{},
+		accounts:   map[string]*account{},
 	}
 }
 

@@ -33,6 +33,7 @@ type chargeRequest struct {
 	subMerchant string
 	vendor      string
 	returnURL   string // merchantRedirectInfo.merchantPageUrl
+	proposalID  string // paymentProposalInfo.proposalId (proposals.go)
 
 	// card
 	card         *cardInput
@@ -135,6 +136,9 @@ func readCharge(a Action, body map[string]any, now time.Time) (*chargeRequest, *
 	in.callbackURL = readURL(f, "callbackUrl", false)
 	in.subMerchant = f.text("subMerchantId", false)
 	in.vendor = f.text("orchestration_vendor", false)
+	if f.present("paymentProposalInfo") {
+		in.proposalID = f.object("paymentProposalInfo", false).text("proposalId", true)
+	}
 	// riskData is accepted in both documented styles and not enforced: the
 	// docs' own examples leave out the MERCHANT_* keys they require (§3.2).
 	redirect := f.object("merchantRedirectInfo", false)

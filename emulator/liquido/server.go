@@ -107,6 +107,8 @@ func (s *Server) Routes(r *mux.Router) {
 	r.HandleFunc("/oauth2/token", s.handleToken).Methods(post)
 
 	r.HandleFunc("/v1/payments/charges/pse/banks", s.api(decodeBanks)).Methods(get)
+	r.HandleFunc("/v1/payments/charges/references", s.api(decodeReference)).Methods(post)
+	r.HandleFunc("/v1/payments/charges/references/{key}", s.api(decodeReferenceLookup)).Methods(get)
 	r.HandleFunc("/v1/payments/charges/refund", s.api(decodeRefund)).Methods(post)
 	r.HandleFunc("/v1/payments/charges/refund/{key}", s.api(decodeRefundLookup)).Methods(get)
 	r.HandleFunc("/v1/payments/charges/cancel/{key}", s.api(decodeCancel)).Methods(post)
@@ -115,6 +117,11 @@ func (s *Server) Routes(r *mux.Router) {
 		r.HandleFunc("/v1/payments/charges/"+string(a), s.api(decodeCharge(a))).Methods(post)
 	}
 	r.HandleFunc("/v1/payments/vault/card", s.api(decodeVault)).Methods(post)
+	r.HandleFunc("/v1/payments/proposals", s.api(decodeProposal)).Methods(post)
+	r.HandleFunc("/v1/payments/plans", s.api(decodePlans)).Methods(get)
+	r.HandleFunc("/v1/payments/plans/{key}", s.api(decodePlan)).Methods(get)
+	r.HandleFunc("/v1/payments/virtual-accounts", s.api(decodeAccount)).Methods(post)
+	r.HandleFunc("/v1/payments/virtual-accounts/{key}", s.api(decodeAccountLookup)).Methods(get)
 	r.HandleFunc("/v1/payments/files/boleto/pdf/{key}", s.api(decodeBoletoPDF)).Methods(get)
 	r.HandleFunc("/v1/payments/charges/{key}", s.api(decodeRetrieve)).Methods(get)
 
@@ -123,6 +130,8 @@ func (s *Server) Routes(r *mux.Router) {
 		r.HandleFunc("/liquido/"+k.path()+"/{token}", s.handlePageDecision(k)).Methods(post)
 	}
 	r.HandleFunc("/liquido/files/boleto/{token}.pdf", s.handleBoletoFile).Methods(get, http.MethodHead)
+	r.HandleFunc("/liquido/"+pageReference.path()+"/{token}", s.handleReferencePage).Methods(get)
+	r.HandleFunc("/liquido/"+pageReference.path()+"/{token}", s.handleReferencePayment).Methods(post)
 }
 
 // NotFound answers a path under Liquido's prefixes that no route takes, or

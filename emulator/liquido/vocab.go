@@ -96,6 +96,12 @@ const (
 	ActionBankTransfer Action = "bank_transfer"
 	ActionPSE          Action = "pse"
 	ActionNequi        Action = "nequi"
+	ActionCapture      Action = "capture"
+	ActionCancel       Action = "cancel"
+	ActionRefund       Action = "refund"
+	ActionRetrieve     Action = "retrieve"
+	ActionVault        Action = "vault"
+
 	// The path segments of Chile's methods and PicPay were not captured;
 	// these are the reference's GUESS (§4): /v1/payments/charges/webpay, …
 	ActionWebPay     Action = "webpay"
@@ -103,11 +109,6 @@ const (
 	ActionServifacil Action = "servifacil"
 	ActionFintoc     Action = "fintoc"
 	ActionPicPay     Action = "picpay"
-	ActionCapture      Action = "capture"
-	ActionCancel       Action = "cancel"
-	ActionRefund       Action = "refund"
-	ActionRetrieve     Action = "retrieve"
-	ActionVault        Action = "vault"
 )
 
 // chargeActions are the charge endpoints: a scenario that names no action

@@ -260,6 +260,9 @@ type paymentJSON struct {
 	CallbackURL         string          `json:"callbackUrl"`
 	SubMerchantID       string          `json:"subMerchantId,omitempty"`
 	OrchestrationVendor string          `json:"orchestration_vendor,omitempty"`
+	// PaymentProposalInfo echoes the FX proposal a charge was converted by,
+	// with its rate (proposals.go; GUESS).
+	PaymentProposalInfo *proposalInfoJSON `json:"paymentProposalInfo,omitempty"`
 }
 
 // transferDetails holds the method-specific data under the method's key
