@@ -205,7 +205,7 @@ func readCharge(a Action, body map[string]any, now time.Time) (*chargeRequest, *
 			}
 		}
 		if recurring, _ := f.flag("recurring"); recurring {
-			f.fail("recurring", "must be false: recurring references use POST /v1/payments/charges/references, which mockpay does not emulate")
+			f.fail("recurring", "must be false: a recurring reference is created with POST /v1/payments/charges/references")
 		}
 	case ActionPSE:
 		pse := f.object("pse", true)
