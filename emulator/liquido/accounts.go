@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"time"
+
+	"github.com/mockpay/mockpay/scenarios"
 )
 
 // Virtual CLABE accounts (reference §6.1, Liquido's "sub accounts"): a
@@ -67,6 +69,7 @@ func (a *account) wire() accountJSON {
 type accountRequest struct {
 	key, description, callbackURL string
 	userInfo                      json.RawMessage
+	body                          map[string]any
 	hash                          [32]byte
 }
 
@@ -76,7 +79,7 @@ func decodeAccount(c *call) (request, *apiError) {
 		return nil, e
 	}
 	f := newFields(body)
-	in := &accountRequest{}
+	in := &accountRequest{body: body}
 	in.key = readKey(f, "idempotencyKey")
 	if v := f.text("paymentMethod", true); v != "" && v != MethodClabeAccount {
 		f.fail("paymentMethod", "must be CLABE_ACCOUNT")
@@ -114,6 +117,10 @@ func (in *accountRequest) run(s *Server, c *call) answer {
 		}
 		return okAccount(a)
 	}
+	if !s.decide(c, scenarios.Request{Action: string(ActionAccount), Method: MethodClabeAccount, Currency: "MXN", Country: "MX",
+		OrderID: in.key, Description: in.description, Body: in.body}) {
+		return answer{skip: true}
+	}
 	a := &account{Key: in.key, Clabe: clabe("706180" + m.digits(11)), UserInfo: in.userInfo, Created: c.now,
 		Description: in.description, CallbackURL: in.callbackURL, Status: StatusActive, hash: in.hash}
 	m.accounts[a.Key] = a
@@ -129,6 +136,10 @@ func (s *Server) retrieveAccount(c *call, in *keyRequest) answer {
 	a := c.m.accounts[in.key]
 	if a == nil {
 		return failed(errNotFound("No virtual account found with idempotencyKey " + in.key))
+	}
+	if !s.decide(c, scenarios.Request{Action: string(ActionRetrieve), Method: MethodClabeAccount, Currency: "MXN", Country: "MX",
+		OrderID: a.Key, Description: a.Description}) {
+		return answer{skip: true}
 	}
 	return okAccount(a)
 }

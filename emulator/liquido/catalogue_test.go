@@ -408,3 +408,52 @@ func liquidoSigned(r received, secret string) bool {
 	n, err := strconv.ParseInt(ts, 10, 64)
 	return err == nil && h == liquido.Sign(secret, r.Body, n)
 }
+
+// Scenarios script faults on the new resources by their actions: a fault
+// before processing creates nothing, and the retry goes through.
+func TestScenarioFaultsOnTheNewResources(t *testing.T) {
+	e := newEnv(t)
+	e.scenario(`
+version: 1
+provider: liquido
+scenarios:
+  - name: proposal lost
+    match: {action: proposals}
+    times: 1
+    outcome: {fault: {type: http, status: 502}}
+  - name: reference lost
+    match: {action: references, idempotencyKey: lost-ref}
+    times: 1
+    outcome: {fault: {type: http, status: 503}}
+  - name: account lost
+    match: {action: virtual_accounts}
+    times: 1
+    outcome: {fault: {type: http, status: 504}}
+  - name: plans down
+    match: {action: plans}
+    times: 1
+    outcome: {fault: {type: http, status: 500}}
+`)
+	for _, c := range []struct {
+		method, path string
+		body         any
+		want         string
+	}{
+		{http.MethodPost, "/v1/payments/proposals", map[string]any{"amount": 100, "country": "MX", "currency": "USD"}, `502 {"message":"Internal server error"}`},
+		{http.MethodPost, "/v1/payments/charges/references", map[string]any{"idempotencyKey": "lost-ref", "country": "MX", "currency": "MXN"}, `503 {"message":"Service Unavailable"}`},
+		{http.MethodPost, "/v1/payments/virtual-accounts", map[string]any{"idempotencyKey": "lost-va", "country": "MX", "currency": "MXN",
+			"paymentMethod": "CLABE_ACCOUNT", "userInfo": map[string]any{"legalName": "A"}}, `504 {"message":"Endpoint request timed out"}`},
+		{http.MethodGet, "/v1/payments/plans", nil, `500 {"message":"Internal server error"}`},
+	} {
+		code, body := e.call(merchantA, c.method, c.path, c.body)
+		if diff := cmp.Diff(c.want, statusBody(code, body)); diff != "" {
+			t.Errorf("%s %s (-want +got):\n%s", c.method, c.path, diff)
+		}
+		if code, body := e.call(merchantA, c.method, c.path, c.body); code != http.StatusOK {
+			t.Errorf("%s %s retried: HTTP %d %s", c.method, c.path, code, body)
+		}
+	}
+	if code, _ := e.call(merchantA, http.MethodGet, "/v1/payments/charges/references/lost-ref", nil); code != http.StatusOK {
+		t.Errorf("the retried reference is not there: %d", code)
+	}
+}

@@ -1,6 +1,10 @@
 package liquido
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/mockpay/mockpay/scenarios"
+)
 
 // Installment plans: GET /v1/payments/plans and GET
 // /v1/payments/plans/{planId} (reference §4, §5.8; the SDK's
@@ -80,6 +84,9 @@ func decodePlan(c *call) (request, *apiError) {
 }
 
 func (in *plansRequest) run(s *Server, c *call) answer {
+	if !s.decide(c, scenarios.Request{Action: string(ActionPlans), Country: in.country, OrderID: in.id}) {
+		return answer{skip: true}
+	}
 	if in.one {
 		p, ok := planByID(in.id)
 		if !ok {

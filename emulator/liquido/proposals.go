@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/mockpay/mockpay/scenarios"
 )
 
 // FX proposals (reference §12): POST /v1/payments/proposals quotes a pay-in
@@ -67,6 +69,7 @@ type proposalRequest struct {
 	country, currency string
 	target            string
 	rate              int64
+	body              map[string]any
 }
 
 func decodeProposal(c *call) (request, *apiError) {
@@ -75,7 +78,7 @@ func decodeProposal(c *call) (request, *apiError) {
 		return nil, e
 	}
 	f := newFields(body)
-	in := &proposalRequest{}
+	in := &proposalRequest{body: body}
 	if n, ok := f.long("amount", true); ok {
 		switch {
 		case n <= 0:
@@ -117,6 +120,10 @@ func decodeProposal(c *call) (request, *apiError) {
 // run quotes: a new proposal every time (a quote has no idempotencyKey).
 func (in *proposalRequest) run(s *Server, c *call) answer {
 	m := c.m
+	if !s.decide(c, scenarios.Request{Action: string(ActionProposal), Currency: in.currency, Country: in.country,
+		Amount: amountOf(in.amount), Body: in.body}) {
+		return answer{skip: true}
+	}
 	q := &proposal{ID: m.uuid(), Country: in.country, Amount: in.amount, Currency: in.currency,
 		Target: in.target, rate: in.rate, Created: c.now, Expires: c.now.Add(proposalTTL)}
 	q.TargetAmount = convertAt(q.Amount, q.rate)

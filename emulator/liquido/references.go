@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mockpay/mockpay/internal/clock"
+	"github.com/mockpay/mockpay/scenarios"
 )
 
 // PayCash recurring references (reference §6): POST
@@ -105,6 +106,7 @@ type referenceRequest struct {
 	expiry                   time.Time
 	description, callbackURL string
 	payer                    json.RawMessage
+	body                     map[string]any // for scenarios' fields: matchers
 	hash                     [32]byte
 }
 
@@ -114,7 +116,7 @@ func decodeReference(c *call) (request, *apiError) {
 		return nil, e
 	}
 	f := newFields(body)
-	in := &referenceRequest{}
+	in := &referenceRequest{body: body}
 	in.key = readKey(f, "idempotencyKey")
 	in.country = f.text("country", true)
 	in.currency = f.text("currency", true)
@@ -170,6 +172,10 @@ func (in *referenceRequest) run(s *Server, c *call) answer {
 		}
 		return okReference(ref, c.baseURL)
 	}
+	if !s.decide(c, scenarios.Request{Action: string(ActionReference), Currency: in.currency, Country: in.country,
+		OrderID: in.key, Description: in.description, Amount: amountOf(in.amount), Body: in.body}) {
+		return answer{skip: true}
+	}
 	ref := &reference{Key: in.key, Country: in.country, Currency: in.currency, Amount: in.amount, Expiry: in.expiry,
 		Number: m.digits(13), Created: c.now, Description: in.description, CallbackURL: in.callbackURL,
 		Payer: in.payer, hash: in.hash}
@@ -196,6 +202,10 @@ func (s *Server) retrieveReference(c *call, in *keyRequest) answer {
 	ref := c.m.references[in.key]
 	if ref == nil {
 		return failed(errNotFound("No reference found with idempotencyKey " + in.key))
+	}
+	if !s.decide(c, scenarios.Request{Action: string(ActionRetrieve), Method: MethodPayCash, Currency: ref.Currency,
+		Country: ref.Country, OrderID: ref.Key, Description: ref.Description}) {
+		return answer{skip: true}
 	}
 	return okReference(ref, c.baseURL)
 }

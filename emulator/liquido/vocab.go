@@ -109,6 +109,14 @@ const (
 	ActionServifacil Action = "servifacil"
 	ActionFintoc     Action = "fintoc"
 	ActionPicPay     Action = "picpay"
+
+	// Issue 13's other resources, so scenarios can script their faults
+	// and delays: creating a PayCash recurring reference, an FX proposal,
+	// a virtual CLABE account, and reading installment plans.
+	ActionReference Action = "references"
+	ActionProposal  Action = "proposals"
+	ActionAccount   Action = "virtual_accounts"
+	ActionPlans     Action = "plans"
 )
 
 // chargeActions are the charge endpoints: a scenario that names no action
@@ -119,7 +127,8 @@ var chargeActions = []Action{
 }
 
 // otherActions are the operations on an existing payment or card.
-var otherActions = []Action{ActionCapture, ActionCancel, ActionRefund, ActionRetrieve, ActionVault}
+var otherActions = []Action{ActionCapture, ActionCancel, ActionRefund, ActionRetrieve, ActionVault,
+	ActionReference, ActionProposal, ActionAccount, ActionPlans}
 
 // methodRule says which paymentMethod values and countries a charge endpoint
 // takes (reference §6 table, §17).
