@@ -193,6 +193,9 @@ func TestLiquidoUnknownPathsAndMethods(t *testing.T) {
 			lqSpring(405, "/v1/payments/proposals", "Request method 'GET' is not supported; /v1/payments/proposals takes POST")},
 		{http.MethodPatch, "/v1/payments/charges/some-key", 405, "GET",
 			lqSpring(405, "/v1/payments/charges/some-key", "Request method 'PATCH' is not supported; /v1/payments/charges/some-key takes GET")},
+		// An unknown charge method is a payment key's path, which takes GET only.
+		{http.MethodPost, "/v1/payments/charges/bitcoin", 405, "GET",
+			lqSpring(405, "/v1/payments/charges/bitcoin", "Request method 'POST' is not supported; /v1/payments/charges/bitcoin takes GET")},
 		{http.MethodDelete, "/oauth2/token", 405, "POST",
 			lqSpring(405, "/oauth2/token", "Request method 'DELETE' is not supported; /oauth2/token takes POST")},
 		{http.MethodGet, "/v2/cashier/nothing", 404, "", `{"code":404,"message":"No endpoint GET /v2/cashier/nothing"}`},
