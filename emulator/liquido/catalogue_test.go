@@ -457,3 +457,21 @@ scenarios:
 		t.Errorf("the retried reference is not there: %d", code)
 	}
 }
+
+// Every hosted page refuses to be framed and loads nothing but its own
+// stylesheet.
+func TestHostedPagesAreNeverFramed(t *testing.T) {
+	e := newEnv(t)
+	p := e.post(merchantA, "/v1/payments/charges/fintoc", map[string]any{"idempotencyKey": "frame", "amount": 5000, "currency": "CLP",
+		"country": "CL", "paymentMethod": "FINTOC", "payer": map[string]any{}})
+	resp, err := http.Get(str(at(p, "transferDetails.fintoc.paymentUrl")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	csp := resp.Header.Get("Content-Security-Policy")
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("X-Frame-Options") != "DENY" ||
+		!strings.HasPrefix(csp, "default-src 'none'; style-src 'sha256-") || !strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Errorf("HTTP %d, X-Frame-Options %q, CSP %q", resp.StatusCode, resp.Header.Get("X-Frame-Options"), csp)
+	}
+}

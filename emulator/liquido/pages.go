@@ -29,6 +29,20 @@ var pageFS embed.FS
 // page is parsed once; templates are immutable after parsing.
 var page = template.Must(template.ParseFS(pageFS, "pages/page.html"))
 
+// pageCSP allows the page's own stylesheet and nothing else to load. It
+// leaves form-action open: after a decision the browser is redirected to the
+// merchant's site, which browsers check against form-action.
+var pageCSP = "default-src 'none'; style-src '" + styleHash(mustRead(pageFS, "pages/page.html")) +
+	"'; frame-ancestors 'none'; base-uri 'none'"
+
+func mustRead(fsys embed.FS, name string) []byte {
+	b, err := fsys.ReadFile(name)
+	if err != nil {
+		panic(err) // embedded at build time: cannot happen
+	}
+	return b
+}
+
 // pageKind names a hosted page (or file) and its path under /liquido/.
 type pageKind int
 
@@ -299,7 +313,7 @@ func resultMessage(p *Payment) string {
 }
 
 func (s *Server) render(w http.ResponseWriter, code int, v pageView) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	securePageHeaders(w, pageCSP)
 	w.WriteHeader(code)
 	if err := page.Execute(w, v); err != nil {
 		s.log.Error("render liquido page", "err", err)
