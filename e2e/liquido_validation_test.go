@@ -133,7 +133,7 @@ func TestLiquidoBadRequests(t *testing.T) {
 			{http.MethodPost, "/v1/payments/charges/cancel/no-such-payment", "No payment found with idempotencyKey no-such-payment"},
 			{http.MethodPost, "/v1/payments/charges/card/capture/no-such-payment", "No payment found with idempotencyKey no-such-payment"},
 			{http.MethodGet, "/v1/payments/charges/refund/no-such-refund", "No refund found with idempotencyKey no-such-refund"},
-			{http.MethodPost, "/v1/payments/bitcoin", "No endpoint POST /v1/payments/bitcoin"}, // POST /v1/payments/charges/bitcoin is GET's path: 405
+			{http.MethodPost, "/v1/payments/bitcoin", "No endpoint POST /v1/payments/bitcoin"},             // POST /v1/payments/charges/bitcoin is GET's path: 405
 			{http.MethodDelete, "/v1/payments/charges/x/y", "No endpoint DELETE /v1/payments/charges/x/y"}, // DELETE on a known path: 405 (liquido_catalogue_test.go)
 		} {
 			lqReplyDiff(t, tc.method+" "+tc.path, s.call(t, m, tc.method, tc.path, nil), http.StatusNotFound, lqSpring(404, tc.path, tc.message))
