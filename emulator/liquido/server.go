@@ -1,10 +1,12 @@
 // Package liquido emulates Liquido's pay-in API (reference liquido.md): the
 // OAuth2 token endpoint and the JWT it issues, card charges (DIRECT,
 // REDIRECT, 3-D Secure, authorise and capture) and the local methods (Pix,
-// boleto, OXXO, PayCash, bank transfer, PSE, Nequi) with their status machine
-// on the merchant's virtual clock, saved cards, cancels and refunds, the
-// hosted 3-D Secure, checkout and payment pages, the boleto PDF, and the
-// signed callbacks.
+// boleto, OXXO, PayCash, bank transfer, PSE, Nequi, Chile's WebPay, Pago46,
+// Servifácil and Fintoc, PicPay) with their status machine on the merchant's
+// virtual clock, saved cards, cancels and refunds, FX proposals, PayCash
+// recurring references, installment plans, virtual CLABE accounts, the
+// hosted 3-D Secure, checkout, payment and reference pages, the boleto PDF,
+// and the signed callbacks.
 //
 // It holds provider knowledge only. Tenants, the clock, the scenario engine,
 // transport faults and callback delivery are provider-neutral and come from
