@@ -448,7 +448,6 @@ func TestCheckoutExpiredDateOnTheVirtualClock(t *testing.T) {
 	checkFields(t, "status", map[string]any{"result": "error", "err_code": "payment_not_found"}, m.statusOf(t, order))
 }
 
-
 func TestCheckoutUnknownSessionIsAPage(t *testing.T) {
 	t.Parallel()
 	m := start(t)

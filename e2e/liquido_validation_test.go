@@ -95,7 +95,7 @@ func TestLiquidoBadRequests(t *testing.T) {
 		{"a PayCash date", "/v1/payments/charges/paycash", lqWith(lqLocal("bad-request", "MX", "PAY_CASH"), "expirationDate", "30/09/2022"),
 			lqInvalid("/v1/payments/charges/paycash", "expirationDate", "must be a date such as 2022-09-30")},
 		{"a recurring PayCash", "/v1/payments/charges/paycash", lqWith(lqLocal("bad-request", "MX", "PAY_CASH"), "recurring", true),
-			lqInvalid("/v1/payments/charges/paycash", "recurring", "must be false: recurring references use POST /v1/payments/charges/references, which mockpay does not emulate")},
+			lqInvalid("/v1/payments/charges/paycash", "recurring", "must be false: a recurring reference is created with POST /v1/payments/charges/references")},
 		{"a Nequi phone", "/v1/payments/charges/nequi", lqWith(lqLocal("bad-request", "CO", "NEQUI"), "nequi", map[string]any{"phone": "call me"}),
 			lqInvalid("/v1/payments/charges/nequi", "nequi.phone", "must be a phone number such as +573123456789")},
 		{"a vault request without a card", vault, map[string]any{"country": "BR"}, lqInvalid(vault, "card", "must not be null")},
@@ -133,8 +133,8 @@ func TestLiquidoBadRequests(t *testing.T) {
 			{http.MethodPost, "/v1/payments/charges/cancel/no-such-payment", "No payment found with idempotencyKey no-such-payment"},
 			{http.MethodPost, "/v1/payments/charges/card/capture/no-such-payment", "No payment found with idempotencyKey no-such-payment"},
 			{http.MethodGet, "/v1/payments/charges/refund/no-such-refund", "No refund found with idempotencyKey no-such-refund"},
-			{http.MethodPost, "/v1/payments/charges/bitcoin", "No endpoint POST /v1/payments/charges/bitcoin"},
-			{http.MethodDelete, "/v1/payments/charges/x", "No endpoint DELETE /v1/payments/charges/x"},
+			{http.MethodPost, "/v1/payments/bitcoin", "No endpoint POST /v1/payments/bitcoin"},             // POST /v1/payments/charges/bitcoin is GET's path: 405
+			{http.MethodDelete, "/v1/payments/charges/x/y", "No endpoint DELETE /v1/payments/charges/x/y"}, // DELETE on a known path: 405 (liquido_catalogue_test.go)
 		} {
 			lqReplyDiff(t, tc.method+" "+tc.path, s.call(t, m, tc.method, tc.path, nil), http.StatusNotFound, lqSpring(404, tc.path, tc.message))
 		}

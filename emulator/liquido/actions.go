@@ -26,6 +26,14 @@ func (in *chargeRequest) run(s *Server, c *call) answer {
 		}
 		return okPayment(p)
 	}
+	var fx *proposal
+	if in.proposalID != "" {
+		q, e := proposalFor(m, in, c.now)
+		if e != nil {
+			return failed(e)
+		}
+		fx = q
+	}
 	var card *storedCard
 	switch {
 	case in.cardID != "":
@@ -37,12 +45,15 @@ func (in *chargeRequest) run(s *Server, c *call) answer {
 		sc := in.card.stored()
 		card = &sc
 	}
-	p := s.newPayment(c, in, card)
+	p := s.newPayment(c, in, card, fx)
 
 	// An expired card fails whatever the scenarios say: it is the card's
 	// own state, not an outcome to script.
 	if card != nil && expired(card.info.ExpirationMonth, card.info.ExpirationYear, c.now) {
 		m.payments[p.Key] = p
+		if fx != nil {
+			useProposal(fx, p.Key)
+		}
 		s.setStatus(m, p, StatusFailed, 400, "Card expired", c.now)
 		return okPayment(p)
 	}
@@ -50,6 +61,9 @@ func (in *chargeRequest) run(s *Server, c *call) answer {
 		return answer{skip: true}
 	}
 	m.payments[p.Key] = p
+	if fx != nil {
+		useProposal(fx, p.Key)
+	}
 	o := c.outcome()
 	p.Overrides, p.CallbackRules = o.Fields, o.Callbacks
 	switch {
@@ -82,13 +96,13 @@ func (in *chargeRequest) scenarioRequest(card *storedCard) scenarios.Request {
 }
 
 // newPayment builds (but does not store) the payment of a charge.
-func (s *Server) newPayment(c *call, in *chargeRequest, card *storedCard) *Payment {
+func (s *Server) newPayment(c *call, in *chargeRequest, card *storedCard, fx *proposal) *Payment {
 	p := &Payment{
 		seq: c.m.nextSeq(), Key: in.key, Action: in.action, Method: in.method, Flow: in.flow,
 		Amount: in.amount, Currency: in.currency, Country: in.country, Captured: in.amount,
 		Created: c.now, Payer: in.payer, OrderInfo: in.orderInfo, Description: in.description,
 		CallbackURL: in.callbackURL, SubMerchantID: in.subMerchant, Vendor: in.vendor, ReturnURL: in.returnURL,
-		capture: in.capture, hash: in.hash, params: in.params, baseURL: c.baseURL, card: card, link: in.link,
+		capture: in.capture, hash: in.hash, params: in.params, baseURL: c.baseURL, card: card, link: in.link, fx: fx,
 	}
 	price(p, c.m.cfg.Withholds())
 	if p.isCard() {
@@ -114,6 +128,9 @@ func (s *Server) newPayment(c *call, in *chargeRequest, card *storedCard) *Payme
 // configuration turns it on (GUESS, as the reference suggests).
 func price(p *Payment, withhold bool) {
 	final, currency := convert(p.Captured, p.Currency, p.Country)
+	if p.fx != nil { // at the proposal's quoted rate (proposals.go)
+		final, currency = convertAt(p.Captured, p.fx.rate), p.fx.Target
+	}
 	p.Tax = nil
 	if withhold && p.Country == "CO" && p.isCard() {
 		withheld := (final*2 + 50) / 100
@@ -235,6 +252,8 @@ func (s *Server) beginLocal(c *call, p *Payment, in *chargeRequest, o scenarios.
 				p.Details.PSE.PaymentURL = payURL
 			}
 		})
+	case ActionWebPay, ActionPago46, ActionServifacil, ActionFintoc, ActionPicPay:
+		setHosted(p, payURL, in.hostedRedirect)
 	case ActionNequi:
 		// With a phone, Nequi pushes the payment to the app; without one the
 		// payer scans a QR on a payment page (reference §6).

@@ -30,6 +30,10 @@ func FuzzChargeDecoder(f *testing.F) {
 		`{"idempotencyKey":"k4","amount":10000,"currency":"BRL","country":"BR","paymentMethod":"CREDIT_CARD","paymentFlow":"DIRECT","payer":{},"cardId":"nope","card3dsInfo":{"use3ds":true,"merchantSite3ds":"https://x"}}`,
 		`{"idempotencyKey":"k5","amount":-00012,"currency":null,"country":[],"payer":"x","card":{"expirationMonth":{}}}`,
 		`{"description":"finalStatus=FAILED;asyncFinalizationDelay=99999999999999999999;","expirationInfo":{"expiresAt":9223372036854775807}}`,
+		// Unix times with a fraction, as JavaScript's Date.now()/1000 gives (accepted, truncated).
+		`{"idempotencyKey":"k6","amount":150000,"currency":"BRL","country":"BR","paymentMethod":"PIX_DYNAMIC_QR","payer":{},"expirationInfo":{"expiresAt":1709298000.789}}`,
+		`{"idempotencyKey":"k7","amount":150000,"currency":"BRL","country":"BR","paymentMethod":"BOLETO","payer":{"document":{"documentId":"42243309114","type":"CPF"}},"paymentTerm":{"paymentDeadline":"1709600000.5","dueDate":1.7096e9}}`,
+		`{"idempotencyKey":"k8","amount":1500.5,"currency":"CLP","country":"CL","paymentMethod":"WEB_PAY","payer":{"document":{"documentId":"12.345.678-5","type":"RUT"}},"webPay":{"redirectUrl":"https://x.example"},"paymentProposalInfo":{"proposalId":"p"}}`,
 		`[]`, `{}`, `"\u0000"`, `{"amount":123456789012345678901234567890}`, `{"a":"\ud800"}`,
 	}
 	for _, s := range seeds {

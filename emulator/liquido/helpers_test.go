@@ -102,6 +102,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	r := mux.NewRouter()
 	e.lq.Routes(r)
 	r.NotFoundHandler = http.HandlerFunc(e.lq.NotFound)
+	r.MethodNotAllowedHandler = http.HandlerFunc(e.lq.NotFound)
 	e.srv = httptest.NewServer(r)
 	t.Cleanup(e.srv.Close)
 	return e

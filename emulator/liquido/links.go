@@ -76,9 +76,6 @@ func majorUnits(n int64) string {
 	return fmt.Sprintf("%d.%02d", n/100, n%100)
 }
 
-// pageBuy is a payment link's hosted page; its token is the linkId.
-const pageBuy = fileBoleto + 1
-
 // PaymentLink is one payment link as mockpay keeps it.
 type PaymentLink struct {
 	ID       string

@@ -29,6 +29,20 @@ var pageFS embed.FS
 // page is parsed once; templates are immutable after parsing.
 var page = template.Must(template.ParseFS(pageFS, "pages/page.html"))
 
+// pageCSP allows the page's own stylesheet and nothing else to load. It
+// leaves form-action open: after a decision the browser is redirected to the
+// merchant's site, which browsers check against form-action.
+var pageCSP = "default-src 'none'; style-src '" + styleHash(mustRead(pageFS, "pages/page.html")) +
+	"'; frame-ancestors 'none'; base-uri 'none'"
+
+func mustRead(fsys embed.FS, name string) []byte {
+	b, err := fsys.ReadFile(name)
+	if err != nil {
+		panic(err) // embedded at build time: cannot happen
+	}
+	return b
+}
+
 // pageKind names a hosted page (or file) and its path under /liquido/.
 type pageKind int
 
@@ -37,6 +51,8 @@ const (
 	pageCheckout
 	pagePay
 	fileBoleto
+	pageReference // a PayCash recurring reference's page (reference_page.go)
+	pageBuy       // a payment link's page (links.go); its token is the linkId
 )
 
 func (k pageKind) path() string {
@@ -47,6 +63,10 @@ func (k pageKind) path() string {
 		return "checkout"
 	case pagePay:
 		return "pay"
+	case pageReference:
+		return "reference"
+	case pageBuy:
+		return "buy"
 	}
 	return "files/boleto"
 }
@@ -62,11 +82,17 @@ type link struct {
 // link registers a fresh token for a payment's page or file. Caller holds
 // m.mu (the token comes from the merchant's seeded generator).
 func (s *Server) link(m *merchant, p *Payment, kind pageKind) string {
+	return s.linkKey(m, p.Key, kind)
+}
+
+// linkKey registers a fresh token for the page of whatever key names in
+// the kind's own map. Caller holds m.mu.
+func (s *Server) linkKey(m *merchant, key string, kind pageKind) string {
 	for {
 		token := m.uuid()
 		s.mu.Lock()
 		if _, taken := s.links[token]; !taken {
-			s.links[token] = link{m: m, key: p.Key, kind: kind}
+			s.links[token] = link{m: m, key: key, kind: kind}
 			s.mu.Unlock()
 			return token
 		}
@@ -290,7 +316,7 @@ func resultMessage(p *Payment) string {
 }
 
 func (s *Server) render(w http.ResponseWriter, code int, v pageView) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	securePageHeaders(w, pageCSP)
 	w.WriteHeader(code)
 	if err := page.Execute(w, v); err != nil {
 		s.log.Error("render liquido page", "err", err)

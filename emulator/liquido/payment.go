@@ -70,6 +70,10 @@ type Payment struct {
 	// link is the payment link this charge pays, if any: its changes are
 	// reported as the link's, not as the charge's (reference §10).
 	link *PaymentLink
+	fx   *proposal // the FX proposal it was converted by, if any
+	// reference: a payment of a PayCash recurring reference carries the
+	// reference's idempotencyKey as its referenceId (reference §6).
+	reference string
 }
 
 // isCard reports whether the payment is a card charge: card results are
@@ -106,6 +110,12 @@ func (p *Payment) wire() paymentJSON {
 		CallbackURL:         p.CallbackURL,
 		SubMerchantID:       p.SubMerchantID,
 		OrchestrationVendor: p.Vendor,
+	}
+	if p.reference != "" {
+		j.ReferenceID = p.reference
+	}
+	if p.fx != nil {
+		j.PaymentProposalInfo = &proposalInfoJSON{ProposalID: p.fx.ID, ExchangeRate: float64(p.fx.rate) / 100}
 	}
 	return j
 }
@@ -182,6 +192,12 @@ type merchant struct {
 	cards    map[string]*storedCard // vaulted cards by cardId
 	seq      int64
 	refs     int64 // bank-transfer reference numbers
+	// Issue 13's resources, by their identity (persistence and reset must
+	// cover them): FX quotes by proposalId, PayCash recurring references
+	// and virtual CLABE accounts by idempotencyKey.
+	proposals  map[string]*proposal
+	references map[string]*reference
+	accounts   map[string]*account
 	// wait: a before_response callback rule fired during the current
 	// request; the pipeline settles the dispatcher before answering.
 	wait bool
@@ -192,15 +208,18 @@ type merchant struct {
 
 func newMerchant(t *tenant.Tenant, cfg config.LiquidoMerchant) *merchant {
 	return &merchant{
-		cfg:      cfg,
-		tenant:   t,
-		tokenKey: tokenKey(cfg.ClientSecret),
-		hashKey:  randomKey(),
-		payments: map[string]*Payment{},
-		refunds:  map[string]*Refund{},
-		cards:    map[string]*storedCard{},
-		links:    map[string]*PaymentLink{},
-		payouts:  map[string]*Payout{},
+		cfg:        cfg,
+		tenant:     t,
+		tokenKey:   tokenKey(cfg.ClientSecret),
+		hashKey:    randomKey(),
+		payments:   map[string]*Payment{},
+		refunds:    map[string]*Refund{},
+		cards:      map[string]*storedCard{},
+		links:      map[string]*PaymentLink{},
+		payouts:    map[string]*Payout{},
+		proposals:  map[string]*proposal{},
+		references: map[string]*reference{},
+		accounts:   map[string]*account{},
 	}
 }
 

@@ -33,6 +33,7 @@ type chargeRequest struct {
 	subMerchant string
 	vendor      string
 	returnURL   string // merchantRedirectInfo.merchantPageUrl
+	proposalID  string // paymentProposalInfo.proposalId (proposals.go)
 
 	// card
 	card         *cardInput
@@ -52,6 +53,8 @@ type chargeRequest struct {
 	institution string
 	// nequi
 	nequiPhone string
+	// the hosted methods (hosted.go)
+	hostedRedirect string
 
 	body map[string]any // for scenarios' fields: matchers
 	hash [32]byte
@@ -136,6 +139,9 @@ func readCharge(a Action, body map[string]any, now time.Time) (*chargeRequest, *
 	in.callbackURL = readURL(f, "callbackUrl", false)
 	in.subMerchant = f.text("subMerchantId", false)
 	in.vendor = f.text("orchestration_vendor", false)
+	if f.present("paymentProposalInfo") {
+		in.proposalID = f.object("paymentProposalInfo", false).text("proposalId", true)
+	}
 	// riskData is accepted in both documented styles and not enforced: the
 	// docs' own examples leave out the MERCHANT_* keys they require (§3.2).
 	redirect := f.object("merchantRedirectInfo", false)
@@ -153,8 +159,7 @@ func readCharge(a Action, body map[string]any, now time.Time) (*chargeRequest, *
 		// that already advanced the virtual clock can still send "now + 1h"
 		// computed from its own wall clock.
 		exp := f.object("expirationInfo", false)
-		if at, ok := exp.long("expiresAt", false); ok {
-			t := time.Unix(at, 0)
+		if t, ok := exp.unix("expiresAt", false); ok {
 			switch {
 			case !t.After(now):
 				exp.fail("expiresAt", "must be in the future")
@@ -166,8 +171,8 @@ func readCharge(a Action, body map[string]any, now time.Time) (*chargeRequest, *
 	case ActionBoleto:
 		term := f.object("paymentTerm", false)
 		for _, name := range []string{"dueDate", "paymentDeadline"} {
-			if at, ok := term.long(name, false); ok && in.dueDate.IsZero() {
-				t := time.Unix(at, 0).In(brasilia)
+			if t, ok := term.unix(name, false); ok && in.dueDate.IsZero() {
+				t = t.In(brasilia)
 				switch {
 				case t.Before(now.Add(-24 * time.Hour)):
 					term.fail(name, "must not be in the past")
@@ -203,7 +208,7 @@ func readCharge(a Action, body map[string]any, now time.Time) (*chargeRequest, *
 			}
 		}
 		if recurring, _ := f.flag("recurring"); recurring {
-			f.fail("recurring", "must be false: recurring references use POST /v1/payments/charges/references, which mockpay does not emulate")
+			f.fail("recurring", "must be false: a recurring reference is created with POST /v1/payments/charges/references")
 		}
 	case ActionPSE:
 		pse := f.object("pse", true)
@@ -215,6 +220,8 @@ func readCharge(a Action, body map[string]any, now time.Time) (*chargeRequest, *
 		if in.docType == "" {
 			payer.fail("document", "must not be null: PSE needs the payer's document")
 		}
+	case ActionWebPay, ActionPago46, ActionServifacil, ActionFintoc, ActionPicPay:
+		readHosted(f, in)
 	case ActionNequi:
 		nequi := f.object("nequi", false)
 		in.nequiPhone = nequi.text("phone", false)
@@ -291,6 +298,8 @@ func readPayer(p fields, in *chargeRequest, cc country, known bool) {
 		doc.fail("documentId", "a CPF has 11 digits")
 	case in.docType == "CNPJ" && id != "" && !digits(clean, 14, 14):
 		doc.fail("documentId", "a CNPJ has 14 digits")
+	case in.docType == "RUT" && id != "" && !validRUT(id):
+		doc.fail("documentId", "a RUT has 7 or 8 digits and a valid check digit, such as 12345678-5")
 	}
 }
 

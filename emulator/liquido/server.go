@@ -1,10 +1,12 @@
 // Package liquido emulates Liquido's pay-in API (reference liquido.md): the
 // OAuth2 token endpoint and the JWT it issues, card charges (DIRECT,
 // REDIRECT, 3-D Secure, authorise and capture) and the local methods (Pix,
-// boleto, OXXO, PayCash, bank transfer, PSE, Nequi) with their status machine
-// on the merchant's virtual clock, saved cards, cancels and refunds, the
-// hosted 3-D Secure, checkout and payment pages, the boleto PDF, and the
-// signed callbacks.
+// boleto, OXXO, PayCash, bank transfer, PSE, Nequi, Chile's WebPay, Pago46,
+// Servifácil and Fintoc, PicPay) with their status machine on the merchant's
+// virtual clock, saved cards, cancels and refunds, FX proposals, PayCash
+// recurring references, installment plans, virtual CLABE accounts, the
+// hosted 3-D Secure, checkout, payment and reference pages, the boleto PDF,
+// and the signed callbacks.
 //
 // It holds provider knowledge only. Tenants, the clock, the scenario engine,
 // transport faults and callback delivery are provider-neutral and come from
@@ -71,6 +73,10 @@ type Server struct {
 	merchants  []*merchant // in configuration order, then as added
 	byClientID map[string]*merchant
 	links      map[string]link // hosted page and file tokens; the pages carry no credentials
+
+	// router is the one Routes registered on, set before serving: NotFound
+	// asks it which methods a path takes.
+	router *mux.Router
 }
 
 // New builds the emulator with one tenant per merchant.
@@ -100,10 +106,13 @@ func New(opts Options) *Server {
 // (reference §4), and mockpay's hosted pages under /liquido/. Fixed paths
 // come before the /{idempotencyKey} catch-all of the same prefix.
 func (s *Server) Routes(r *mux.Router) {
+	s.router = r
 	post, get := http.MethodPost, http.MethodGet
 	r.HandleFunc("/oauth2/token", s.handleToken).Methods(post)
 
 	r.HandleFunc("/v1/payments/charges/pse/banks", s.api(decodeBanks)).Methods(get)
+	r.HandleFunc("/v1/payments/charges/references", s.api(decodeReference)).Methods(post)
+	r.HandleFunc("/v1/payments/charges/references/{key}", s.api(decodeReferenceLookup)).Methods(get)
 	r.HandleFunc("/v1/payments/charges/refund", s.api(decodeRefund)).Methods(post)
 	r.HandleFunc("/v1/payments/charges/refund/{key}", s.api(decodeRefundLookup)).Methods(get)
 	r.HandleFunc("/v1/payments/charges/cancel/{key}", s.api(decodeCancel)).Methods(post)
@@ -112,6 +121,11 @@ func (s *Server) Routes(r *mux.Router) {
 		r.HandleFunc("/v1/payments/charges/"+string(a), s.api(decodeCharge(a))).Methods(post)
 	}
 	r.HandleFunc("/v1/payments/vault/card", s.api(decodeVault)).Methods(post)
+	r.HandleFunc("/v1/payments/proposals", s.api(decodeProposal)).Methods(post)
+	r.HandleFunc("/v1/payments/plans", s.api(decodePlans)).Methods(get)
+	r.HandleFunc("/v1/payments/plans/{key}", s.api(decodePlan)).Methods(get)
+	r.HandleFunc("/v1/payments/virtual-accounts", s.api(decodeAccount)).Methods(post)
+	r.HandleFunc("/v1/payments/virtual-accounts/{key}", s.api(decodeAccountLookup)).Methods(get)
 	r.HandleFunc("/v1/payments/files/boleto/pdf/{key}", s.api(decodeBoletoPDF)).Methods(get)
 	r.HandleFunc("/v1/payments/charges/{key}", s.api(decodeRetrieve)).Methods(get)
 	r.HandleFunc("/v1/payments/payouts/pix", s.api(decodePayout(payoutPix))).Methods(post)
@@ -128,15 +142,13 @@ func (s *Server) Routes(r *mux.Router) {
 	r.HandleFunc("/liquido/buy/{token}", s.handleLinkPage).Methods(get)
 	r.HandleFunc("/liquido/buy/{token}", s.handleLinkDecision).Methods(post)
 	r.HandleFunc("/liquido/files/boleto/{token}.pdf", s.handleBoletoFile).Methods(get, http.MethodHead)
+	r.HandleFunc("/liquido/"+pageReference.path()+"/{token}", s.handleReferencePage).Methods(get)
+	r.HandleFunc("/liquido/"+pageReference.path()+"/{token}", s.handleReferencePayment).Methods(post)
 }
 
-// NotFound answers a path under /v1/ that Liquido does not have, in the
-// Spring shape of the API's other errors. (Real API Gateway answers unknown
-// resources with 403 "Missing Authentication Token"; a 404 that names the
-// path is what an integrator debugging a typo needs.)
-func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
-	s.writeError(w, r, s.anyNow(r), errNotFound("No endpoint "+r.Method+" "+r.URL.Path))
-}
+// NotFound answers a path under Liquido's prefixes that no route takes, or
+// takes with another method, in Liquido's error shapes (notfound.go).
+func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) { s.unrouted(w, r) }
 
 // WriteInternalError answers a recovered panic in Spring's shape; the
 // server's recover middleware uses it for Liquido's paths.

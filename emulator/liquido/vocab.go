@@ -69,6 +69,12 @@ const (
 	MethodBankTransfer = "BANK_TRANSFER"
 	MethodPSE          = "PSE"
 	MethodNequi        = "NEQUI"
+	// Chile's hosted methods and Brazil's PicPay (reference §6).
+	MethodWebPay     = "WEB_PAY"
+	MethodPago46     = "PAGO46"
+	MethodServifacil = "SERVIFACIL"
+	MethodFintoc     = "FINTOC"
+	MethodPicPay     = "PIC_PAY"
 )
 
 // Payment flows (reference §5.5).
@@ -95,16 +101,34 @@ const (
 	ActionRefund       Action = "refund"
 	ActionRetrieve     Action = "retrieve"
 	ActionVault        Action = "vault"
+
+	// The path segments of Chile's methods and PicPay were not captured;
+	// these are the reference's GUESS (§4): /v1/payments/charges/webpay, …
+	ActionWebPay     Action = "webpay"
+	ActionPago46     Action = "pago46"
+	ActionServifacil Action = "servifacil"
+	ActionFintoc     Action = "fintoc"
+	ActionPicPay     Action = "picpay"
+
+	// Issue 13's other resources, so scenarios can script their faults
+	// and delays: creating a PayCash recurring reference, an FX proposal,
+	// a virtual CLABE account, and reading installment plans.
+	ActionReference Action = "references"
+	ActionProposal  Action = "proposals"
+	ActionAccount   Action = "virtual_accounts"
+	ActionPlans     Action = "plans"
 )
 
 // chargeActions are the charge endpoints: a scenario that names no action
 // applies to these only.
 var chargeActions = []Action{
 	ActionCard, ActionPix, ActionBoleto, ActionOXXO, ActionPayCash, ActionBankTransfer, ActionPSE, ActionNequi,
+	ActionWebPay, ActionPago46, ActionServifacil, ActionFintoc, ActionPicPay,
 }
 
 // otherActions are the operations on an existing payment or card.
-var otherActions = []Action{ActionCapture, ActionCancel, ActionRefund, ActionRetrieve, ActionVault}
+var otherActions = []Action{ActionCapture, ActionCancel, ActionRefund, ActionRetrieve, ActionVault,
+	ActionReference, ActionProposal, ActionAccount, ActionPlans}
 
 // methodRule says which paymentMethod values and countries a charge endpoint
 // takes (reference §6 table, §17).
@@ -122,6 +146,11 @@ var methodRules = map[Action]methodRule{
 	ActionBankTransfer: {methods: []string{MethodBankTransfer}, countries: []string{"MX", "BR"}},
 	ActionPSE:          {methods: []string{MethodPSE}, countries: []string{"CO"}},
 	ActionNequi:        {methods: []string{MethodNequi}, countries: []string{"CO"}},
+	ActionWebPay:       {methods: []string{MethodWebPay}, countries: []string{"CL"}},
+	ActionPago46:       {methods: []string{MethodPago46}, countries: []string{"CL"}},
+	ActionServifacil:   {methods: []string{MethodServifacil}, countries: []string{"CL"}},
+	ActionFintoc:       {methods: []string{MethodFintoc}, countries: []string{"CL"}},
+	ActionPicPay:       {methods: []string{MethodPicPay}, countries: []string{"BR"}},
 }
 
 // country is one row of the per-country cheat sheet (reference §17).

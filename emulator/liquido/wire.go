@@ -265,6 +265,9 @@ type paymentJSON struct {
 	CallbackURL         string          `json:"callbackUrl"`
 	SubMerchantID       string          `json:"subMerchantId,omitempty"`
 	OrchestrationVendor string          `json:"orchestration_vendor,omitempty"`
+	// PaymentProposalInfo echoes the FX proposal a charge was converted by,
+	// with its rate (proposals.go; GUESS).
+	PaymentProposalInfo *proposalInfoJSON `json:"paymentProposalInfo,omitempty"`
 }
 
 // transferDetails holds the method-specific data under the method's key
@@ -278,6 +281,11 @@ type transferDetails struct {
 	BankTransfer *bankTransferDetails `json:"bankTransfer,omitempty"`
 	PSE          *pseDetails          `json:"pse,omitempty"`
 	Nequi        *nequiDetails        `json:"nequi,omitempty"`
+	WebPay       *hostedDetails       `json:"webPay,omitempty"`
+	Pago46       *hostedDetails       `json:"pago46,omitempty"`
+	Servifacil   *hostedDetails       `json:"servifacil,omitempty"`
+	Fintoc       *hostedDetails       `json:"fintoc,omitempty"`
+	PicPay       *hostedDetails       `json:"picPay,omitempty"`
 }
 
 type cardDetails struct {

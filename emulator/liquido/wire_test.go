@@ -71,8 +71,10 @@ func TestVocabulary(t *testing.T) {
 	}
 	wantStatuses := []string{"INITIAL_STATUS", "IN_PROGRESS", "AUTHORIZED", "SETTLED", "FAILED", "CANCELLED", "EXPIRED",
 		"REFUNDING", "REFUNDED", "CHARGED_BACK", "ACTIVE"}
-	wantDefault := []string{"card", "pix", "boleto", "oxxo", "paycash", "bank_transfer", "pse", "nequi"}
-	wantActions := append(slices.Clone(wantDefault), "capture", "cancel", "refund", "retrieve", "vault")
+	wantDefault := []string{"card", "pix", "boleto", "oxxo", "paycash", "bank_transfer", "pse", "nequi",
+		"webpay", "pago46", "servifacil", "fintoc", "picpay"}
+	wantActions := append(slices.Clone(wantDefault), "capture", "cancel", "refund", "retrieve", "vault",
+		"references", "proposals", "virtual_accounts", "plans")
 	if diff := cmp.Diff(wantStatuses, v.Statuses); diff != "" {
 		t.Errorf("statuses (-want +got):\n%s", diff)
 	}

@@ -179,7 +179,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 
 // isLiquido tells Liquido's paths (reference liquido.md §4) from the rest.
 func isLiquido(path string) bool {
-	return strings.HasPrefix(path, "/v1/") || strings.HasPrefix(path, "/oauth2/") || strings.HasPrefix(path, "/liquido/")
+	return strings.HasPrefix(path, "/v1/") || strings.HasPrefix(path, "/v2/") || strings.HasPrefix(path, "/oauth2/") || strings.HasPrefix(path, "/liquido/")
 }
 
 // panicked answers a recovered panic in the provider's error shape.
