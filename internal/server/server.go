@@ -111,6 +111,9 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 	r.HandleFunc("/_mockpay/scenarios/reset", sc.Reset).Methods(http.MethodPost)
 	r.HandleFunc("/_mockpay/scenarios/{name}", sc.Put).Methods(http.MethodPut)
 	r.HandleFunc("/_mockpay/scenarios/{name}", sc.Delete).Methods(http.MethodDelete)
+	trg := control.Triggers{Tenants: s.tenants, Settle: s.callbacks.Settle,
+		Providers: map[string]control.Triggerer{"liqpay": s.liqpay, "liquido": s.liquido}}
+	r.HandleFunc("/_mockpay/payments/{id}/trigger", trg.Trigger).Methods(http.MethodPost)
 	notFound := http.HandlerFunc(s.notFound)
 	r.NotFoundHandler = notFound
 	r.MethodNotAllowedHandler = notFound
