@@ -67,6 +67,7 @@ type Payment struct {
 	pdf       string       // token of its boleto PDF
 	baseURL   string
 	pixExpiry time.Time
+	plan      *thenPlan // a scenario's then-steps still to play
 }
 
 // isCard reports whether the payment is a card charge: card results are
@@ -132,6 +133,8 @@ type Refund struct {
 	CallbackRules []scenarios.CallbackRule
 	hash          [32]byte
 	finalize      *clock.Timer
+	params        testParams // finalises an asynchronous refund
+	plan          *thenPlan  // a scenario's then-steps still to play
 }
 
 func (r *Refund) wire() refundJSON {
