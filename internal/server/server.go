@@ -20,6 +20,7 @@ import (
 	"github.com/mockpay/mockpay/internal/callback"
 	"github.com/mockpay/mockpay/internal/config"
 	"github.com/mockpay/mockpay/internal/control"
+	"github.com/mockpay/mockpay/internal/state"
 	"github.com/mockpay/mockpay/internal/tenant"
 	"github.com/mockpay/mockpay/scenarios"
 )
@@ -37,6 +38,7 @@ type Server struct {
 	liqpay    *liqpay.Server
 	liquido   *liquido.Server
 	handler   http.Handler
+	state     *state.Store // nil without --state-file
 }
 
 // Vocabulary lists every provider's words for the scenario loader.
@@ -118,6 +120,11 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 	r.NotFoundHandler = notFound
 	r.MethodNotAllowedHandler = notFound
 	s.handler = Recover(log, s.panicked)(r)
+	if cfg.StateFile != "" {
+		if err := s.openState(cfg.StateFile); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -133,6 +140,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // (tests, mockpaytest): callbacks in flight until ctx ends, then the clocks.
 // It reports how many callbacks were still pending.
 func (s *Server) Close(ctx context.Context) int {
+	s.saveState()
 	pending := s.callbacks.Close(ctx)
 	s.tenants.Close()
 	return pending
@@ -190,6 +198,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	// Scenario files are re-read when they change; a broken edit keeps the
 	// last good version and is logged.
 	go s.scenarios.Watch(time.Second, ctx.Done())
+	if s.state != nil {
+		go s.state.Run(ctx, s.cfg.StateInterval.Std())
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -198,6 +209,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	err := hs.Shutdown(shutdownCtx)
+	// Saved before the dispatcher stops: stopping unschedules the retries
+	// the state file must keep.
+	s.saveState()
 	// Callbacks in flight get the rest of the grace period; what is left
 	// undelivered is reported, not silently dropped.
 	if pending := s.callbacks.Close(shutdownCtx); pending > 0 {

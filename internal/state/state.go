@@ -194,6 +194,9 @@ func writeAtomic(path string, data []byte) (err error) {
 // Run saves every interval until ctx ends. A failed save is logged and
 // tried again at the next tick.
 func (s *Store) Run(ctx context.Context, interval time.Duration) {
+	if interval <= 0 {
+		interval = 30 * time.Second
+	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
