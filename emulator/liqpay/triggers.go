@@ -31,7 +31,8 @@ var triggers = map[string]triggerFunc{
 
 // notLiqPay explains events LiqPay's status machine does not have.
 var notLiqPay = map[string]string{
-	trigger.Chargeback: "LiqPay has no chargeback status (reference liqpay.md §5.1); money returned to the payer is reversed",
+	// Reference liqpay.md §5.1 lists every status; none is a chargeback.
+	trigger.Chargeback: "LiqPay has no chargeback status: money returned to the payer is reversed, use refund or reverse",
 }
 
 // TriggerEvents lists the events Trigger accepts, sorted.

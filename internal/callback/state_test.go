@@ -27,7 +27,9 @@ func TestStateRoundTrip(t *testing.T) {
 	defer rcv.Close()
 
 	sign := func(key string) func(time.Time, []byte) http.Header {
-		return func(at time.Time, _ []byte) http.Header { return http.Header{"X-Sig": {key + at.UTC().Format("150405")}} }
+		return func(at time.Time, _ []byte) http.Header {
+			return http.Header{"X-Sig": {key + at.UTC().Format("150405")}}
+		}
 	}
 	c1 := newClock(t)
 	d1 := newDispatcher(t, Options{})
