@@ -15,6 +15,13 @@ import (
 	"github.com/mockpay/mockpay/internal/callbacktest"
 )
 
+// slowRetries is a configuration whose retry comes 10 virtual minutes
+// after a failed attempt: virtual clocks run at wall speed, so a shorter
+// backoff could fall due on its own while the test restarts mockpay.
+func slowRetries(t *testing.T) string {
+	return writeFile(t, "mockpay.yaml", "callbacks:\n  backoff: [10m]\n")
+}
+
 // stop sends SIGTERM and waits for a clean exit.
 func (m *mockpay) stop(t *testing.T) {
 	t.Helper()
@@ -54,7 +61,8 @@ func (s *lqServer) clockOffset(t *testing.T, merchant string) string {
 func TestStateFileSurvivesARestart(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "state.json")
-	s := &lqServer{mockpay: start(t, "--state-file", path), tokens: map[string]string{}}
+	cfg := slowRetries(t)
+	s := &lqServer{mockpay: start(t, "--state-file", path, "--config", cfg), tokens: map[string]string{}}
 	rv := newReceiver(t, http.StatusInternalServerError) // the first attempt fails; the retry waits
 
 	orders := map[string]map[string]any{
@@ -98,7 +106,7 @@ func TestStateFileSurvivesARestart(t *testing.T) {
 		t.Errorf("no \"state saved\" in the log:\n%s", tail(s.stderr.String(), 2048))
 	}
 
-	s2 := &lqServer{mockpay: start(t, "--state-file", path), tokens: map[string]string{}}
+	s2 := &lqServer{mockpay: start(t, "--state-file", path, "--config", cfg), tokens: map[string]string{}}
 	if !strings.Contains(s2.stderr.String(), "state restored") {
 		t.Errorf("no \"state restored\" in the log:\n%s", tail(s2.stderr.String(), 2048))
 	}
@@ -117,10 +125,10 @@ func TestStateFileSurvivesARestart(t *testing.T) {
 	if len(rv.Received()) != 1 {
 		t.Fatalf("the retry was sent before its time: %d requests", len(rv.Received()))
 	}
-	s2.mockpay.advance(t, "2s")
+	s2.mockpay.advance(t, "10m")
 	seen := rv.seen()
 	if len(seen) != 2 || seen[1].data != seen[0].data || !verify(3, seen[1].data, seen[1].signature) {
-		t.Fatalf("after the restart and 2 s: %d callbacks %+v; want the same callback again, validly signed", len(seen), seen)
+		t.Fatalf("after the restart and 10 minutes: %d callbacks %+v; want the same callback again, validly signed", len(seen), seen)
 	}
 	if log := s2.callbacks(t, "merchant="+publicKey); len(log.Callbacks) != 1 || log.Callbacks[0].Status != "delivered" || len(log.Callbacks[0].Attempts) != 2 {
 		t.Errorf("callback log after delivery: %+v", log)
@@ -136,15 +144,19 @@ func TestStateFileSurvivesARestart(t *testing.T) {
 func TestLiquidoPendingCallbackSurvivesARestart(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "state.json")
-	s := &lqServer{mockpay: start(t, "--state-file", path), tokens: map[string]string{}}
+	cfg := slowRetries(t)
+	s := &lqServer{mockpay: start(t, "--state-file", path, "--config", cfg), tokens: map[string]string{}}
 	rv := callbacktest.New(t, http.StatusServiceUnavailable)
 	m := lqDefault
 	s.post(t, m, "/v1/payments/charges/card", lqWith(lqCard("cb-1", "BR", "4242424242424242"), "callbackUrl", rv.URL))
 	s.advance(t, m, "0s")
 	s.stop(t)
 
-	s2 := &lqServer{mockpay: start(t, "--state-file", path), tokens: map[string]string{}}
-	s2.advance(t, m, "2s")
+	s2 := &lqServer{mockpay: start(t, "--state-file", path, "--config", cfg), tokens: map[string]string{}}
+	if n := len(rv.Received()); n != 1 {
+		t.Fatalf("%d callbacks before the restored clock reached the retry, want 1", n)
+	}
+	s2.advance(t, m, "10m")
 	evs := lqEvents(t, rv)
 	if len(evs) != 2 {
 		t.Fatalf("%d callbacks, want the failed one and its retry", len(evs))
