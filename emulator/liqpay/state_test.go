@@ -19,7 +19,7 @@ import (
 
 // newStateServer is a LiqPay emulator on a fixed wall clock with the test
 // cards' scenarios, served over httptest.
-func newStateServer(t *testing.T) (*Server, *tenant.Registry, *liqpayclient.Client) {
+func newStateServer(t *testing.T, yaml ...string) (*Server, *tenant.Registry, *liqpayclient.Client) {
 	t.Helper()
 	wall := func() time.Time { return time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC) }
 	reg := tenant.NewRegistry(7, wall)
@@ -27,6 +27,13 @@ func newStateServer(t *testing.T) (*Server, *tenant.Registry, *liqpayclient.Clie
 	eng := scenarios.NewEngine(nil, []scenarios.Vocabulary{Vocabulary()})
 	if err := eng.AddDefaults("default:liqpay", DefaultScenarios); err != nil {
 		t.Fatal(err)
+	}
+	for _, y := range yaml {
+		set, err := scenarios.Parse("test.yaml", []byte(y), []scenarios.Vocabulary{Vocabulary()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		eng.Put(set)
 	}
 	merchant := config.LiqPayMerchant{PublicKey: "pk", PrivateKey: "sk"}
 	s := New(Options{Merchants: []config.LiqPayMerchant{merchant}, Tenants: reg, Settings: config.Default().LiqPay, Scenarios: eng})
@@ -113,4 +120,60 @@ func TestStateRestoreRejectsGarbage(t *testing.T) {
 			t.Errorf("Restore(%s): no error", raw)
 		}
 	}
+}
+
+// A scenario's then-steps still to play survive a restore: the second step
+// of a two-step script plays on the restored clock, counted from the first.
+func TestStateRestoresThenSteps(t *testing.T) {
+	const script = `version: 1
+provider: liqpay
+scenarios:
+  - name: secure-then-reversed
+    match: {order_id: scripted}
+    outcome:
+      status: wait_secure
+      then:
+        - {after: 1m, status: success}
+        - {after: 1h, status: reversed}
+`
+	src, srcReg, c := newStateServer(t, script)
+	doLiqPay(t, c, map[string]any{"version": 3, "action": "pay", "amount": "5", "currency": "UAH", "description": "d",
+		"order_id": "scripted", "card": "4242424242424242", "card_exp_month": "12", "card_exp_year": "99", "card_cvv": "123"})
+	st, _ := srcReg.Get("liqpay", "pk")
+	st.Clock.Advance(2 * time.Minute) // the first step played: success
+	raw, err := src.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst, reg, c2 := newStateServer(t) // no scenarios: the plan comes from the state
+	if err := reg.Restore(mustSnapshot(t, srcReg)); err != nil {
+		t.Fatal(err)
+	}
+	if err := dst.Restore(raw); err != nil {
+		t.Fatal(err)
+	}
+	status := func() any {
+		return doLiqPay(t, c2, map[string]any{"version": 3, "action": "status", "order_id": "scripted"})["status"]
+	}
+	if got := status(); got != "success" {
+		t.Fatalf("after the restore: %v, want success", got)
+	}
+	tn, _ := reg.Get("liqpay", "pk")
+	tn.Clock.Advance(58 * time.Minute)
+	if got := status(); got != "success" {
+		t.Errorf("before the second step is due: %v", got)
+	}
+	tn.Clock.Advance(2 * time.Minute)
+	if got := status(); got != "reversed" {
+		t.Errorf("after the second step is due: %v, want reversed", got)
+	}
+}
+
+func mustSnapshot(t *testing.T, r *tenant.Registry) json.RawMessage {
+	t.Helper()
+	raw, err := r.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }
