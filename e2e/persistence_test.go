@@ -223,3 +223,13 @@ func TestStateFileFromEnvironmentAndPeriodicSave(t *testing.T) {
 		time.Sleep(100 * time.Millisecond) // waiting for a real-time ticker, not for virtual time
 	}
 }
+
+// A state file in a folder that does not exist stops start-up at once
+// instead of failing every save.
+func TestStateFileInAMissingFolderIsAnError(t *testing.T) {
+	t.Parallel()
+	code, _, stderr := run(t, nil, "serve", "--addr", "127.0.0.1:0", "--state-file", filepath.Join(t.TempDir(), "no", "such", "state.json"))
+	if code != 2 || !strings.Contains(stderr, "folder does not exist") {
+		t.Errorf("exit %d, stderr %q; want 2 naming the missing folder", code, stderr)
+	}
+}

@@ -1,7 +1,10 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -16,6 +19,10 @@ import (
 // A part added to mockpay that holds state across requests (a new
 // emulator, a journal) is registered here.
 func (s *Server) openState(path string) error {
+	// A folder that does not exist would fail every save; say so at start.
+	if fi, err := os.Stat(filepath.Dir(path)); err != nil || !fi.IsDir() {
+		return fmt.Errorf("state file %s: its folder does not exist", path)
+	}
 	st := state.New(path, s.log.With("part", "state"), nil)
 	st.Register("tenants", s.tenants)
 	st.Register("scenarios", s.scenarios)
