@@ -104,7 +104,8 @@ func (s *Server) triggerSettle(sh *shop, p *Payment, ev trigger.Event, now time.
 func (s *Server) triggerConfirm(sh *shop, p *Payment, ev trigger.Event, now time.Time) error {
 	v := p.Verify
 	if v == nil {
-		// Secured payments (wait_lc) are confirmed here once they exist.
+		// Plug point: a secured payment in wait_lc is confirmed (goods
+		// received → success) here, through the secured flow's method.
 		return trigger.Conflict(string(p.Status), "payment %d has no verification step to confirm (status %s)", p.ID, p.Status)
 	}
 	if v.Step == Status3DSVerify {
@@ -173,12 +174,18 @@ func (s *Server) triggerReverse(sh *shop, p *Payment, ev trigger.Event, now time
 }
 
 // triggerDispute: secured payments (wait_lc → dispute) are not emulated yet.
+// Plug point: when they are, apply the dispute to a wait_lc payment here
+// through the secured flow's own method (which must end in s.changed) and
+// keep this 409 for every other status.
 func (s *Server) triggerDispute(sh *shop, p *Payment, ev trigger.Event, now time.Time) error {
 	return trigger.Conflict(string(p.Status), "dispute applies to secured payments waiting for confirmation (wait_lc); payment %d is %s", p.ID, p.Status)
 }
 
 // triggerNextCharge: subscriptions (subscribed → a regular payment each
-// period) are not emulated yet.
+// period) are not emulated yet. Plug point: for a subscribed payment, charge
+// the next period now through the subscription flow's method (the one its
+// clock timer calls, so the new regular payment and its callback are the
+// organic ones) and keep this 409 for every other status.
 func (s *Server) triggerNextCharge(sh *shop, p *Payment, ev trigger.Event, now time.Time) error {
 	return trigger.Conflict(string(p.Status), "next_charge applies to subscriptions (status subscribed); payment %d is %s", p.ID, p.Status)
 }
