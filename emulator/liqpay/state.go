@@ -35,10 +35,11 @@ type shopState struct {
 	CardTokens map[string]card `json:"card_tokens"`
 }
 
-// paymentState is a payment with what its exported fields do not carry.
+// paymentState is a payment (its exported fields) and, named beside it,
+// what those do not carry.
 type paymentState struct {
-	*Payment
-	Plan *thenPlan `json:"Plan,omitempty"`
+	Payment *Payment  `json:"payment"`
+	Then    *thenPlan `json:"then,omitempty"` // a scenario's then-steps still to play
 }
 
 // Snapshot saves every shop.
@@ -63,7 +64,7 @@ func (s *Server) Snapshot() (json.RawMessage, error) {
 			ps := paymentState{Payment: &cp}
 			if p.plan != nil && p.plan.From == p.Status && len(p.plan.Steps) > 0 {
 				plan := *p.plan
-				ps.Plan = &plan
+				ps.Then = &plan
 			}
 			ss.Payments = append(ss.Payments, ps)
 		}
@@ -71,7 +72,7 @@ func (s *Server) Snapshot() (json.RawMessage, error) {
 			ss.CardTokens[tok] = c
 		}
 		sh.mu.Unlock()
-		slices.SortFunc(ss.Payments, func(a, b paymentState) int { return cmp.Compare(a.ID, b.ID) })
+		slices.SortFunc(ss.Payments, func(a, b paymentState) int { return cmp.Compare(a.Payment.ID, b.Payment.ID) })
 		st.Shops[key] = ss
 	}
 	return json.Marshal(st)
@@ -123,8 +124,8 @@ func (s *Server) restoreShop(sh *shop, ss shopState) {
 		if p.Verify != nil {
 			s.armExpiry(sh, p)
 		}
-		if ps.Plan != nil && ps.Plan.From == p.Status {
-			s.scheduleThen(sh, p, ps.Plan.Steps, ps.Plan.Since)
+		if ps.Then != nil && ps.Then.From == p.Status {
+			s.scheduleThen(sh, p, ps.Then.Steps, ps.Then.Since)
 		}
 	}
 }

@@ -115,7 +115,7 @@ func TestStateRoundTrip(t *testing.T) {
 
 func TestStateRestoreRejectsGarbage(t *testing.T) {
 	s, _, _ := newStateServer(t)
-	for _, raw := range []string{`{`, `{"shops": {"pk": {"payments": [null]}}}`, `{"shops": {"pk": {"payments": [{"Amount": "x"}]}}}`} {
+	for _, raw := range []string{`{`, `{"shops": {"pk": {"payments": [null]}}}`, `{"shops": {"pk": {"payments": [{"payment": {"Amount": "x"}}]}}}`} {
 		if err := s.Restore(json.RawMessage(raw)); err == nil {
 			t.Errorf("Restore(%s): no error", raw)
 		}

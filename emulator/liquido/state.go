@@ -133,12 +133,6 @@ func (c *cardState) stored() *storedCard {
 // Snapshot saves every merchant. Payments are encoded while the merchant's
 // lock is held: they are not copied.
 func (s *Server) Snapshot() (json.RawMessage, error) {
-	s.mu.RLock()
-	links := map[*merchant][]linkState{}
-	for tok, l := range s.links {
-		links[l.m] = append(links[l.m], linkState{Token: tok, Key: l.key, Kind: l.kind})
-	}
-	s.mu.RUnlock()
 	var buf bytes.Buffer
 	buf.WriteString(`{"merchants":{`)
 	for i, m := range s.merchants {
@@ -149,7 +143,7 @@ func (s *Server) Snapshot() (json.RawMessage, error) {
 		buf.Write(key)
 		buf.WriteByte(':')
 		m.mu.Lock()
-		st := m.snapshot(links[m])
+		st := m.snapshot(s.linksOf(m))
 		raw, err := json.Marshal(st)
 		m.mu.Unlock()
 		if err != nil {
@@ -159,6 +153,20 @@ func (s *Server) Snapshot() (json.RawMessage, error) {
 	}
 	buf.WriteString(`}}`)
 	return buf.Bytes(), nil
+}
+
+// linksOf lists m's page and file tokens. Caller holds m.mu, as link does
+// when it adds one, so none is added meanwhile.
+func (s *Server) linksOf(m *merchant) []linkState {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []linkState
+	for tok, l := range s.links {
+		if l.m == m {
+			out = append(out, linkState{Token: tok, Key: l.key, Kind: l.kind})
+		}
+	}
+	return out
 }
 
 // snapshot collects the merchant's state. Caller holds m.mu.
