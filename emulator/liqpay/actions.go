@@ -351,7 +351,12 @@ func (s *Server) setStatus(c *call, p *Payment, st Status, code ErrCode, rules [
 // still in the status the step before left it in: a refund or a confirm in
 // between ends the script. Caller holds sh.mu.
 func (s *Server) scheduleThen(sh *shop, p *Payment, steps []scenarios.Transition, since time.Time) {
+	if len(steps) == 0 {
+		return
+	}
 	from := p.Status
+	plan := &thenPlan{Steps: steps, Since: since, From: from}
+	p.plan = plan // what is left to play, for a state file (state.go)
 	at := func(t time.Time, fn func()) { sh.tenant.Clock.At(t, fn) }
 	scenarios.PlayThen(at, steps, since, func(step scenarios.Transition, due time.Time) bool {
 		sh.mu.Lock()
@@ -364,6 +369,9 @@ func (s *Server) scheduleThen(sh *shop, p *Payment, steps []scenarios.Transition
 		s.setStatus(c, p, Status(step.Status), ErrCode(step.Code), nil)
 		p.takeWait() // no request waits on a timer's callbacks
 		from = p.Status
+		if p.plan == plan {
+			plan.Steps, plan.Since, plan.From = plan.Steps[1:], due, from
+		}
 		return true
 	})
 }
@@ -410,13 +418,19 @@ func (s *Server) startVerification(c *call, p *Payment, step Status, rules []sce
 	s.mu.Lock()
 	s.tokens[p.Token] = sh
 	s.mu.Unlock()
+	s.armExpiry(sh, p)
+	s.changed(sh, p)
+}
+
+// armExpiry fails the payment when its verification deadline passes.
+// Caller holds sh.mu.
+func (s *Server) armExpiry(sh *shop, p *Payment) {
 	p.Verify.timer = sh.tenant.Clock.At(p.Verify.Deadline, func() {
 		sh.mu.Lock()
 		defer sh.mu.Unlock()
 		s.expireIfDue(sh, p, sh.tenant.Clock.Now())
 		p.takeWait() // no request waits on a timer's callbacks
 	})
-	s.changed(sh, p)
 }
 
 func (s *Server) ttl(step Status) time.Duration {

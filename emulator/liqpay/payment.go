@@ -86,6 +86,8 @@ type Payment struct {
 	// waitCallbacks: a before_response callback rule fired during the
 	// current request; the handler takes it with takeWait.
 	waitCallbacks bool
+	// plan is the scenario's then-steps still to play.
+	plan *thenPlan
 }
 
 // takeWait reports and clears waitCallbacks. Caller holds sh.mu.

@@ -245,13 +245,7 @@ func (s *Server) beginLocal(c *call, p *Payment, in *chargeRequest, o scenarios.
 		// paymentUrl is filled in a few seconds later: merchants must poll
 		// for it (reference §6, §16).
 		p.Details.PSE = &pseDetails{PersonType: in.personType, FinancialInstitutionCode: in.institution}
-		m.tenant.Clock.After(pseURLDelay, func() {
-			m.mu.Lock()
-			defer m.mu.Unlock()
-			if p.Status == StatusInProgress {
-				p.Details.PSE.PaymentURL = payURL
-			}
-		})
+		s.schedulePSEURL(m, p, payURL)
 	case ActionWebPay, ActionPago46, ActionServifacil, ActionFintoc, ActionPicPay:
 		setHosted(p, payURL, in.hostedRedirect)
 	case ActionNequi:
@@ -276,6 +270,18 @@ func (s *Server) beginLocal(c *call, p *Payment, in *chargeRequest, o scenarios.
 		s.setStatus(m, p, st, parseCode(o.Code), o.Message, c.now)
 		s.scheduleThen(m, p, o.Then, c.now)
 	}
+}
+
+// schedulePSEURL shows a PSE payment's paymentUrl pseURLDelay after it was
+// created. Caller holds m.mu.
+func (s *Server) schedulePSEURL(m *merchant, p *Payment, payURL string) {
+	m.tenant.Clock.At(p.Created.Add(pseURLDelay), func() {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if p.Status == StatusInProgress {
+			p.Details.PSE.PaymentURL = payURL
+		}
+	})
 }
 
 // pseURLDelay is how long PSE's paymentUrl takes to appear (virtual time).
@@ -321,7 +327,12 @@ func (s *Server) scheduleFinalize(m *merchant, p *Payment, now time.Time) {
 // payment is still in the status the step before left it in: a capture, a
 // cancel or a refund in between ends the script. Caller holds m.mu.
 func (s *Server) scheduleThen(m *merchant, p *Payment, steps []scenarios.Transition, since time.Time) {
+	if len(steps) == 0 {
+		return
+	}
 	from := p.Status
+	plan := &thenPlan{Steps: steps, Since: since, From: from}
+	p.plan = plan // what is left to play, for a state file (state.go)
 	at := func(t time.Time, fn func()) { m.tenant.Clock.At(t, fn) }
 	scenarios.PlayThen(at, steps, since, func(step scenarios.Transition, due time.Time) bool {
 		m.mu.Lock()
@@ -331,6 +342,7 @@ func (s *Server) scheduleThen(m *merchant, p *Payment, steps []scenarios.Transit
 		}
 		s.setStatus(m, p, Status(step.Status), parseCode(step.Code), step.Message, due)
 		from = p.Status
+		plan.advance(due, from)
 		return true
 	})
 }
@@ -581,15 +593,22 @@ func (in *refundRequest) run(s *Server, c *call) answer {
 		s.setRefundStatus(m, r, StatusSettled, 0, "", c.now)
 	default:
 		s.setRefundStatus(m, r, StatusInProgress, 0, "", c.now)
-		r.finalize = m.tenant.Clock.After(in.params.delay, func() {
-			m.mu.Lock()
-			defer m.mu.Unlock()
-			if r.Status == StatusInProgress {
-				s.setRefundStatus(m, r, in.params.finalStatus, 0, "", m.tenant.Clock.Now())
-			}
-		})
+		r.params = in.params
+		s.scheduleRefundFinalize(m, r)
 	}
 	return okRefund(r)
+}
+
+// scheduleRefundFinalize finishes an asynchronous refund per its
+// description parameters, counted from its creation. Caller holds m.mu.
+func (s *Server) scheduleRefundFinalize(m *merchant, r *Refund) {
+	r.finalize = m.tenant.Clock.At(r.Created.Add(r.params.delay), func() {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		if r.Status == StatusInProgress {
+			s.setRefundStatus(m, r, r.params.finalStatus, 0, "", m.tenant.Clock.Now())
+		}
+	})
 }
 
 func okRefund(r *Refund) answer {
@@ -669,7 +688,12 @@ func (s *Server) setRefundStatus(m *merchant, r *Refund, st Status, code int, ms
 
 // scheduleRefundThen is scheduleThen for a refund.
 func (s *Server) scheduleRefundThen(m *merchant, r *Refund, steps []scenarios.Transition, since time.Time) {
+	if len(steps) == 0 {
+		return
+	}
 	from := r.Status
+	plan := &thenPlan{Steps: steps, Since: since, From: from}
+	r.plan = plan
 	at := func(t time.Time, fn func()) { m.tenant.Clock.At(t, fn) }
 	scenarios.PlayThen(at, steps, since, func(step scenarios.Transition, due time.Time) bool {
 		m.mu.Lock()
@@ -679,6 +703,7 @@ func (s *Server) scheduleRefundThen(m *merchant, r *Refund, steps []scenarios.Tr
 		}
 		s.setRefundStatus(m, r, refundStatus(Status(step.Status)), parseCode(step.Code), step.Message, due)
 		from = r.Status
+		plan.advance(due, from)
 		return true
 	})
 }

@@ -32,6 +32,26 @@ func Sign(secret string, body []byte, ts int64) string {
 	return "algorithm=HmacSHA256,timestamp=" + t + ",signature=" + hex.EncodeToString(mac.Sum(nil))
 }
 
+// Callback signing keys, by the name a state file keeps (SignSpec).
+const (
+	signMerchant = "merchant" // the merchant's client_secret
+	signWrong    = "wrong"    // a key the merchant does not have
+)
+
+func callbackSecret(m *merchant, spec string) string {
+	if spec == signWrong {
+		return "not-" + m.cfg.ClientSecret
+	}
+	return m.cfg.ClientSecret
+}
+
+// signer signs each attempt with secret at the attempt's virtual time.
+func signer(secret string) func(at time.Time, body []byte) http.Header {
+	return func(at time.Time, body []byte) http.Header {
+		return http.Header{"Liquido-Signature": {Sign(secret, body, at.Unix())}}
+	}
+}
+
 // notice is one callback about to be sent.
 type notice struct {
 	event     Event
@@ -107,10 +127,10 @@ func (s *Server) notify(m *merchant, n notice) {
 	if target == "" && rule.URL == "" {
 		return
 	}
-	details, secret := n.details, m.cfg.ClientSecret
+	details, spec := n.details, signMerchant
 	switch rule.Signature {
 	case scenarios.SignatureWrong:
-		secret = "not-" + secret // a key the merchant does not have
+		spec = signWrong
 	case scenarios.SignatureForeign:
 		details = n.foreign()
 	}
@@ -136,9 +156,8 @@ func (s *Server) notify(m *merchant, n notice) {
 		Header:   http.Header{"Content-Type": {jsonType}},
 		// Signed as each attempt is sent, timestamped with the merchant's
 		// virtual clock at that moment, as a real retry would be.
-		Sign: func(at time.Time, body []byte) http.Header {
-			return http.Header{"Liquido-Signature": {Sign(secret, body, at.Unix())}}
-		},
+		Sign:     signer(callbackSecret(m, spec)),
+		SignSpec: spec,
 		Body:     body,
 		OrderKey: n.reference,
 		Labels: map[string]string{

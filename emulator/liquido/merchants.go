@@ -17,6 +17,14 @@ func (s *Server) merchantFor(clientID string) *merchant {
 	return s.byClientID[clientID]
 }
 
+// merchantList copies the merchant set, so callers can take each
+// merchant's lock without holding s.mu (lock order: merchant before s.mu).
+func (s *Server) merchantList() []*merchant {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return slices.Clone(s.merchants)
+}
+
 // Merchant reports a merchant's configuration.
 func (s *Server) Merchant(clientID string) (config.LiquidoMerchant, bool) {
 	m := s.merchantFor(clientID)

@@ -74,6 +74,7 @@ type Payment struct {
 	// reference: a payment of a PayCash recurring reference carries the
 	// reference's idempotencyKey as its referenceId (reference §6).
 	reference string
+	plan      *thenPlan // a scenario's then-steps still to play
 }
 
 // isCard reports whether the payment is a card charge: card results are
@@ -145,6 +146,8 @@ type Refund struct {
 	CallbackRules []scenarios.CallbackRule
 	hash          [32]byte
 	finalize      *clock.Timer
+	params        testParams // finalises an asynchronous refund
+	plan          *thenPlan  // a scenario's then-steps still to play
 }
 
 func (r *Refund) wire() refundJSON {

@@ -97,6 +97,11 @@ type Request struct {
 	// attempt is sent, or a receiver that refuses stale timestamps would
 	// refuse every retry.
 	Sign func(at time.Time, body []byte) http.Header
+	// SignSpec is Sign's recipe in words the provider understands (say
+	// "merchant" or "wrong key"): a function cannot be saved in a state
+	// file, so after a restart the provider's signer rebuilds Sign from it
+	// (StatePart.Signer).
+	SignSpec string
 
 	// OrderKey orders callbacks: those of one tenant with the same key are
 	// delivered strictly one after another (see the package comment).

@@ -73,6 +73,7 @@ type record struct {
 	method    string
 	header    http.Header // never modified after Enqueue
 	sign      func(time.Time, []byte) http.Header
+	signSpec  string
 	body      []byte // never modified after Enqueue
 	orderKey  string
 	unordered bool
@@ -152,6 +153,7 @@ func (d *Dispatcher) Enqueue(s Scheduler, req Request) string {
 		method:    req.Method,
 		header:    req.Header.Clone(),
 		sign:      req.Sign,
+		signSpec:  req.SignSpec,
 		body:      slices.Clone(req.Body),
 		orderKey:  req.OrderKey,
 		unordered: req.Unordered,

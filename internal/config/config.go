@@ -58,6 +58,11 @@ type Config struct {
 	// AllowedHosts are the Host names, besides loopback ones, the control
 	// plane answers (against DNS rebinding); "*" allows any.
 	AllowedHosts []string `yaml:"allowed_hosts"`
+	// StateFile, when set, keeps mockpay's state across restarts: saved
+	// every StateInterval and at shutdown, restored at start. Empty: nothing
+	// touches the disk. Relative in the file: relative to the file.
+	StateFile     string   `yaml:"state_file"`
+	StateInterval Duration `yaml:"state_interval"`
 }
 
 // LiqPay configures the LiqPay emulator.
@@ -178,6 +183,7 @@ func Default() Config {
 			SenderTTL:   Duration(15 * time.Minute),
 			OTPAttempts: 3,
 		},
+		StateInterval: Duration(30 * time.Second),
 		Callbacks: Callbacks{
 			Timeout: Duration(10 * time.Second),
 			Backoff: []Duration{Duration(time.Second), Duration(5 * time.Second), Duration(30 * time.Second),
@@ -232,6 +238,8 @@ func Flags() []Flag {
 		{"scenarios", "MOCKPAY_SCENARIOS", "scenario folders or files, comma-separated (added to the config file's)"},
 		{"admin-token", "MOCKPAY_ADMIN_TOKEN", "token required as Authorization: Bearer on the control plane"},
 		{"allowed-hosts", "MOCKPAY_ALLOWED_HOSTS", "Host names the control plane answers besides loopback, comma-separated; * for any"},
+		{"state-file", "MOCKPAY_STATE_FILE", "keep state across restarts in this file (saved periodically and at shutdown)"},
+		{"state-interval", "MOCKPAY_STATE_INTERVAL", "how often the state file is saved while running (default 30s)"},
 	}
 }
 
@@ -269,6 +277,8 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 		scen     = fs.String("scenarios", "", "")
 		admin    = fs.String("admin-token", "", "")
 		hosts    = fs.String("allowed-hosts", "", "")
+		state    = fs.String("state-file", "", "")
+		interval = fs.String("state-interval", "", "")
 	)
 	for _, f := range Flags() {
 		fs.Lookup(f.Name).Usage = f.Usage
@@ -335,6 +345,16 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 			}
 		}
 	}
+	if set["state-file"] {
+		cfg.StateFile = *state
+	}
+	if set["state-interval"] {
+		d, err := time.ParseDuration(*interval)
+		if err != nil {
+			return cfg, fmt.Errorf("state interval %q is not a duration like 30s or 5m", *interval)
+		}
+		cfg.StateInterval = Duration(d)
+	}
 	return cfg, cfg.validateFlags()
 }
 
@@ -351,6 +371,9 @@ func (c Config) validateFlags() error {
 	}
 	if c.LiqPay.OTP == "" {
 		return errors.New("otp must not be empty")
+	}
+	if c.StateInterval < Duration(time.Second) {
+		return fmt.Errorf("state interval %s is below 1s", c.StateInterval.Std())
 	}
 	return nil
 }
@@ -380,6 +403,9 @@ func (c *Config) loadFile(path string) error {
 		if !filepath.IsAbs(d) {
 			c.ScenarioDirs[i] = filepath.Join(filepath.Dir(path), d)
 		}
+	}
+	if c.StateFile != "" && !filepath.IsAbs(c.StateFile) {
+		c.StateFile = filepath.Join(filepath.Dir(path), c.StateFile)
 	}
 	// Line numbers for semantic checks come from the node tree.
 	var root yaml.Node

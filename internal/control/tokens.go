@@ -52,3 +52,23 @@ func (t *Tokens) Forget(key string) {
 		t.scopes[token] = keys
 	}
 }
+
+// Snapshot copies every token with its merchants (--state-file).
+func (t *Tokens) Snapshot() map[string][]string {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	out := make(map[string][]string, len(t.scopes))
+	for token, keys := range t.scopes {
+		out[token] = slices.Clone(keys)
+	}
+	return out
+}
+
+// Restore adds saved tokens back.
+func (t *Tokens) Restore(saved map[string][]string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for token, keys := range saved {
+		t.scopes[token] = slices.Clone(keys)
+	}
+}

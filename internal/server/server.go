@@ -20,6 +20,7 @@ import (
 	"github.com/mockpay/mockpay/internal/callback"
 	"github.com/mockpay/mockpay/internal/config"
 	"github.com/mockpay/mockpay/internal/control"
+	"github.com/mockpay/mockpay/internal/state"
 	"github.com/mockpay/mockpay/internal/tenant"
 	"github.com/mockpay/mockpay/scenarios"
 	"github.com/mockpay/mockpay/web"
@@ -45,6 +46,8 @@ type Server struct {
 	// resetParts are what POST /_mockpay/reset (and deleting a merchant)
 	// clears, in order, for each tenant.
 	resetParts []control.Resettable
+	state      *state.Store // nil without --state-file
+	made       *merchants   // the merchants made through the control plane
 }
 
 // Vocabulary lists every provider's words for the scenario loader.
@@ -121,6 +124,9 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 	r.HandleFunc("/_mockpay/scenarios/reset", sc.Reset).Methods(http.MethodPost)
 	r.HandleFunc("/_mockpay/scenarios/{name}", sc.Put).Methods(http.MethodPut)
 	r.HandleFunc("/_mockpay/scenarios/{name}", sc.Delete).Methods(http.MethodDelete)
+	trg := control.Triggers{Tenants: s.tenants, Settle: s.callbacks.Settle,
+		Providers: map[string]control.Triggerer{"liqpay": s.liqpay, "liquido": s.liquido}}
+	r.HandleFunc("/_mockpay/payments/{id}/trigger", trg.Trigger).Methods(http.MethodPost)
 	// Reset clears these parts in this order for each tenant; a part of
 	// state added later (a journal, a ledger) is one more line here.
 	s.resetParts = []control.Resettable{
@@ -130,7 +136,8 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 		control.ResetFunc(s.scenarios.ResetCounts),
 	}
 	r.Handle("/_mockpay/reset", control.Reset{Tenants: s.tenants, Parts: s.resetParts}).Methods(http.MethodPost)
-	ms := control.Merchants{Store: &merchants{s: s, made: map[string]made{}}, Vocabulary: Vocabulary()}
+	s.made = &merchants{s: s, made: map[string]made{}}
+	ms := control.Merchants{Store: s.made, Vocabulary: Vocabulary()}
 	r.HandleFunc("/_mockpay/merchants", ms.Create).Methods(http.MethodPost)
 	r.HandleFunc("/_mockpay/merchants", ms.List).Methods(http.MethodGet)
 	r.HandleFunc("/_mockpay/merchants/{key}", ms.Get).Methods(http.MethodGet)
@@ -141,6 +148,11 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 	r.MethodNotAllowedHandler = notFound
 	guard := &control.Guard{AdminToken: cfg.AdminToken, AllowedHosts: cfg.AllowedHosts, Tokens: s.tokens, Global: globalRoutes}
 	s.handler = Recover(log, s.panicked)(guard.Wrap(r))
+	if cfg.StateFile != "" {
+		if err := s.openState(cfg.StateFile); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -156,6 +168,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // (tests, mockpaytest): callbacks in flight until ctx ends, then the clocks.
 // It reports how many callbacks were still pending.
 func (s *Server) Close(ctx context.Context) int {
+	s.saveState()
 	pending := s.callbacks.Close(ctx)
 	s.tenants.Close()
 	return pending
@@ -213,6 +226,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	// Scenario files are re-read when they change; a broken edit keeps the
 	// last good version and is logged.
 	go s.scenarios.Watch(time.Second, ctx.Done())
+	if s.state != nil {
+		go s.state.Run(ctx, s.cfg.StateInterval.Std())
+	}
 	select {
 	case err := <-errc:
 		return err
@@ -221,6 +237,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	err := hs.Shutdown(shutdownCtx)
+	// Saved before the dispatcher stops: stopping unschedules the retries
+	// the state file must keep.
+	s.saveState()
 	// Callbacks in flight get the rest of the grace period; what is left
 	// undelivered is reported, not silently dropped.
 	if pending := s.callbacks.Close(shutdownCtx); pending > 0 {

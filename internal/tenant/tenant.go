@@ -36,6 +36,10 @@ type Registry struct {
 
 	mu      sync.RWMutex
 	tenants map[string]*Tenant
+	// generation counts the restarts a state file carried this run through;
+	// it is part of every tenant's seed so values generated after a restore
+	// do not repeat the ones generated before it (state.go).
+	generation int64
 }
 
 // NewRegistry returns an empty registry. wall is the real clock behind every
@@ -55,12 +59,7 @@ func (r *Registry) Add(provider, key string) *Tenant {
 	if t, ok := r.tenants[id]; ok {
 		return t
 	}
-	h := fnv.New64a()
-	h.Write([]byte(id))
-	seed := r.seed ^ int64(h.Sum64()&0x7fffffffffffffff)
-	if seed == 0 {
-		seed = 1 // gofakeit treats 0 as "seed from crypto/rand", which would not repeat
-	}
+	seed := r.fakeSeed(id)
 	t := &Tenant{
 		ID:       id,
 		Provider: provider,
@@ -71,6 +70,18 @@ func (r *Registry) Add(provider, key string) *Tenant {
 	}
 	r.tenants[id] = t
 	return t
+}
+
+// fakeSeed is a tenant's generator seed: the run's seed, the tenant id and
+// the restore generation. Caller holds r.mu.
+func (r *Registry) fakeSeed(id string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	seed := r.seed ^ int64(h.Sum64()&0x7fffffffffffffff) ^ r.generation*0x9E3779B97F4A7C
+	if seed == 0 {
+		seed = 1 // gofakeit treats 0 as "seed from crypto/rand", which would not repeat
+	}
+	return seed
 }
 
 // Get finds a tenant by provider and key.

@@ -1,0 +1,355 @@
+package liquido
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/mockpay/mockpay/scenarios"
+)
+
+// thenPlan is what is left of a scenario's then-steps for a payment or a
+// refund: the steps, the virtual time the next one counts from, and the
+// status it must still be in for them to apply.
+type thenPlan struct {
+	Steps []scenarios.Transition `json:"steps"`
+	Since time.Time              `json:"since"`
+	From  Status                 `json:"from"`
+}
+
+// advance records that the first step was played at due, leaving from.
+func (p *thenPlan) advance(due time.Time, from Status) {
+	if len(p.Steps) > 0 {
+		p.Steps, p.Since, p.From = p.Steps[1:], due, from
+	}
+}
+
+// live is a plan with steps left that still applies to status.
+func (p *thenPlan) live(status Status) *thenPlan {
+	if p == nil || len(p.Steps) == 0 || p.From != status {
+		return nil
+	}
+	c := *p
+	return &c
+}
+
+// liquidoState is Liquido's section of a state file (internal/state).
+type liquidoState struct {
+	Merchants map[string]merchantState `json:"merchants"` // by client_id
+}
+
+// merchantState is one merchant's state, one field per map of merchant
+// (and the merchant's share of Server.links). A map added to merchant
+// needs its field here, in snapshot and in restore.
+type merchantState struct {
+	Seq  int64 `json:"seq"`
+	Refs int64 `json:"refs"`
+	// HashKey keys the request fingerprints that tell an idempotent replay
+	// from a conflict; a new key would turn every replay into a conflict.
+	HashKey  []byte               `json:"hash_key"`
+	Payments []paymentState       `json:"payments"` // payments, by creation
+	Refunds  []refundState        `json:"refunds"`  // refunds, by creation
+	Cards    map[string]cardState `json:"cards"`    // cards (the vault)
+	Links    []linkState          `json:"links"`    // hosted page and file tokens
+}
+
+// paymentState is a payment: its exported fields, and the rest named.
+type paymentState struct {
+	Payment        *Payment           `json:"payment"`
+	Seq            int64              `json:"seq"`
+	Card           *cardState         `json:"card,omitempty"`
+	Capture        bool               `json:"capture"`
+	Hash           []byte             `json:"hash"`
+	Params         paramsState        `json:"params"`
+	Pending        *scenarios.Outcome `json:"pending,omitempty"` // 3-D Secure: what approval leads to
+	CapturedByCall bool               `json:"captured_by_call,omitempty"`
+	Refunded       int64              `json:"refunded"`
+	Refunding      int64              `json:"refunding"`
+	Finalize       bool               `json:"finalize,omitempty"` // the local method's finalisation is scheduled
+	Page           string             `json:"page,omitempty"`
+	PDF            string             `json:"pdf,omitempty"`
+	BaseURL        string             `json:"base_url,omitempty"`
+	PixExpiry      time.Time          `json:"pix_expiry,omitzero"`
+	Plan           *thenPlan          `json:"plan,omitempty"`
+}
+
+type refundState struct {
+	Seq           int64                    `json:"seq"`
+	Key           string                   `json:"key"`
+	Payment       string                   `json:"payment"` // its payment's idempotencyKey
+	Status        Status                   `json:"status"`
+	Code          int                      `json:"code"`
+	ErrMsg        string                   `json:"err_msg,omitempty"`
+	Amount        int64                    `json:"amount"`
+	Currency      string                   `json:"currency"`
+	Country       string                   `json:"country"`
+	Description   string                   `json:"description,omitempty"`
+	CallbackURL   string                   `json:"callback_url,omitempty"`
+	Created       time.Time                `json:"created"`
+	Finished      time.Time                `json:"finished,omitzero"`
+	Overrides     map[string]any           `json:"overrides,omitempty"`
+	CallbackRules []scenarios.CallbackRule `json:"callback_rules,omitempty"`
+	Hash          []byte                   `json:"hash"`
+	Params        paramsState              `json:"params"`
+	Finalize      bool                     `json:"finalize,omitempty"`
+	Plan          *thenPlan                `json:"plan,omitempty"`
+}
+
+type cardState struct {
+	Info   cardInfo `json:"info"`
+	PanLen int      `json:"pan_len"`
+	Lead   string   `json:"lead,omitempty"`
+}
+
+type paramsState struct {
+	FinalStatus Status        `json:"final_status,omitempty"`
+	Delay       time.Duration `json:"delay"`
+}
+
+type linkState struct {
+	Token string   `json:"token"`
+	Key   string   `json:"key"`
+	Kind  pageKind `json:"kind"`
+}
+
+func saveCard(c *storedCard) *cardState {
+	if c == nil {
+		return nil
+	}
+	return &cardState{Info: c.info, PanLen: c.panLen, Lead: c.lead}
+}
+
+func (c *cardState) stored() *storedCard {
+	if c == nil {
+		return nil
+	}
+	return &storedCard{info: c.Info, panLen: c.PanLen, lead: c.Lead}
+}
+
+// Snapshot saves every merchant. Payments are encoded while the merchant's
+// lock is held: they are not copied.
+func (s *Server) Snapshot() (json.RawMessage, error) {
+	var buf bytes.Buffer
+	buf.WriteString(`{"merchants":{`)
+	for i, m := range s.merchantList() {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		key, _ := json.Marshal(m.cfg.ClientID)
+		buf.Write(key)
+		buf.WriteByte(':')
+		m.mu.Lock()
+		st := m.snapshot(s.linksOf(m))
+		raw, err := json.Marshal(st)
+		m.mu.Unlock()
+		if err != nil {
+			return nil, fmt.Errorf("liquido merchant %s: %w", m.cfg.ClientID, err)
+		}
+		buf.Write(raw)
+	}
+	buf.WriteString(`}}`)
+	return buf.Bytes(), nil
+}
+
+// linksOf lists m's page and file tokens. Caller holds m.mu, as link does
+// when it adds one, so none is added meanwhile.
+func (s *Server) linksOf(m *merchant) []linkState {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []linkState
+	for tok, l := range s.links {
+		if l.m == m {
+			out = append(out, linkState{Token: tok, Key: l.key, Kind: l.kind})
+		}
+	}
+	return out
+}
+
+// snapshot collects the merchant's state. Caller holds m.mu.
+func (m *merchant) snapshot(links []linkState) merchantState {
+	st := merchantState{Seq: m.seq, Refs: m.refs, HashKey: m.hashKey, Cards: map[string]cardState{}, Links: links}
+	for _, p := range m.payments {
+		st.Payments = append(st.Payments, paymentState{
+			Payment: p, Seq: p.seq, Card: saveCard(p.card), Capture: p.capture, Hash: p.hash[:],
+			Params: paramsState{FinalStatus: p.params.finalStatus, Delay: p.params.delay}, Pending: p.pending,
+			CapturedByCall: p.captured, Refunded: p.refunded, Refunding: p.refunding, Finalize: p.finalize != nil,
+			Page: p.page, PDF: p.pdf, BaseURL: p.baseURL, PixExpiry: p.pixExpiry, Plan: p.plan.live(p.Status),
+		})
+	}
+	for _, r := range m.refunds {
+		st.Refunds = append(st.Refunds, refundState{
+			Seq: r.seq, Key: r.Key, Payment: r.Payment.Key, Status: r.Status, Code: r.Code, ErrMsg: r.ErrMsg,
+			Amount: r.Amount, Currency: r.Currency, Country: r.Country, Description: r.Description,
+			CallbackURL: r.CallbackURL, Created: r.Created, Finished: r.Finished, Overrides: r.Overrides,
+			CallbackRules: r.CallbackRules, Hash: r.hash[:], Params: paramsState{FinalStatus: r.params.finalStatus, Delay: r.params.delay},
+			Finalize: r.finalize != nil, Plan: r.plan.live(r.Status),
+		})
+	}
+	for id, c := range m.cards {
+		st.Cards[id] = *saveCard(c)
+	}
+	slices.SortFunc(st.Payments, func(a, b paymentState) int { return cmp.Compare(a.Seq, b.Seq) })
+	slices.SortFunc(st.Refunds, func(a, b refundState) int { return cmp.Compare(a.Seq, b.Seq) })
+	slices.SortFunc(st.Links, func(a, b linkState) int { return cmp.Compare(a.Token, b.Token) })
+	return st
+}
+
+// Restore replaces the state of the merchants that are configured and
+// re-arms what they had scheduled: local-method finalisations, PSE's
+// paymentUrl, asynchronous refunds and scenario then-steps. Merchants in
+// the file that are no longer configured are skipped.
+func (s *Server) Restore(raw json.RawMessage) error {
+	var st liquidoState
+	if err := json.Unmarshal(raw, &st); err != nil {
+		return fmt.Errorf("liquido: %w", err)
+	}
+	for id, ms := range st.Merchants {
+		if err := ms.check(); err != nil {
+			return fmt.Errorf("liquido merchant %s: %w", id, err)
+		}
+	}
+	for id, ms := range st.Merchants {
+		m := s.merchantFor(id)
+		if m == nil {
+			s.log.Warn("state of an unknown Liquido merchant skipped", "client_id", id)
+			continue
+		}
+		s.restoreMerchant(m, ms)
+	}
+	return nil
+}
+
+// check finds what would break restoreMerchant, before anything changes.
+func (ms merchantState) check() error {
+	keys := map[string]bool{}
+	for _, ps := range ms.Payments {
+		if ps.Payment == nil || len(ps.Hash) != 32 {
+			return fmt.Errorf("a payment is null or has no fingerprint")
+		}
+		keys[ps.Payment.Key] = true
+	}
+	for _, rs := range ms.Refunds {
+		if !keys[rs.Payment] || len(rs.Hash) != 32 {
+			return fmt.Errorf("refund %s: no payment %q or no fingerprint", rs.Key, rs.Payment)
+		}
+	}
+	if len(ms.HashKey) == 0 {
+		return fmt.Errorf("no hash_key")
+	}
+	return nil
+}
+
+func (s *Server) restoreMerchant(m *merchant, ms merchantState) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.seq, m.refs, m.hashKey = ms.Seq, ms.Refs, ms.HashKey
+	m.payments, m.refunds, m.cards = map[string]*Payment{}, map[string]*Refund{}, map[string]*storedCard{}
+	for id, c := range ms.Cards {
+		m.cards[id] = c.stored()
+	}
+	for _, ps := range ms.Payments {
+		p := ps.Payment
+		// An absent payer or orderInfo was saved as null; as null it would
+		// be written back, where it was left out.
+		p.Payer, p.OrderInfo = nullToNil(p.Payer), nullToNil(p.OrderInfo)
+		p.seq, p.card, p.capture, p.params = ps.Seq, ps.Card.stored(), ps.Capture, testParams{finalStatus: ps.Params.FinalStatus, delay: ps.Params.Delay}
+		copy(p.hash[:], ps.Hash)
+		p.pending, p.captured, p.refunded, p.refunding = ps.Pending, ps.CapturedByCall, ps.Refunded, ps.Refunding
+		p.page, p.pdf, p.baseURL, p.pixExpiry = ps.Page, ps.PDF, ps.BaseURL, ps.PixExpiry
+		m.payments[p.Key] = p
+		if ps.Finalize && p.Status == StatusInProgress {
+			s.scheduleFinalize(m, p, p.Created)
+		}
+		if p.Details.PSE != nil && p.Details.PSE.PaymentURL == "" && p.Status == StatusInProgress {
+			s.schedulePSEURL(m, p, p.baseURL+"/liquido/"+pagePay.path()+"/"+p.page)
+		}
+		if ps.Plan != nil && ps.Plan.From == p.Status {
+			s.scheduleThen(m, p, ps.Plan.Steps, ps.Plan.Since)
+		}
+	}
+	for _, rs := range ms.Refunds {
+		p := m.payments[rs.Payment]
+		r := &Refund{seq: rs.Seq, Key: rs.Key, Payment: p, Status: rs.Status, Code: rs.Code, ErrMsg: rs.ErrMsg,
+			Amount: rs.Amount, Currency: rs.Currency, Country: rs.Country, Description: rs.Description,
+			CallbackURL: rs.CallbackURL, Created: rs.Created, Finished: rs.Finished, Overrides: rs.Overrides,
+			CallbackRules: rs.CallbackRules, params: testParams{finalStatus: rs.Params.FinalStatus, delay: rs.Params.Delay}}
+		copy(r.hash[:], rs.Hash)
+		m.refunds[r.Key] = r
+		p.refunds = append(p.refunds, r)
+		if rs.Finalize && r.Status == StatusInProgress {
+			s.scheduleRefundFinalize(m, r)
+		}
+		if rs.Plan != nil && rs.Plan.From == r.Status {
+			s.scheduleRefundThen(m, r, rs.Plan.Steps, rs.Plan.Since)
+		}
+	}
+	s.mu.Lock()
+	for tok, l := range s.links {
+		if l.m == m {
+			delete(s.links, tok)
+		}
+	}
+	for _, l := range ms.Links {
+		s.links[l.Token] = link{m: m, key: l.Key, kind: l.Kind}
+	}
+	s.mu.Unlock()
+}
+
+func nullToNil(raw json.RawMessage) json.RawMessage {
+	if string(raw) == "null" {
+		return nil
+	}
+	return raw
+}
+
+// Signer rebuilds the Sign function of a callback restored from a state
+// file, from the SignSpec notify gave it: the merchant's secret, or a
+// wrong one for a scripted wrong signature.
+func (s *Server) Signer(tenantID, spec string) func(at time.Time, body []byte) http.Header {
+	for _, m := range s.merchantList() {
+		if m.tenant.ID == tenantID {
+			return signer(callbackSecret(m, spec))
+		}
+	}
+	return nil
+}
+
+// The UnmarshalJSON methods read the timestamps back as MarshalJSON wrote
+// them, for payments restored from a state file.
+
+func (t *Time) UnmarshalJSON(b []byte) error {
+	return parseQuoted(b, TimeLayout, zone, (*time.Time)(t))
+}
+
+func (t *UTCTime) UnmarshalJSON(b []byte) error {
+	return parseQuoted(b, "2006-01-02 15:04:05 UTC", time.UTC, (*time.Time)(t))
+}
+
+func (t *LocalTime) UnmarshalJSON(b []byte) error {
+	return parseQuoted(b, "2006-01-02 15:04:05", zone, (*time.Time)(t))
+}
+
+func (t *Date) UnmarshalJSON(b []byte) error {
+	return parseQuoted(b, "2006-01-02", time.UTC, (*time.Time)(t))
+}
+
+func parseQuoted(b []byte, layout string, loc *time.Location, out *time.Time) error {
+	if string(b) == "null" {
+		*out = time.Time{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	t, err := time.ParseInLocation(layout, s, loc)
+	if err != nil {
+		return err
+	}
+	*out = t
+	return nil
+}
