@@ -344,6 +344,7 @@ func (s *Server) setStatus(m *merchant, p *Payment, st Status, code int, msg str
 			p.Details.Card.ChargebackInfo = &chargebackInfo{Category: "OTHER", ReasonCode: "1999", ReasonMessage: "Not Classified"}
 		}
 	}
+	s.publish(m, p, now)
 	if ev := paymentEvent(prev, st); ev != "" {
 		s.notifyPayment(m, p, ev)
 	}
@@ -623,6 +624,7 @@ func (s *Server) setRefundStatus(m *merchant, r *Refund, st Status, code int, ms
 			p.Status = StatusSettled
 		}
 	}
+	s.publish(m, p, now)
 	if prev == st {
 		return
 	}
