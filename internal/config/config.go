@@ -52,6 +52,8 @@ type Config struct {
 	// this order. Relative paths in the file are relative to the file.
 	ScenarioDirs []string  `yaml:"scenarios"`
 	Callbacks    Callbacks `yaml:"callbacks"`
+	// JournalMax is how many requests the journal keeps per merchant.
+	JournalMax int `yaml:"journal_max"`
 }
 
 // LiqPay configures the LiqPay emulator.
@@ -149,8 +151,9 @@ func (d Duration) Std() time.Duration { return time.Duration(d) }
 // Default returns the configuration used when nothing is set.
 func Default() Config {
 	return Config{
-		Addr:     DefaultAddr,
-		LogLevel: "info",
+		Addr:       DefaultAddr,
+		LogLevel:   "info",
+		JournalMax: 1000,
 		LiqPay: LiqPay{
 			OTP:         DefaultOTP,
 			ThreeDSTTL:  Duration(15 * time.Minute),
@@ -211,6 +214,7 @@ func Flags() []Flag {
 		{"log-level", "MOCKPAY_LOG_LEVEL", "debug, info, warn or error"},
 		{"otp", "MOCKPAY_OTP", "OTP that confirms LiqPay otp_verify"},
 		{"scenarios", "MOCKPAY_SCENARIOS", "scenario folders or files, comma-separated (added to the config file's)"},
+		{"journal-max", "MOCKPAY_JOURNAL_MAX", "requests the journal keeps per merchant (default 1000)"},
 	}
 }
 
@@ -246,6 +250,7 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 		logLevel = fs.String("log-level", "", "")
 		otp      = fs.String("otp", "", "")
 		scen     = fs.String("scenarios", "", "")
+		jmax     = fs.String("journal-max", "", "")
 	)
 	for _, f := range Flags() {
 		fs.Lookup(f.Name).Usage = f.Usage
@@ -300,6 +305,13 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 				cfg.ScenarioDirs = append(cfg.ScenarioDirs, p)
 			}
 		}
+	}
+	if set["journal-max"] {
+		n, err := strconv.Atoi(*jmax)
+		if err != nil || n < 1 || n > 1_000_000 {
+			return cfg, fmt.Errorf("journal-max %q must be an integer from 1 to 1000000", *jmax)
+		}
+		cfg.JournalMax = n
 	}
 	return cfg, cfg.validateFlags()
 }

@@ -20,6 +20,9 @@ import (
 	"github.com/mockpay/mockpay/internal/callback"
 	"github.com/mockpay/mockpay/internal/config"
 	"github.com/mockpay/mockpay/internal/control"
+	"github.com/mockpay/mockpay/internal/journal"
+	"github.com/mockpay/mockpay/internal/ledger"
+	"github.com/mockpay/mockpay/internal/metrics"
 	"github.com/mockpay/mockpay/internal/tenant"
 	"github.com/mockpay/mockpay/scenarios"
 )
@@ -36,6 +39,9 @@ type Server struct {
 	scenarios *scenarios.Engine
 	liqpay    *liqpay.Server
 	liquido   *liquido.Server
+	ledger    *ledger.Ledger
+	journal   *journal.Journal
+	metrics   *metrics.Metrics
 	handler   http.Handler
 }
 
@@ -60,6 +66,8 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 		return nil, err
 	}
 	s.callbacks = callback.New(callback.Options{Logger: log.With("part", "callbacks"), Policy: policy(cfg.Callbacks)})
+	s.ledger, s.journal = ledger.New(), journal.New(cfg.JournalMax)
+	s.metrics = &metrics.Metrics{Payments: s.ledger.Count, Callbacks: s.callbacks.Counts, Attempts: s.callbacks.Attempts}
 	liqpayPolicies := map[string]callback.Policy{}
 	for _, m := range cfg.LiqPayMerchants() {
 		liqpayPolicies[m.PublicKey] = policy(cfg.Callbacks.For(m.Callbacks))
@@ -73,6 +81,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 		Callbacks:      s.callbacks,
 		CallbackPolicy: func(key string) callback.Policy { return liqpayPolicies[key] },
 		Scenarios:      s.scenarios,
+		Ledger:         s.ledger,
 	})
 	liquidoPolicies := map[string]callback.Policy{}
 	for _, m := range cfg.LiquidoMerchants() {
@@ -86,6 +95,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 		Callbacks:      s.callbacks,
 		CallbackPolicy: func(id string) callback.Policy { return liquidoPolicies[id] },
 		Scenarios:      s.scenarios,
+		Ledger:         s.ledger,
 	})
 
 	r := mux.NewRouter()
@@ -98,9 +108,11 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 		},
 		Scenarios: s.scenarios.Names,
 	}).Methods(http.MethodGet, http.MethodHead)
-	clk := control.Clock{Tenants: s.tenants, Settle: s.callbacks.Settle}
+	clk := control.Clock{Tenants: s.tenants, Attempts: s.callbacks, Moved: s.ledger.ClockMoved}
 	r.HandleFunc("/_mockpay/clock", clk.Get).Methods(http.MethodGet)
 	r.HandleFunc("/_mockpay/clock/advance", clk.Advance).Methods(http.MethodPost)
+	r.HandleFunc("/_mockpay/clock/set", clk.Set).Methods(http.MethodPost)
+	s.observeRoutes(r)
 	cbs := control.Callbacks{Log: s.callbacks, Tenants: s.tenants}
 	r.HandleFunc("/_mockpay/callbacks", cbs.List).Methods(http.MethodGet)
 	r.HandleFunc("/_mockpay/callbacks/{id}", cbs.Get).Methods(http.MethodGet)
@@ -114,7 +126,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 	notFound := http.HandlerFunc(s.notFound)
 	r.NotFoundHandler = notFound
 	r.MethodNotAllowedHandler = notFound
-	s.handler = Recover(log, s.panicked)(r)
+	s.handler = s.recorder(r).Wrap(Recover(log, s.panicked)(r))
 	return s, nil
 }
 
