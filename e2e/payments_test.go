@@ -1,9 +1,15 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"strings"
 	"testing"
+
+	"github.com/mockpay/mockpay/internal/callbacktest"
+	"github.com/mockpay/mockpay/internal/liquidotest"
 )
 
 func TestPaymentsListAndTimeline(t *testing.T) {
@@ -94,4 +100,106 @@ func TestPaymentsListAndTimeline(t *testing.T) {
 	if code, _ := m.send(t, http.MethodGet, "/_mockpay/payments?merchant=nobody", "", ""); code != http.StatusNotFound {
 		t.Errorf("unknown merchant: HTTP %d, want 404", code)
 	}
+}
+
+// Liquido payments, journal and await, for two merchants of one instance
+// that never see each other's.
+func TestLiquidoPaymentsJournalAndAwaitPerMerchant(t *testing.T) {
+	t.Parallel()
+	other := lqNamed("observe-b")
+	s := lqStart(t, other)
+	rv := callbacktest.New(t)
+	keys := map[string]string{}
+	for _, m := range []lqMerchant{lqDefault, other} {
+		key := lqKey(t, m.id)
+		keys[m.id] = key
+		body := lqWith(liquidotest.CardCharge(key, "BR", "4111111111111111"), "callbackUrl", rv.URL+"/cb")
+		body["card"].(map[string]any)["cvc"] = "733"
+		if got := s.post(t, m, "/v1/payments/charges/card", body); got["transferStatus"] != "SETTLED" {
+			t.Fatalf("charge as %s: %v", m.id, got)
+		}
+		s.payment(t, m, key)
+	}
+
+	for _, m := range []lqMerchant{lqDefault, other} {
+		key := keys[m.id]
+		code, out := s.send2(t, "/_mockpay/payments?merchant="+m.id)
+		list := out["payments"].([]any)
+		if code != http.StatusOK || len(list) != 1 || list[0].(map[string]any)["id"] != key {
+			t.Errorf("payments of %s: HTTP %d %v", m.id, code, list)
+		}
+		code, out = s.send2(t, "/_mockpay/await/payment?merchant="+m.id+"&idempotency_key="+key+"&status=SETTLED&timeout=5s")
+		if code != http.StatusOK {
+			t.Errorf("await %s: HTTP %d %v", key, code, out)
+		}
+		code, out = s.send2(t, "/_mockpay/await/callbacks?merchant="+m.id+"&reference_id="+key+"&timeout=5s")
+		if code != http.StatusOK {
+			t.Errorf("await the callback of %s: HTTP %d %v", key, code, out)
+		}
+
+		// The journal files each request under its merchant: the token
+		// request, the charge and the retrieve.
+		resp, err := httpClient.Get(s.base + "/_mockpay/journal?merchant=" + m.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		text := string(raw)
+		for _, leak := range []string{"4111111111111111", `"733"`, `"cvc"`, m.secret, m.apiKey} {
+			if strings.Contains(text, leak) {
+				t.Errorf("journal of %s shows %q", m.id, leak)
+			}
+		}
+		var j struct {
+			Entries []struct {
+				Merchant       string              `json:"merchant"`
+				Route          string              `json:"route"`
+				Refs           []string            `json:"refs"`
+				RequestHeaders map[string][]string `json:"request_headers"`
+				RequestBody    string              `json:"request_body"`
+			} `json:"entries"`
+		}
+		if err := json.Unmarshal(raw, &j); err != nil {
+			t.Fatal(err)
+		}
+		var routes []string
+		for _, e := range j.Entries {
+			routes = append(routes, e.Route)
+			if e.Merchant != m.id {
+				t.Errorf("journal of %s holds an entry of %s", m.id, e.Merchant)
+			}
+			if a := e.RequestHeaders["Authorization"]; len(a) > 0 && !strings.HasPrefix(a[0], "Bearer ****") {
+				t.Errorf("Authorization stored as %q", a[0])
+			}
+		}
+		if fmt.Sprint(routes) != "[/v1/payments/charges/{key} /v1/payments/charges/card /oauth2/token]" {
+			t.Errorf("journal routes of %s: %v", m.id, routes)
+		}
+		if len(j.Entries) > 1 && !strings.Contains(j.Entries[1].RequestBody, "411111******1111") {
+			t.Errorf("charge body stored as %s", j.Entries[1].RequestBody)
+		}
+
+		code, out = s.send2(t, "/_mockpay/payments/"+key+"?merchant="+m.id)
+		if code != http.StatusOK {
+			t.Fatalf("payment %s: HTTP %d %v", key, code, out)
+		}
+		var kinds []string
+		for _, e := range out["timeline"].([]any) {
+			kinds = append(kinds, e.(map[string]any)["kind"].(string))
+		}
+		if fmt.Sprint(kinds) != "[request status callback_attempt request]" {
+			t.Errorf("timeline of %s: %v", key, kinds)
+		}
+	}
+	// Scoped by merchant: the default merchant cannot address the other's.
+	if code, _ := s.send2(t, "/_mockpay/payments/"+keys[other.id]+"?merchant="+lqDefault.id); code != http.StatusNotFound {
+		t.Errorf("another merchant's payment: HTTP %d, want 404", code)
+	}
+}
+
+// send2 GETs a control-plane path and decodes its JSON.
+func (s *lqServer) send2(t *testing.T, path string) (int, map[string]any) {
+	t.Helper()
+	return s.mockpay.send(t, http.MethodGet, path, "", "")
 }

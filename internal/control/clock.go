@@ -260,11 +260,11 @@ func (c Clock) advance(ctx context.Context, t *tenant.Tenant, target time.Time) 
 	wait(inflight())
 	step := func(to time.Time) {
 		before := inflight()
-		if to.After(t.Clock.Now()) {
-			t.Clock.AdvanceTo(to)
-		} else {
-			t.Clock.Advance(0) // a timer already due that the clock's loop has not run yet
-		}
+		// A target already passed (a timer due that the clock's own loop
+		// has not run yet, or the wall clock overtaking an advance of 0s)
+		// becomes a nanosecond ahead, which runs what is due. Advance(0)
+		// would too, but leaves the offset a hair below zero.
+		t.Clock.AdvanceTo(later(to, t.Clock.Now().Add(time.Nanosecond)))
 		started := inflight()
 		for id := range before {
 			delete(started, id)
@@ -281,4 +281,11 @@ func (c Clock) advance(ctx context.Context, t *tenant.Tenant, target time.Time) 
 	step(target)
 	slices.Sort(unsettled)
 	return slices.Compact(unsettled)
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }

@@ -1,4 +1,4 @@
-// Package redact keeps card data out of what mockpay stores and shows: card
+// Package redact keeps card data (and credentials) out of what mockpay stores and shows: card
 // numbers are masked wherever they appear (a run of 13–19 digits, spaces or
 // dashes allowed between them, that passes the Luhn check), and card
 // verification codes are removed outright. It knows the field names the
@@ -20,6 +20,15 @@ var cvvFields = map[string]bool{
 	"card_cvv": true, "cvv": true, "cvv2": true, "cvc": true, "cvc2": true, "card_cvc": true,
 	"securitycode": true, "security_code": true, "cardcvv": true, "cardcvc": true,
 }
+
+// secretFields hold credentials: kept only as "****" and their last four
+// characters, enough to tell two apart.
+var secretFields = map[string]bool{
+	"client_secret": true, "clientsecret": true, "private_key": true, "password": true, "api_key": true, "apikey": true,
+}
+
+// IsSecret reports whether a field name holds a credential.
+func IsSecret(name string) bool { return secretFields[strings.ToLower(name)] }
 
 // IsCVV reports whether a field name holds a card verification code.
 func IsCVV(name string) bool { return cvvFields[strings.ToLower(name)] }
@@ -95,6 +104,10 @@ func strip(v any) any {
 				delete(x, k)
 				continue
 			}
+			if str, ok := e.(string); ok && IsSecret(k) {
+				x[k] = Header(str)
+				continue
+			}
 			x[k] = strip(e)
 		}
 	case []any:
@@ -114,9 +127,14 @@ func Form(s string) (form string, data json.RawMessage) {
 	if err != nil {
 		return Text(s), nil
 	}
-	for k := range vals {
-		if IsCVV(k) {
+	for k, vs := range vals {
+		switch {
+		case IsCVV(k):
 			delete(vals, k)
+		case IsSecret(k):
+			for i, v := range vs {
+				vs[i] = Header(v)
+			}
 		}
 	}
 	if d := vals.Get("data"); d != "" {

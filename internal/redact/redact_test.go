@@ -63,3 +63,13 @@ func TestHeader(t *testing.T) {
 		}
 	}
 }
+
+func TestSecrets(t *testing.T) {
+	form, _ := Form("grant_type=client_credentials&client_id=me&client_secret=sandbox-client-secret")
+	if diff := cmp.Diff("client_id=me&client_secret=%2A%2A%2A%2Acret&grant_type=client_credentials", form); diff != "" {
+		t.Error(diff)
+	}
+	if diff := cmp.Diff(`{"private_key":"****_key"}`, string(JSON([]byte(`{"private_key":"sandbox_private_key"}`)))); diff != "" {
+		t.Error(diff)
+	}
+}
