@@ -187,12 +187,12 @@ func (a Await) Callbacks(w http.ResponseWriter, r *http.Request) {
 	if v := q.Get("payment_status"); v != "" {
 		labels["status"] = v
 	}
-	var matched, all []callback.Callback
+	matched, all := []callback.Callback{}, []callback.Callback{}
 	look := func() bool {
 		f := callback.Filter{Provider: q.Get("provider"), Labels: labels}
 		all = all[:0]
 		if tenants == nil {
-			all = a.Log.List(f)
+			all = append(all, a.Log.List(f)...)
 		} else {
 			for _, t := range tenants {
 				f.Tenant = t

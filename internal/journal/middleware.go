@@ -71,7 +71,7 @@ func (rec Recorder) Wrap(next http.Handler) http.Handler {
 			next.ServeHTTP(cw, r)
 			if rec.Observe != nil {
 				rec.Observe(&Entry{At: start, Provider: provider, Method: r.Method, Path: r.URL.Path, Route: route,
-					Action: route, Status: cw.code(), DurationMS: ms(time.Since(start))})
+					Action: route, Status: cw.code(), Error: cw.code() >= 400, DurationMS: ms(time.Since(start))})
 			}
 			return
 		}
