@@ -10,8 +10,10 @@ import (
 
 func TestExposition(t *testing.T) {
 	m := &Metrics{
-		Payments:  func() map[string]int { return map[string]int{"liquido": 2} },
-		Callbacks: func() map[callback.CountKey]int { return map[callback.CountKey]int{{Provider: "liqpay", Status: "failed"}: 1} },
+		Payments: func() map[string]int { return map[string]int{"liquido": 2} },
+		Callbacks: func() map[callback.CountKey]int {
+			return map[callback.CountKey]int{{Provider: "liqpay", Status: "failed"}: 1}
+		},
 		Attempts: func() map[callback.AttemptKey]uint64 {
 			return map[callback.AttemptKey]uint64{{Provider: "liqpay", Outcome: "unreachable"}: 3}
 		},
