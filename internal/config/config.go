@@ -423,6 +423,9 @@ func (c *Config) validate(path string) error {
 	bad := func(line int, format string, a ...any) error {
 		return &Error{File: path, Line: line, Msg: fmt.Sprintf(format, a...)}
 	}
+	if c.JournalMax < 1 || c.JournalMax > 1_000_000 {
+		return bad(0, "journal_max must be from 1 to 1000000")
+	}
 	seen := map[string]int{}
 	for _, m := range c.LiqPay.Merchants {
 		switch {

@@ -105,3 +105,22 @@ func TestChangedBroadcastsAndResetTenant(t *testing.T) {
 		t.Errorf("after ResetTenant(\"\"): %v", ids(got))
 	}
 }
+
+func TestExportImport(t *testing.T) {
+	l := New()
+	l.Publish(rec("a", "1", "processing", t0))
+	l.Publish(rec("a", "1", "success", t0.Add(time.Second)))
+	l.Publish(rec("b", "7", "failure", t0.Add(time.Minute)))
+	l.ClockMoved("a", t0, t0.Add(time.Hour), "set")
+	snap := l.Export()
+
+	restored := New()
+	restored.Import(snap)
+	if diff := cmp.Diff(snap, restored.Export()); diff != "" {
+		t.Error(diff)
+	}
+	got, _ := restored.List(Filter{}, 0, 10)
+	if diff := cmp.Diff([]string{"b/7/failure", "a/1/success"}, ids(got)); diff != "" {
+		t.Errorf("order after import: %s", diff)
+	}
+}
