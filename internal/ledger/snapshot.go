@@ -9,7 +9,7 @@ import (
 // Snapshot is the ledger's whole state, for a state file (--state-file):
 // payments in creation order with their history, and the clock moves.
 type Snapshot struct {
-	Payments []Saved          `json:"payments"`
+	Payments []Saved           `json:"payments"`
 	Moves    map[string][]Move `json:"moves,omitempty"`
 }
 
