@@ -234,10 +234,12 @@ const maxSteps = 100000
 // an hour play a whole retry chain out at its exact virtual times.
 //
 // It waits for the attempts in flight when it starts (their outcome
-// schedules the retries it is to play) and for those each step starts —
-// not for attempts that other requests start meanwhile. Once ctx ends it
-// stops waiting but still runs every timer up to target, in order. It
-// returns the callbacks it stopped waiting for.
+// schedules the retries it is to play), for those each step starts, and for
+// those that start as they finish (an ordered queue's next callback) — not
+// for attempts already in flight before a step, such as one hung on a
+// receiver that never answers. Once ctx ends it stops waiting but still runs
+// every timer up to target, in order. It returns the callbacks it stopped
+// waiting for.
 func (c Clock) advance(ctx context.Context, t *tenant.Tenant, target time.Time) (unsettled []string) {
 	inflight := func() map[string]bool {
 		m := map[string]bool{}
@@ -248,16 +250,37 @@ func (c Clock) advance(ctx context.Context, t *tenant.Tenant, target time.Time) 
 		}
 		return m
 	}
-	wait := func(ids map[string]bool) {
-		for id := range ids {
-			// Wait answers at once for an attempt already finished, even
-			// once ctx has ended, so only those still running are listed.
-			if c.Attempts.Wait(ctx, id) != nil {
+	// settle waits for every attempt in flight except those of ignore,
+	// then for those that started meanwhile — the next callback of an
+	// ordered queue starts when the one before it is delivered — until
+	// none is left or ctx ends. An attempt given up on is not waited for
+	// again; one that finished is, should its callback start another.
+	settle := func(ignore map[string]bool) {
+		for ctx.Err() == nil {
+			fresh := 0
+			for id := range inflight() {
+				if ignore[id] {
+					continue
+				}
+				fresh++
+				// Wait answers at once for an attempt already finished,
+				// even once ctx has ended.
+				if c.Attempts.Wait(ctx, id) != nil {
+					ignore[id] = true
+					unsettled = append(unsettled, id)
+				}
+			}
+			if fresh == 0 {
+				return
+			}
+		}
+		for id := range inflight() {
+			if !ignore[id] {
 				unsettled = append(unsettled, id)
 			}
 		}
 	}
-	wait(inflight())
+	settle(map[string]bool{})
 	step := func(to time.Time) {
 		before := inflight()
 		// A target already passed (a timer due that the clock's own loop
@@ -265,11 +288,7 @@ func (c Clock) advance(ctx context.Context, t *tenant.Tenant, target time.Time) 
 		// becomes a nanosecond ahead, which runs what is due. Advance(0)
 		// would too, but leaves the offset a hair below zero.
 		t.Clock.AdvanceTo(later(to, t.Clock.Now().Add(time.Nanosecond)))
-		started := inflight()
-		for id := range before {
-			delete(started, id)
-		}
-		wait(started)
+		settle(before)
 	}
 	for range maxSteps {
 		next, ok := t.Clock.NextDue()
