@@ -23,18 +23,25 @@ func (s *Server) MerchantOf(r *http.Request, body []byte) string {
 			return m.cfg.ClientID
 		}
 	}
+	// s.mu guards the merchant set once merchants come and go at run time;
+	// verifyToken takes it itself, so it is not held across that call.
 	if key := r.Header.Get("x-api-key"); key != "" {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
 		for _, m := range s.merchants {
 			if subtle.ConstantTimeCompare([]byte(key), []byte(m.cfg.APIKey)) == 1 {
 				return m.cfg.ClientID
 			}
 		}
+		return ""
 	}
 	if r.URL.Path == "/oauth2/token" {
 		id, _, _ := r.BasicAuth()
 		if form, err := url.ParseQuery(string(body)); err == nil && form.Get("client_id") != "" {
 			id = form.Get("client_id")
 		}
+		s.mu.RLock()
+		defer s.mu.RUnlock()
 		if _, ok := s.byClientID[id]; ok {
 			return id
 		}
