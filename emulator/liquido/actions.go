@@ -321,6 +321,7 @@ func (s *Server) scheduleThen(m *merchant, p *Payment, steps []scenarios.Transit
 // IN_PROGRESS, AUTHORIZED, REFUNDING or REFUNDED. Caller holds m.mu.
 func (s *Server) setStatus(m *merchant, p *Payment, st Status, code int, msg string, now time.Time) {
 	prev := p.Status
+	defer s.publish(m, p, now) // to the ledger, as this change leaves the payment
 	p.Status = st
 	p.Code, p.ErrMsg = failure(st, code, msg, "")
 	if st.final() {
@@ -344,7 +345,6 @@ func (s *Server) setStatus(m *merchant, p *Payment, st Status, code int, msg str
 			p.Details.Card.ChargebackInfo = &chargebackInfo{Category: "OTHER", ReasonCode: "1999", ReasonMessage: "Not Classified"}
 		}
 	}
-	s.publish(m, p, now)
 	if ev := paymentEvent(prev, st); ev != "" {
 		s.notifyPayment(m, p, ev)
 	}
@@ -590,6 +590,7 @@ func refundStatus(st Status) Status {
 // as chargeDetails (reference §8.3). Caller holds m.mu.
 func (s *Server) setRefundStatus(m *merchant, r *Refund, st Status, code int, msg string, now time.Time) {
 	prev, p := r.Status, r.Payment
+	defer s.publish(m, p, now) // to the ledger: a refund moves its payment to REFUNDING or REFUNDED
 	if prev == StatusInProgress {
 		p.refunding -= r.Amount
 	}
@@ -624,7 +625,6 @@ func (s *Server) setRefundStatus(m *merchant, r *Refund, st Status, code int, ms
 			p.Status = StatusSettled
 		}
 	}
-	s.publish(m, p, now)
 	if prev == st {
 		return
 	}
