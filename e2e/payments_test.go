@@ -23,6 +23,7 @@ func TestPaymentsListAndTimeline(t *testing.T) {
 		t.Fatalf("payments: %v / %v", paid, failed)
 	}
 	m.advance(t, "2s") // the callback's retry after its first 500
+	m.advance(t, "1h") // touches nothing of these payments: not in their timelines
 
 	code, out := m.send(t, http.MethodGet, "/_mockpay/payments?merchant="+publicKey, "", "")
 	if code != http.StatusOK {

@@ -82,7 +82,7 @@ var kindOrder = map[string]int{"clock": 0, "request": 1, "status": 2, "callback_
 // with its status history and its whole timeline, oldest first: the
 // requests that named it and their answers (from the journal), its status
 // changes, its callbacks' attempts, and the clock moves of its merchant
-// since it was created.
+// that touched it (a status change or an attempt fell inside the move).
 func (p Payments) Get(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	tenants, ok := tenantIDs(p.Tenants, q.Get("provider"), q.Get("merchant"))
@@ -131,8 +131,18 @@ func (p Payments) Get(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	// A clock move touched the payment when something happened to it
+	// inside the move's window: a status change or a callback attempt.
+	var touched []time.Time
+	for _, e := range tl {
+		if e.Kind != "request" {
+			touched = append(touched, e.At)
+		}
+	}
 	for _, m := range p.Ledger.Moves(pay.Tenant, pay.Created) {
-		tl = append(tl, event{At: m.From, Kind: "clock", Clock: &m})
+		if slices.ContainsFunc(touched, func(at time.Time) bool { return at.After(m.From) && !at.After(m.To) }) {
+			tl = append(tl, event{At: m.From, Kind: "clock", Clock: &m})
+		}
 	}
 	slices.SortStableFunc(tl, func(a, b event) int {
 		if c := a.At.Compare(b.At); c != 0 {
