@@ -19,6 +19,7 @@ import (
 	"github.com/mockpay/mockpay/internal/callback"
 	"github.com/mockpay/mockpay/internal/config"
 	"github.com/mockpay/mockpay/internal/fault"
+	"github.com/mockpay/mockpay/internal/ledger"
 	"github.com/mockpay/mockpay/internal/tenant"
 	"github.com/mockpay/mockpay/scenarios"
 )
@@ -42,6 +43,8 @@ type Options struct {
 	Scenarios Decider
 	// CallbackPolicy gives a merchant's retry policy (zero: the dispatcher's).
 	CallbackPolicy func(publicKey string) callback.Policy
+	// Ledger receives every new payment and every change (nil: none).
+	Ledger ledger.Publisher
 }
 
 // Server is the LiqPay emulator.
@@ -348,6 +351,7 @@ func (s *Server) baseURL(r *http.Request) string {
 // dispatcher; callers hold sh.mu. Every change of every payment passes here,
 // so this is also where the journal and dashboard will listen.
 func (s *Server) changed(sh *shop, p *Payment) {
+	s.publish(sh, p)
 	s.notify(sh, p)
 	s.notifySplits(sh, p)
 }

@@ -354,6 +354,7 @@ func (s *Server) scheduleThen(m *merchant, p *Payment, steps []scenarios.Transit
 // IN_PROGRESS, AUTHORIZED, REFUNDING or REFUNDED. Caller holds m.mu.
 func (s *Server) setStatus(m *merchant, p *Payment, st Status, code int, msg string, now time.Time) {
 	prev := p.Status
+	defer s.publish(m, p, now) // to the ledger, as this change leaves the payment
 	p.Status = st
 	p.Code, p.ErrMsg = failure(st, code, msg, "")
 	if st.final() {
@@ -636,6 +637,7 @@ func refundStatus(st Status) Status {
 // as chargeDetails (reference §8.3). Caller holds m.mu.
 func (s *Server) setRefundStatus(m *merchant, r *Refund, st Status, code int, msg string, now time.Time) {
 	prev, p := r.Status, r.Payment
+	defer s.publish(m, p, now) // to the ledger: a refund moves its payment to REFUNDING or REFUNDED
 	if prev == StatusInProgress {
 		p.refunding -= r.Amount
 	}

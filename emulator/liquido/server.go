@@ -29,6 +29,7 @@ import (
 	"github.com/mockpay/mockpay/internal/callback"
 	"github.com/mockpay/mockpay/internal/config"
 	"github.com/mockpay/mockpay/internal/fault"
+	"github.com/mockpay/mockpay/internal/ledger"
 	"github.com/mockpay/mockpay/internal/tenant"
 	"github.com/mockpay/mockpay/scenarios"
 )
@@ -59,6 +60,8 @@ type Options struct {
 	// TokenTTL is an access token's lifetime on the merchant's virtual
 	// clock (DefaultTokenTTL when zero).
 	TokenTTL time.Duration
+	// Ledger receives every new payment and every change (nil: none).
+	Ledger ledger.Publisher
 }
 
 // Server is the Liquido emulator.

@@ -45,6 +45,8 @@ type Dispatcher struct {
 	running  int            // goroutines sending attempts, at most maxInFlight
 	backlog  []job          // launched attempts waiting for a running goroutine, oldest first
 	closed   bool
+	changed  chan struct{}         // closed by the next finished attempt (observe.go)
+	attempts map[AttemptKey]uint64 // finished attempts, for metrics
 }
 
 // tenant holds one tenant's callbacks.
@@ -373,6 +375,7 @@ func (d *Dispatcher) Reset(tenant string) {
 		}
 		delete(d.tenants, name)
 	}
+	d.broadcast()
 }
 
 // Close stops the dispatcher: no attempt starts any more, timers are
@@ -531,6 +534,7 @@ func (d *Dispatcher) run(j job) {
 
 		d.mu.Lock()
 		gaveUp := d.complete(j, a)
+		d.observe(j, a)
 		if gaveUp {
 			// Logged before the attempt stops counting as in flight, so
 			// whoever Settles sees the log line too.

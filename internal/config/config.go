@@ -63,6 +63,8 @@ type Config struct {
 	// touches the disk. Relative in the file: relative to the file.
 	StateFile     string   `yaml:"state_file"`
 	StateInterval Duration `yaml:"state_interval"`
+	// JournalMax is how many requests the journal keeps per merchant.
+	JournalMax int `yaml:"journal_max"`
 }
 
 // LiqPay configures the LiqPay emulator.
@@ -173,8 +175,9 @@ func (d Duration) Std() time.Duration { return time.Duration(d) }
 // Default returns the configuration used when nothing is set.
 func Default() Config {
 	return Config{
-		Addr:     DefaultAddr,
-		LogLevel: "info",
+		Addr:       DefaultAddr,
+		LogLevel:   "info",
+		JournalMax: 1000,
 		LiqPay: LiqPay{
 			OTP:         DefaultOTP,
 			ThreeDSTTL:  Duration(15 * time.Minute),
@@ -240,6 +243,7 @@ func Flags() []Flag {
 		{"allowed-hosts", "MOCKPAY_ALLOWED_HOSTS", "Host names the control plane answers besides loopback, comma-separated; * for any"},
 		{"state-file", "MOCKPAY_STATE_FILE", "keep state across restarts in this file (saved periodically and at shutdown)"},
 		{"state-interval", "MOCKPAY_STATE_INTERVAL", "how often the state file is saved while running (default 30s)"},
+		{"journal-max", "MOCKPAY_JOURNAL_MAX", "requests the journal keeps per merchant (default 1000)"},
 	}
 }
 
@@ -279,6 +283,7 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 		hosts    = fs.String("allowed-hosts", "", "")
 		state    = fs.String("state-file", "", "")
 		interval = fs.String("state-interval", "", "")
+		jmax     = fs.String("journal-max", "", "")
 	)
 	for _, f := range Flags() {
 		fs.Lookup(f.Name).Usage = f.Usage
@@ -354,6 +359,13 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 			return cfg, fmt.Errorf("state interval %q is not a duration like 30s or 5m", *interval)
 		}
 		cfg.StateInterval = Duration(d)
+	}
+	if set["journal-max"] {
+		n, err := strconv.Atoi(*jmax)
+		if err != nil || n < 1 || n > 1_000_000 {
+			return cfg, fmt.Errorf("journal-max %q must be an integer from 1 to 1000000", *jmax)
+		}
+		cfg.JournalMax = n
 	}
 	return cfg, cfg.validateFlags()
 }
@@ -470,6 +482,9 @@ func mapValue(n *yaml.Node, key string) *yaml.Node {
 func (c *Config) validate(path string) error {
 	bad := func(line int, format string, a ...any) error {
 		return &Error{File: path, Line: line, Msg: fmt.Sprintf(format, a...)}
+	}
+	if c.JournalMax < 1 || c.JournalMax > 1_000_000 {
+		return bad(0, "journal_max must be from 1 to 1000000")
 	}
 	seen := map[string]int{}
 	for _, m := range c.LiqPay.Merchants {

@@ -14,6 +14,7 @@ var globalRoutes = []control.Route{
 	{Method: http.MethodGet, Path: "/_mockpay/merchants"},
 	{Method: http.MethodPost, Path: "/_mockpay/scenarios/reload"},
 	{Method: http.MethodPost, Path: "/_mockpay/reset", UnlessMerchant: true},
+	{Method: http.MethodGet, Path: "/_mockpay/metrics"}, // totals over every merchant
 }
 
 // resetProviders forgets a tenant's payments, tokens, vault and

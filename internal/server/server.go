@@ -20,6 +20,9 @@ import (
 	"github.com/mockpay/mockpay/internal/callback"
 	"github.com/mockpay/mockpay/internal/config"
 	"github.com/mockpay/mockpay/internal/control"
+	"github.com/mockpay/mockpay/internal/journal"
+	"github.com/mockpay/mockpay/internal/ledger"
+	"github.com/mockpay/mockpay/internal/metrics"
 	"github.com/mockpay/mockpay/internal/state"
 	"github.com/mockpay/mockpay/internal/tenant"
 	"github.com/mockpay/mockpay/scenarios"
@@ -38,6 +41,9 @@ type Server struct {
 	scenarios *scenarios.Engine
 	liqpay    *liqpay.Server
 	liquido   *liquido.Server
+	ledger    *ledger.Ledger
+	journal   *journal.Journal
+	metrics   *metrics.Metrics
 	handler   http.Handler
 	router    *mux.Router
 
@@ -72,6 +78,8 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 	}
 	s.callbacks = callback.New(callback.Options{Logger: log.With("part", "callbacks"), Policy: policy(cfg.Callbacks)})
 	s.liqpayPolicies, s.liquidoPolicies, s.tokens = newPolicies(), newPolicies(), control.NewTokens()
+	s.ledger, s.journal = ledger.New(), journal.New(cfg.JournalMax)
+	s.metrics = &metrics.Metrics{Payments: s.ledger.Count, Callbacks: s.callbacks.Counts, Attempts: s.callbacks.Attempts}
 	for _, m := range cfg.LiqPayMerchants() {
 		s.liqpayPolicies.set(m.PublicKey, policy(cfg.Callbacks.For(m.Callbacks)))
 	}
@@ -84,6 +92,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 		Callbacks:      s.callbacks,
 		CallbackPolicy: s.liqpayPolicies.get,
 		Scenarios:      s.scenarios,
+		Ledger:         s.ledger,
 	})
 	for _, m := range cfg.LiquidoMerchants() {
 		s.liquidoPolicies.set(m.ClientID, policy(cfg.Callbacks.For(m.Callbacks)))
@@ -96,6 +105,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 		Callbacks:      s.callbacks,
 		CallbackPolicy: s.liquidoPolicies.get,
 		Scenarios:      s.scenarios,
+		Ledger:         s.ledger,
 	})
 
 	r := mux.NewRouter()
@@ -111,9 +121,11 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 		},
 		Scenarios: s.scenarios.Names,
 	}).Methods(http.MethodGet, http.MethodHead)
-	clk := control.Clock{Tenants: s.tenants, Settle: s.callbacks.Settle}
+	clk := control.Clock{Tenants: s.tenants, Attempts: s.callbacks, Moved: s.ledger.ClockMoved}
 	r.HandleFunc("/_mockpay/clock", clk.Get).Methods(http.MethodGet)
 	r.HandleFunc("/_mockpay/clock/advance", clk.Advance).Methods(http.MethodPost)
+	r.HandleFunc("/_mockpay/clock/set", clk.Set).Methods(http.MethodPost)
+	s.observeRoutes(r)
 	cbs := control.Callbacks{Log: s.callbacks, Tenants: s.tenants}
 	r.HandleFunc("/_mockpay/callbacks", cbs.List).Methods(http.MethodGet)
 	r.HandleFunc("/_mockpay/callbacks/{id}", cbs.Get).Methods(http.MethodGet)
@@ -134,6 +146,8 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 		control.ResetFunc(s.resetClock),
 		control.ResetFunc(s.callbacks.Reset),
 		control.ResetFunc(s.scenarios.ResetCounts),
+		s.ledger,
+		s.journal,
 	}
 	r.Handle("/_mockpay/reset", control.Reset{Tenants: s.tenants, Parts: s.resetParts}).Methods(http.MethodPost)
 	s.made = &merchants{s: s, made: map[string]made{}}
@@ -147,7 +161,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 	r.NotFoundHandler = notFound
 	r.MethodNotAllowedHandler = notFound
 	guard := &control.Guard{AdminToken: cfg.AdminToken, AllowedHosts: cfg.AllowedHosts, Tokens: s.tokens, Global: globalRoutes}
-	s.handler = Recover(log, s.panicked)(guard.Wrap(r))
+	s.handler = s.recorder(r).Wrap(Recover(log, s.panicked)(guard.Wrap(r)))
 	if cfg.StateFile != "" {
 		if err := s.openState(cfg.StateFile); err != nil {
 			return nil, err

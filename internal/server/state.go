@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"time"
 
 	"github.com/mockpay/mockpay/internal/callback"
+	"github.com/mockpay/mockpay/internal/journal"
+	"github.com/mockpay/mockpay/internal/ledger"
 	"github.com/mockpay/mockpay/internal/state"
 )
 
@@ -29,11 +32,30 @@ func (s *Server) openState(path string) error {
 	st.Register("scenarios", s.scenarios)
 	st.Register("liqpay", s.liqpay)
 	st.Register("liquido", s.liquido)
+	st.Register("ledger", jsonPart[ledger.Snapshot]{s.ledger.Export, s.ledger.Import})
+	st.Register("journal", jsonPart[[]*journal.Entry]{s.journal.Export, s.journal.Import})
 	st.Register("callbacks", callback.StatePart{D: s.callbacks, Clock: s.scheduler, Signer: s.signer})
 	if err := st.Load(); err != nil {
 		return err
 	}
 	s.state = st
+	return nil
+}
+
+// jsonPart saves a part whose state is one exportable value.
+type jsonPart[T any] struct {
+	export func() T
+	load   func(T)
+}
+
+func (p jsonPart[T]) Snapshot() (json.RawMessage, error) { return json.Marshal(p.export()) }
+
+func (p jsonPart[T]) Restore(raw json.RawMessage) error {
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return err
+	}
+	p.load(v)
 	return nil
 }
 

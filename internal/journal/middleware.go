@@ -1,0 +1,302 @@
+package journal
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mockpay/mockpay/internal/redact"
+)
+
+// Recorder is the middleware that fills the journal. Requests to the
+// control plane's own routes (/_mockpay/…) are not journaled — reading the
+// journal would fill it — but they are Observed, like every request.
+type Recorder struct {
+	Journal *Journal
+	// Identify names the merchant a request belongs to ("" for none) from
+	// the request and the start of its body, with its tenant and the
+	// tenant's virtual time.
+	Identify func(r *http.Request, body []byte) Who
+	// Route names the route that matches r, with its path variables; ok is
+	// false when none does.
+	Route func(r *http.Request) (template string, vars map[string]string, ok bool)
+	// Observe, when set, sees every finished request (metrics).
+	Observe func(e *Entry)
+}
+
+// Who is whose a request is.
+type Who struct {
+	Merchant string
+	Tenant   string
+	Now      time.Time // the tenant's virtual time
+}
+
+// Caps on what is read and kept of a body. A body is read ahead up to
+// peekCap so the merchant can be found in it; the rest streams on to the
+// handler untouched. At most storeCap bytes of each body are stored.
+const (
+	peekCap  = 64 << 10
+	storeCap = 16 << 10
+)
+
+// Provider tells which API a path belongs to: liqpay, liquido, mockpay
+// (the control plane) or "".
+func Provider(path string) string {
+	switch {
+	case strings.HasPrefix(path, "/api/"):
+		return "liqpay"
+	case strings.HasPrefix(path, "/v1/"), strings.HasPrefix(path, "/oauth2/"), strings.HasPrefix(path, "/liquido/"):
+		return "liquido"
+	case strings.HasPrefix(path, "/_mockpay/"):
+		return "mockpay"
+	}
+	return ""
+}
+
+// Wrap returns next with every request recorded.
+func (rec Recorder) Wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		route, vars, matched := rec.Route(r)
+		provider := Provider(r.URL.Path)
+		if provider == "mockpay" && matched {
+			cw := &capture{ResponseWriter: w, limit: 0}
+			next.ServeHTTP(cw, r)
+			if rec.Observe != nil {
+				rec.Observe(&Entry{At: start, Provider: provider, Method: r.Method, Path: r.URL.Path, Route: route,
+					Action: route, Status: cw.code(), Error: cw.code() >= 400, DurationMS: ms(time.Since(start))})
+			}
+			return
+		}
+
+		var body []byte
+		if r.Body != nil && r.Body != http.NoBody {
+			body, _ = io.ReadAll(io.LimitReader(r.Body, peekCap))
+			r.Body = struct {
+				io.Reader
+				io.Closer
+			}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
+		}
+		who := Who{}
+		if rec.Identify != nil {
+			who = rec.Identify(r, body)
+		}
+		cw := &capture{ResponseWriter: w, limit: storeCap}
+		next.ServeHTTP(cw, r)
+
+		e := &Entry{
+			At: start, VirtualAt: who.Now, Provider: provider, Merchant: who.Merchant, Tenant: who.Tenant,
+			Method: r.Method, Path: r.URL.Path, Route: route, Unmatched: !matched,
+			Status: cw.code(), DurationMS: ms(time.Since(start)),
+			RequestHeaders: headers(r.Header), ResponseHeaders: headers(cw.Header()),
+		}
+		if !matched {
+			e.Route = "unmatched"
+		}
+		if r.URL.RawQuery != "" {
+			e.Query, _ = redact.Form(r.URL.RawQuery)
+		}
+		stored := body
+		if len(stored) > storeCap {
+			stored, e.RequestTruncated = cut(stored), true
+		}
+		e.RequestBody, e.RequestData = redact.Body(r.Header.Get("Content-Type"), stored)
+		if e.RequestData == nil && provider == "liqpay" && r.URL.RawQuery != "" {
+			_, e.RequestData = redact.Form(r.URL.RawQuery)
+		}
+		resp := cw.buf.Bytes()
+		e.ResponseTruncated = cw.truncated
+		if cw.truncated {
+			resp = cut(resp)
+		}
+		e.ResponseBody, _ = redact.Body(cw.Header().Get("Content-Type"), resp)
+		e.Error = e.Status == 0 || e.Status >= 400
+		if cw.hijacked {
+			e.ErrorCode = "connection dropped"
+		}
+		e.Action, e.Refs = describe(provider, route, vars, e.RequestData, stored, resp)
+		if code := liqpayError(provider, resp); code != "" {
+			e.Error, e.ErrorCode = true, code
+		}
+		rec.Journal.Add(e)
+		if rec.Observe != nil {
+			rec.Observe(e)
+		}
+	})
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// cut drops a trailing run of digits, spaces and dashes from a body cut
+// short, so a card number split at the cut cannot slip past the masking.
+func cut(b []byte) []byte {
+	b = b[:min(len(b), storeCap)]
+	return bytes.TrimRight(b, "0123456789 -")
+}
+
+// secretHeaders are masked in stored headers.
+var secretHeaders = map[string]bool{"Authorization": true, "X-Api-Key": true, "Cookie": true, "Set-Cookie": true, "Proxy-Authorization": true}
+
+func headers(h http.Header) http.Header {
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		k = http.CanonicalHeaderKey(k)
+		for _, v := range vs {
+			if secretHeaders[k] {
+				v = redact.Header(v)
+			}
+			out[k] = append(out[k], v)
+		}
+	}
+	return out
+}
+
+// refFields are the fields that name a payment in requests and answers.
+var refFields = []string{"payment_id", "order_id", "idempotencyKey", "referenceId"}
+
+// describe finds a request's action and the payments it names.
+func describe(provider, route string, vars map[string]string, data json.RawMessage, reqBody, respBody []byte) (string, []string) {
+	var refs []string
+	add := func(v any) {
+		var s string
+		switch x := v.(type) {
+		case string:
+			s = x
+		case json.Number:
+			s = x.String()
+		case float64:
+			s = strconv.FormatFloat(x, 'f', -1, 64)
+		}
+		if s != "" && !containsString(refs, s) {
+			refs = append(refs, s)
+		}
+	}
+	for _, doc := range [][]byte{data, reqBody, respBody} {
+		m := object(doc)
+		for _, f := range refFields {
+			add(m[f])
+		}
+	}
+	action, _ := object(data)["action"].(string)
+	if k := vars["key"]; k != "" {
+		add(k)
+	}
+	switch {
+	case provider == "liqpay" && action == "":
+		action = vars["action"]
+		if action == "" && strings.HasPrefix(route, "/api/3ds/") {
+			action = "3ds"
+		}
+	case provider != "liqpay":
+		action = route
+	}
+	return action, refs
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// object decodes a JSON object's top level, or nothing.
+func object(b []byte) map[string]any {
+	if len(b) == 0 || b[0] != '{' {
+		return nil
+	}
+	var m map[string]any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if dec.Decode(&m) != nil {
+		return nil
+	}
+	return m
+}
+
+// liqpayError is the err_code of a LiqPay answer with "result":"error",
+// which LiqPay sends with HTTP 200.
+func liqpayError(provider string, resp []byte) string {
+	if provider != "liqpay" {
+		return ""
+	}
+	m := object(bytes.TrimSpace(resp))
+	if m["result"] != "error" {
+		return ""
+	}
+	if code, ok := m["err_code"].(string); ok && code != "" {
+		return code
+	}
+	return "error"
+}
+
+// capture keeps the status and the start of the body a handler writes.
+type capture struct {
+	http.ResponseWriter
+	limit     int
+	status    int
+	buf       bytes.Buffer
+	truncated bool
+	hijacked  bool
+}
+
+func (c *capture) WriteHeader(code int) {
+	if c.status == 0 {
+		c.status = code
+	}
+	c.ResponseWriter.WriteHeader(code)
+}
+
+func (c *capture) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	if c.limit > 0 {
+		room := max(c.limit-c.buf.Len(), 0)
+		if len(b) > room {
+			c.truncated = true
+		}
+		c.buf.Write(b[:min(room, len(b))])
+	}
+	return c.ResponseWriter.Write(b)
+}
+
+// code is the status sent: 0 when the connection was dropped unanswered.
+func (c *capture) code() int {
+	if c.hijacked && c.status == 0 {
+		return 0
+	}
+	if c.status == 0 {
+		return http.StatusOK
+	}
+	return c.status
+}
+
+// Flush lets scripted slow answers trickle through.
+func (c *capture) Flush() {
+	if f, ok := c.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Hijack lets scripted faults drop the connection.
+func (c *capture) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := c.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("journal: the connection cannot be hijacked")
+	}
+	c.hijacked = true
+	return hj.Hijack()
+}
+
+// Unwrap gives http.ResponseController the writer underneath.
+func (c *capture) Unwrap() http.ResponseWriter { return c.ResponseWriter }

@@ -1,0 +1,61 @@
+package ledger
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+)
+
+// Snapshot is the ledger's whole state, for a state file (--state-file):
+// payments in creation order with their history, and the clock moves.
+type Snapshot struct {
+	Payments []Saved           `json:"payments"`
+	Moves    map[string][]Move `json:"moves,omitempty"`
+}
+
+// Saved is one payment with its history.
+type Saved struct {
+	Record
+	Changes []Change `json:"changes"`
+}
+
+// Export copies the ledger's state out.
+func (l *Ledger) Export() Snapshot {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var all []*entry
+	for _, b := range l.books {
+		for _, e := range b.byID {
+			all = append(all, e)
+		}
+	}
+	slices.SortFunc(all, func(a, b *entry) int { return cmp.Compare(a.seq, b.seq) })
+	s := Snapshot{Payments: make([]Saved, len(all)), Moves: map[string][]Move{}}
+	for i, e := range all {
+		s.Payments[i] = Saved{Record: e.rec, Changes: slices.Clone(e.changes)}
+	}
+	for t, m := range l.moves {
+		s.Moves[t] = slices.Clone(m)
+	}
+	return s
+}
+
+// Import replaces the ledger's state with s, keeping its creation order.
+func (l *Ledger) Import(s Snapshot) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.books, l.moves, l.seq = map[string]*book{}, maps.Clone(s.Moves), 0
+	if l.moves == nil {
+		l.moves = map[string][]Move{}
+	}
+	for _, p := range s.Payments {
+		b := l.books[p.Tenant]
+		if b == nil {
+			b = &book{byID: map[string]*entry{}}
+			l.books[p.Tenant] = b
+		}
+		l.seq++
+		b.byID[p.ID] = &entry{seq: l.seq, rec: p.Record, changes: slices.Clone(p.Changes)}
+	}
+	l.broadcast()
+}

@@ -1,0 +1,181 @@
+// Package redact keeps card data (and credentials) out of what mockpay stores and shows: card
+// numbers are masked wherever they appear (a run of 13–19 digits, spaces or
+// dashes allowed between them, that passes the Luhn check), and card
+// verification codes are removed outright. It knows the field names the
+// providers use for the CVV — LiqPay's card_cvv, Liquido's cvc — and common
+// spellings besides, in JSON, in form bodies and in LiqPay's base64 data.
+package redact
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// cvvFields are the names of card verification codes, lower-cased.
+var cvvFields = map[string]bool{
+	"card_cvv": true, "cvv": true, "cvv2": true, "cvc": true, "cvc2": true, "card_cvc": true,
+	"securitycode": true, "security_code": true, "cardcvv": true, "cardcvc": true,
+}
+
+// secretFields hold credentials: kept only as "****" and their last four
+// characters, enough to tell two apart.
+var secretFields = map[string]bool{
+	"client_secret": true, "clientsecret": true, "private_key": true, "password": true, "api_key": true, "apikey": true,
+}
+
+// IsSecret reports whether a field name holds a credential.
+func IsSecret(name string) bool { return secretFields[strings.ToLower(name)] }
+
+// IsCVV reports whether a field name holds a card verification code.
+func IsCVV(name string) bool { return cvvFields[strings.ToLower(name)] }
+
+// panRE finds card-number candidates: 13–19 digits, optionally grouped by
+// single spaces or dashes. Luhn decides which are card numbers.
+var panRE = regexp.MustCompile(`\d(?:[ -]?\d){12,18}`)
+
+// cvvRE is the fallback for text that does not parse (a truncated body): a
+// CVV field with its value, in JSON or form spelling.
+var cvvRE = regexp.MustCompile(`(?i)("?(?:card_cvv|card_cvc|cvv2?|cvc2?|security_?code|cardcv[vc])"?\s*[:=]\s*)("[^"]*"|[^&,}\s"]*)`)
+
+// Removed stands where a CVV was in text that could not be parsed.
+const Removed = "[removed]"
+
+// Text masks card numbers and removes CVV values in arbitrary text.
+func Text(s string) string {
+	s = cvvRE.ReplaceAllString(s, `${1}"`+Removed+`"`)
+	return panRE.ReplaceAllStringFunc(s, maskPAN)
+}
+
+// maskPAN keeps the first six and last four digits of a Luhn-valid number.
+func maskPAN(m string) string {
+	digits := make([]byte, 0, len(m))
+	for i := 0; i < len(m); i++ {
+		if m[i] >= '0' && m[i] <= '9' {
+			digits = append(digits, m[i])
+		}
+	}
+	if !luhn(digits) {
+		return m
+	}
+	return string(digits[:6]) + strings.Repeat("*", len(digits)-10) + string(digits[len(digits)-4:])
+}
+
+func luhn(d []byte) bool {
+	sum, double := 0, false
+	for i := len(d) - 1; i >= 0; i-- {
+		n := int(d[i] - '0')
+		if double {
+			n *= 2
+			if n > 9 {
+				n -= 9
+			}
+		}
+		sum += n
+		double = !double
+	}
+	return sum%10 == 0
+}
+
+// JSON removes CVV fields at any depth and masks card numbers in a JSON
+// document; text that is not JSON goes through Text. Keys come back sorted.
+func JSON(b []byte) []byte {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil || dec.More() {
+		return []byte(Text(string(b)))
+	}
+	out, err := json.Marshal(strip(v))
+	if err != nil {
+		return []byte(Text(string(b)))
+	}
+	return []byte(Text(string(out)))
+}
+
+func strip(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if IsCVV(k) {
+				delete(x, k)
+				continue
+			}
+			if str, ok := e.(string); ok && IsSecret(k) {
+				x[k] = Header(str)
+				continue
+			}
+			x[k] = strip(e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = strip(e)
+		}
+	}
+	return v
+}
+
+// Form removes CVV fields from a form (or query) and masks card numbers in
+// its values. LiqPay's data field — base64 JSON, or raw JSON from the Python
+// SDK — is decoded, redacted and returned as data; it is re-encoded in the
+// form so that the stored body stays a form.
+func Form(s string) (form string, data json.RawMessage) {
+	vals, err := url.ParseQuery(s)
+	if err != nil {
+		return Text(s), nil
+	}
+	for k, vs := range vals {
+		switch {
+		case IsCVV(k):
+			delete(vals, k)
+		case IsSecret(k):
+			for i, v := range vs {
+				vs[i] = Header(v)
+			}
+		}
+	}
+	if d := vals.Get("data"); d != "" {
+		raw := []byte(d)
+		if dec, err := base64.StdEncoding.DecodeString(d); err == nil {
+			raw = dec
+		}
+		if json.Valid(raw) {
+			data = JSON(raw)
+			vals.Set("data", base64.StdEncoding.EncodeToString(data))
+		}
+	}
+	return Text(vals.Encode()), data
+}
+
+// Body redacts a request or response body by its content type: JSON, form
+// (with LiqPay's data decoded), or plain text.
+func Body(contentType string, b []byte) (body string, data json.RawMessage) {
+	ct := strings.ToLower(contentType)
+	switch {
+	case len(b) == 0:
+		return "", nil
+	case strings.Contains(ct, "json") || (ct == "" && json.Valid(b)):
+		return string(JSON(b)), nil
+	case strings.Contains(ct, "x-www-form-urlencoded"):
+		return Form(string(b))
+	}
+	return Text(string(b)), nil
+}
+
+// Header masks secrets in a header value: credentials keep their scheme
+// and their last four characters, enough to tell two apart.
+func Header(v string) string {
+	scheme, rest, ok := strings.Cut(v, " ")
+	if !ok {
+		scheme, rest = "", v
+	} else {
+		scheme += " "
+	}
+	if len(rest) <= 8 {
+		return scheme + "****"
+	}
+	return scheme + "****" + rest[len(rest)-4:]
+}

@@ -1,0 +1,75 @@
+package redact
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestText(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"card 4242424242424242 ok", "card 424242******4242 ok"},
+		{"4242 4242 4242 4242", "424242******4242"},
+		{"4111-1111-1111-1111", "411111******1111"},
+		{"order 1234567890123456", "order 1234567890123456"}, // not Luhn-valid: an id, not a card
+		{"payment_id 2000000001", "payment_id 2000000001"},
+		{`{"cvc":"123","x":1}`, `{"cvc":"[removed]","x":1}`},
+		{`card_cvv=123&a=b`, `card_cvv="[removed]"&a=b`},
+	} {
+		if got := Text(tc.in); got != tc.want {
+			t.Errorf("Text(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestJSON(t *testing.T) {
+	in := `{"paymentMethod":"CARD","card":{"cardNumber":"4111111111111111","cvc":"321","securityCode":"999"},"list":[{"CVV":"1"}],"amount":1000}`
+	want := `{"amount":1000,"card":{"cardNumber":"411111******1111"},"list":[{}],"paymentMethod":"CARD"}`
+	if diff := cmp.Diff(want, string(JSON([]byte(in)))); diff != "" {
+		t.Error(diff)
+	}
+	// Truncated JSON falls back to text redaction.
+	got := string(JSON([]byte(`{"cardNumber":"4111111111111111","cvc":"321"`)))
+	if strings.Contains(got, "321") || strings.Contains(got, "4111111111111111") {
+		t.Errorf("truncated JSON kept card data: %s", got)
+	}
+}
+
+func TestFormLiqPayData(t *testing.T) {
+	data := base64.StdEncoding.EncodeToString([]byte(`{"action":"pay","card":"4242424242424242","card_cvv":"123","public_key":"k"}`))
+	form, decoded := Form("data=" + data + "&signature=abc&card_cvv=555")
+	if diff := cmp.Diff(`{"action":"pay","card":"424242******4242","public_key":"k"}`, string(decoded)); diff != "" {
+		t.Error(diff)
+	}
+	if strings.Contains(form, "555") || strings.Contains(form, "card_cvv") || strings.Contains(form, data) {
+		t.Errorf("form kept card data: %s", form)
+	}
+	raw, _ := Form(`data={"card":"4242424242424242","card_cvv":"123"}`)
+	if strings.Contains(raw, "123") || strings.Contains(raw, "4242424242424242") {
+		t.Errorf("raw JSON data kept card data: %s", raw)
+	}
+}
+
+func TestHeader(t *testing.T) {
+	for in, want := range map[string]string{
+		"Bearer eyJhbGciOiJIUzI1NiJ9.abc.defgh": "Bearer ****efgh",
+		"sandbox-api-key":                       "****-key",
+		"short":                                 "****",
+	} {
+		if got := Header(in); got != want {
+			t.Errorf("Header(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSecrets(t *testing.T) {
+	form, _ := Form("grant_type=client_credentials&client_id=me&client_secret=sandbox-client-secret")
+	if diff := cmp.Diff("client_id=me&client_secret=%2A%2A%2A%2Acret&grant_type=client_credentials", form); diff != "" {
+		t.Error(diff)
+	}
+	if diff := cmp.Diff(`{"private_key":"****_key"}`, string(JSON([]byte(`{"private_key":"sandbox_private_key"}`)))); diff != "" {
+		t.Error(diff)
+	}
+}

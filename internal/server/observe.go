@@ -1,0 +1,77 @@
+package server
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"github.com/mockpay/mockpay/emulator/liqpay"
+	"github.com/mockpay/mockpay/internal/control"
+	"github.com/mockpay/mockpay/internal/journal"
+)
+
+// observeRoutes registers the control plane's observing endpoints:
+// payments, journal, await and metrics.
+func (s *Server) observeRoutes(r *mux.Router) {
+	pays := control.Payments{Ledger: s.ledger, Journal: s.journal, Log: s.callbacks, Tenants: s.tenants}
+	r.HandleFunc("/_mockpay/payments", pays.List).Methods(http.MethodGet)
+	r.HandleFunc("/_mockpay/payments/{id}", pays.Get).Methods(http.MethodGet)
+	jr := control.Journal{Journal: s.journal, Tenants: s.tenants}
+	r.HandleFunc("/_mockpay/journal", jr.List).Methods(http.MethodGet)
+	r.HandleFunc("/_mockpay/journal", jr.Clear).Methods(http.MethodDelete)
+	r.HandleFunc("/_mockpay/journal/{id}", jr.Get).Methods(http.MethodGet)
+	aw := control.Await{Ledger: s.ledger, Log: s.callbacks, Tenants: s.tenants}
+	r.HandleFunc("/_mockpay/await/payment", aw.Payment).Methods(http.MethodGet)
+	r.HandleFunc("/_mockpay/await/callbacks", aw.Callbacks).Methods(http.MethodGet)
+	r.Handle("/_mockpay/metrics", s.metrics).Methods(http.MethodGet)
+}
+
+// recorder journals every request the router answers and feeds metrics.
+func (s *Server) recorder(r *mux.Router) journal.Recorder {
+	return journal.Recorder{
+		Journal: s.journal,
+		Observe: s.metrics.Observe,
+		Route: func(req *http.Request) (string, map[string]string, bool) {
+			var m mux.RouteMatch
+			if !r.Match(req, &m) || m.MatchErr != nil || m.Route == nil {
+				return "", nil, false
+			}
+			tpl, _ := m.Route.GetPathTemplate()
+			return tpl, m.Vars, true
+		},
+		Identify: s.identify,
+	}
+}
+
+// identify files a request under its merchant: LiqPay's public_key from
+// data (or the 3-D Secure page's token), Liquido's from its token, api key
+// or page (liquido.Server.MerchantOf).
+func (s *Server) identify(r *http.Request, body []byte) journal.Who {
+	var provider, key string
+	switch journal.Provider(r.URL.Path) {
+	case "liqpay":
+		provider = "liqpay"
+		if strings.HasPrefix(r.URL.Path, "/api/3ds/") {
+			key = s.liqpay.MerchantOfPage(r.URL.Path)
+			break
+		}
+		if data := liqpay.DecodeEnvelope(body, r.URL.Query()).Data; data != "" {
+			if params, err := liqpay.DecodeData(data); err == nil {
+				key = params.S("public_key")
+			}
+		}
+	case "liquido":
+		provider, key = "liquido", s.liquido.MerchantOf(r, body)
+	}
+	if key == "" {
+		return journal.Who{}
+	}
+	t, ok := s.tenants.Get(provider, key)
+	if !ok {
+		// An unknown public_key is filed under no merchant: it must not
+		// create a tenant, or anyone could grow the registry.
+		return journal.Who{}
+	}
+	return journal.Who{Merchant: key, Tenant: t.ID, Now: t.Clock.Now()}
+}
