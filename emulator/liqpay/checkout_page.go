@@ -74,6 +74,7 @@ func testCards(defaults []byte) []testCardView {
 			continue
 		}
 		text := strings.TrimSpace(strings.TrimPrefix(sc.Description, sc.Match.Card))
+		text = strings.TrimSpace(strings.TrimPrefix(text, "is "))
 		out = append(out, testCardView{Number: groupDigits(sc.Match.Card), Text: text})
 	}
 	return out
