@@ -357,7 +357,8 @@ func (s *Server) scheduleThen(sh *shop, p *Payment, steps []scenarios.Transition
 	from := p.Status
 	plan := &thenPlan{Steps: steps, Since: since, From: from}
 	p.plan = plan // what is left to play, for a state file (state.go)
-	at := func(t time.Time, fn func()) { sh.at(t, fn) } // fn runs under sh.mu
+	// sh.at runs each step under sh.mu, and not at all after a reset.
+	at := func(t time.Time, fn func()) { sh.at(t, fn) }
 	scenarios.PlayThen(at, steps, since, func(step scenarios.Transition, due time.Time) bool {
 		if p.Status != from {
 			return false
