@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math/big"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/mockpay/mockpay/scenarios"
@@ -227,5 +229,22 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("amount %s is not a decimal number", b)
 	}
 	*a = v
+	return nil
+}
+
+// UnmarshalJSON reads a Money4 as MarshalJSON writes it (a state file).
+func (m *Money4) UnmarshalJSON(b []byte) error {
+	if len(b) > 64 || strings.ContainsAny(string(b), "eE") { // no exponent to blow up big.Rat
+		return fmt.Errorf("amount %.64s is not a plain decimal number", b)
+	}
+	r, ok := new(big.Rat).SetString(string(b))
+	if !ok {
+		return fmt.Errorf("amount %s is not a decimal number", b)
+	}
+	r.Mul(r, big.NewRat(10000, 1))
+	if !r.IsInt() || !r.Num().IsInt64() {
+		return fmt.Errorf("amount %s has more than four decimals", b)
+	}
+	*m = Money4(r.Num().Int64())
 	return nil
 }
