@@ -10,7 +10,7 @@ import (
 )
 
 // invoice is a payment that waits for its payer on a page mockpay serves
-// (pages/payer.html): an invoice (invoice_send, invoice_bot), a PrivatPay
+// (web/templates/payer.html): an invoice (invoice_send, invoice_bot), a PrivatPay
 // button (payment_prepare), a cash terminal (paycash) or a QR code (payqr).
 type invoice struct {
 	Kind          string // invoice, prepare, cash, qr
