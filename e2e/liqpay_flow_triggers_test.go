@@ -72,6 +72,8 @@ func TestLiqPayFlowTriggers(t *testing.T) {
 			map[string]any{"event": "expire"}, 200, "failure", []string{"pay invoice_wait", "pay failure expired_invoice"}},
 		{"expire a QR code", waiting("payqr"), nil, nil,
 			map[string]any{"event": "expire"}, 200, "failure", []string{"pay wait_qr", "pay failure expired_qr"}},
+		{"expire a prepared payment", waiting("payment_prepare"), nil, nil,
+			map[string]any{"event": "expire"}, 200, "failure", []string{"pay prepared", "pay failure expired_prepared"}},
 		{"fail a cash payment", waiting("paycash", "phone", "380950000001"), nil, nil,
 			map[string]any{"event": "fail"}, 200, "failure", []string{"pay cash_wait", "pay failure decline"}},
 		{"fail a prepared payment with a code", waiting("payment_prepare"), nil, nil,

@@ -63,6 +63,9 @@ func waitStatus(kind string) Status {
 // LiqPay lists expired_qr and expired_prepared (reference §6.2); GUESS:
 // expired_cash and expired_invoice follow the pattern.
 func expiryCodeFor(kind string) ErrCode {
+	if kind == "prepare" {
+		return "expired_prepared" // the status is prepared, and so is LiqPay's code
+	}
 	return ErrCode("expired_" + kind)
 }
 

@@ -162,7 +162,7 @@ func (s *Server) triggerFail(sh *shop, p *Payment, ev trigger.Event, now time.Ti
 // triggerExpire lets a verification step's deadline pass now: failure with
 // the step's expired_* code. A payment waiting on its payer page expires as
 // its expired_date would (expired_invoice, expired_cash, expired_qr,
-// expired_prepare).
+// expired_prepared).
 func (s *Server) triggerExpire(sh *shop, p *Payment, ev trigger.Event, now time.Time) error {
 	if payerWaiting(p) {
 		s.expirePayer(sh, p, now)
