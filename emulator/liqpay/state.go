@@ -215,7 +215,10 @@ func (s *Server) rearm(sh *shop, p *Payment) {
 		s.scheduleRegular(sh, p)
 	case p.Status == StatusWaitLC && p.LC != nil:
 		s.armSecured(sh, p)
-	case p.Status == StatusHoldWait && !p.HoldUntil.IsZero():
+	case p.Status == StatusHoldWait:
+		if p.HoldUntil.IsZero() { // a state file from before holds kept their date
+			p.HoldUntil = p.Ended.Add(holdPeriod)
+		}
 		s.armHoldExpiry(sh, p)
 	case p.Invoice != nil && p.Status == waitStatus(p.Invoice.Kind):
 		s.armPayerExpiry(sh, p)
