@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Every status of reference liqpay.md §5.1 is reachable through the public
@@ -12,7 +13,8 @@ import (
 // comes with the callback LiqPay would send: the payment object in that
 // status, signed with the merchant's key.
 
-// liqpayStatuses is §5.1 in its order (also the scenario loader's list).
+// liqpayStatuses is §5.1 in its order, then seed 000's dispute (the
+// scenario loader's list).
 var liqpayStatuses = strings.Split(valLiqPayStatuses, ", ")
 
 // scenarioOnly are the statuses no card or action of mockpay reaches by
@@ -21,10 +23,6 @@ var liqpayStatuses = strings.Split(valLiqPayStatuses, ", ")
 var scenarioOnly = []string{"error", "phone_verify", "ivr_verify", "pin_verify", "captcha_verify", "password_verify",
 	"senderapp_verify", "p24_verify", "mp_verify", "wait_sender", "wait_accept", "wait_secure", "wait_compensation",
 	"wait_reserve", "wait_card", "processing", "try_again"}
-
-// TODO(lead): after merging lp-flows, drive these through subscribe,
-// unsubscribe and the letter_of_credit payment and drop this list.
-var coveredByLPFlows = map[string]bool{"subscribed": true, "unsubscribed": true, "wait_lc": true}
 
 func TestEveryStatusIsReachableWithItsCallback(t *testing.T) {
 	t.Parallel()
@@ -71,12 +69,25 @@ func TestEveryStatusIsReachableWithItsCallback(t *testing.T) {
 	for _, st := range scenarioOnly {
 		drivers[st] = card("4242424242424242")
 	}
+	subscribe := card("4242424242424242", "action", "subscribe", "subscribe", "1",
+		"subscribe_date_start", "2020-01-01 00:00:00", "subscribe_periodicity", "month")
+	secured := func(t *testing.T, order, serverURL string) map[string]any {
+		lcDate := m.virtualNow(t).Add(72 * time.Hour).Format(time.DateTime)
+		return card("4242424242424242", "letter_of_credit", 1, "letter_of_credit_date", lcDate)(t, order, serverURL)
+	}
+	drivers["subscribed"] = subscribe
+	drivers["unsubscribed"] = func(t *testing.T, order, serverURL string) map[string]any {
+		subscribe(t, order, serverURL)
+		return m.do(t, map[string]any{"version": 3, "action": "unsubscribe", "order_id": order})
+	}
+	drivers["wait_lc"] = secured
+	drivers["dispute"] = func(t *testing.T, order, serverURL string) map[string]any {
+		secured(t, order, serverURL)
+		return m.do(t, map[string]any{"version": 3, "action": "mockpay_lc_dispute", "order_id": order})
+	}
 
 	for _, st := range liqpayStatuses {
 		t.Run(st, func(t *testing.T) {
-			if coveredByLPFlows[st] {
-				t.Skipf("%s is covered by lp-flows' tests (TODO: drive it here after the merge)", st)
-			}
 			drive, ok := drivers[st]
 			if !ok {
 				t.Fatalf("no way to reach status %s", st)

@@ -15,12 +15,12 @@ import (
 // files prints the exact positions").
 
 // valLiqPayStatuses is LiqPay's status list as the loader prints it
-// (reference liqpay.md §5.1).
+// (reference liqpay.md §5.1, then seed 000's dispute).
 const valLiqPayStatuses = "success, failure, error, reversed, subscribed, unsubscribed, sandbox, " +
 	"3ds_verify, otp_verify, cvv_verify, sender_verify, receiver_verify, phone_verify, ivr_verify, pin_verify, " +
 	"captcha_verify, password_verify, senderapp_verify, p24_verify, mp_verify, wait_qr, wait_sender, hold_wait, " +
 	"wait_accept, wait_secure, wait_compensation, wait_lc, wait_reserve, wait_card, invoice_wait, cash_wait, " +
-	"prepared, processing, try_again"
+	"prepared, processing, try_again, dispute"
 
 const valScenarioKeys = "description, match, name, outcome, provider, times"
 

@@ -1,5 +1,5 @@
 // Package web holds mockpay's pages for people: the templates of the hosted
-// pages (LiqPay's checkout and 3-D Secure page), their one stylesheet and
+// pages (LiqPay's checkout, 3-D Secure and payer pages), their one stylesheet and
 // their texts, embedded in the binary so every page works offline. It knows
 // HTML and HTTP headers, not providers: an emulator passes in what a page
 // shows (the test cards, the payment) and the templates only lay it out.

@@ -357,10 +357,9 @@ func (s *Server) scheduleThen(sh *shop, p *Payment, steps []scenarios.Transition
 	from := p.Status
 	plan := &thenPlan{Steps: steps, Since: since, From: from}
 	p.plan = plan // what is left to play, for a state file (state.go)
-	at := func(t time.Time, fn func()) { sh.tenant.Clock.At(t, fn) }
+	// sh.at runs each step under sh.mu, and not at all after a reset.
+	at := func(t time.Time, fn func()) { sh.at(t, fn) }
 	scenarios.PlayThen(at, steps, since, func(step scenarios.Transition, due time.Time) bool {
-		sh.mu.Lock()
-		defer sh.mu.Unlock()
 		if p.Status != from {
 			return false
 		}
@@ -397,8 +396,8 @@ func successStatus(p *Payment) Status {
 // then 3-D Secure) replaces it with a fresh token. Caller holds sh.mu.
 func (s *Server) startVerification(c *call, p *Payment, step Status, rules []scenarios.ConfirmRule) {
 	sh := c.shop
-	if p.Verify != nil && p.Verify.timer != nil {
-		p.Verify.timer.Stop()
+	if p.Verify != nil {
+		sh.stop(p.Verify.timer)
 	}
 	ttl := s.ttl(step)
 	p.Status = step
@@ -425,9 +424,7 @@ func (s *Server) startVerification(c *call, p *Payment, step Status, rules []sce
 // armExpiry fails the payment when its verification deadline passes.
 // Caller holds sh.mu.
 func (s *Server) armExpiry(sh *shop, p *Payment) {
-	p.Verify.timer = sh.tenant.Clock.At(p.Verify.Deadline, func() {
-		sh.mu.Lock()
-		defer sh.mu.Unlock()
+	p.Verify.timer = sh.at(p.Verify.Deadline, func() {
 		s.expireIfDue(sh, p, sh.tenant.Clock.Now())
 		p.takeWait() // no request waits on a timer's callbacks
 	})
@@ -459,9 +456,7 @@ func (s *Server) expireIfDue(sh *shop, p *Payment, now time.Time) {
 // finish moves a payment to a final (or hold_wait) status. Caller holds sh.mu.
 func (s *Server) finish(sh *shop, p *Payment, st Status, code ErrCode, now time.Time) {
 	if p.Verify != nil {
-		if p.Verify.timer != nil {
-			p.Verify.timer.Stop()
-		}
+		sh.stop(p.Verify.timer)
 		p.Verify = nil
 	}
 	p.Status, p.ErrCode, p.Ended = st, code, now
@@ -474,7 +469,7 @@ func (s *Server) finish(sh *shop, p *Payment, st Status, code ErrCode, now time.
 	if st == StatusHoldWait {
 		s.expireHoldLater(sh, p, now)
 	} else if p.holdTimer != nil {
-		p.holdTimer.Stop() // completed or released: nothing left to expire
+		sh.stop(p.holdTimer) // completed or released: nothing left to expire
 		p.holdTimer = nil
 	}
 	// The debit's codes are the first charge's: a later success (hold

@@ -5,6 +5,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -80,6 +81,32 @@ func (cs *checkouts) add(co *checkout) {
 		delete(cs.byToken, cs.order[0])
 		cs.order = cs.order[1:]
 	}
+}
+
+// drop forgets every session of sh (a reset or removed shop).
+func (cs *checkouts) drop(sh *shop) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	cs.order = slices.DeleteFunc(cs.order, func(token string) bool {
+		if co := cs.byToken[token]; co == nil || co.shop == sh {
+			delete(cs.byToken, token)
+			return true
+		}
+		return false
+	})
+}
+
+// of lists the sessions of sh, oldest first.
+func (cs *checkouts) of(sh *shop) []*checkout {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	var out []*checkout
+	for _, token := range cs.order {
+		if co := cs.byToken[token]; co != nil && co.shop == sh {
+			out = append(out, co)
+		}
+	}
+	return out
 }
 
 func (cs *checkouts) get(token string) *checkout {

@@ -10,7 +10,7 @@ import (
 )
 
 // invoice is a payment that waits for its payer on a page mockpay serves
-// (pages/payer.html): an invoice (invoice_send, invoice_bot), a PrivatPay
+// (web/templates/payer.html): an invoice (invoice_send, invoice_bot), a PrivatPay
 // button (payment_prepare), a cash terminal (paycash) or a QR code (payqr).
 type invoice struct {
 	Kind          string // invoice, prepare, cash, qr
@@ -63,6 +63,9 @@ func waitStatus(kind string) Status {
 // LiqPay lists expired_qr and expired_prepared (reference §6.2); GUESS:
 // expired_cash and expired_invoice follow the pattern.
 func expiryCodeFor(kind string) ErrCode {
+	if kind == "prepare" {
+		return "expired_prepared" // the status is prepared, and so is LiqPay's code
+	}
 	return ErrCode("expired_" + kind)
 }
 
@@ -142,17 +145,30 @@ func (s *Server) startPayerPage(c *call, kind string, amount Amount, currency st
 		}
 	}
 	s.apply(c, p, out)
-	if !inv.Expires.IsZero() {
-		inv.timer = sh.tenant.Clock.At(inv.Expires, func() {
-			sh.mu.Lock()
-			defer sh.mu.Unlock()
-			if p.Status == waitStatus(kind) {
-				s.finish(sh, p, StatusFailure, expiryCodeFor(kind), sh.tenant.Clock.Now())
-				p.takeWait()
-			}
-		})
-	}
+	s.armPayerExpiry(sh, p)
 	return p, nil
+}
+
+// armPayerExpiry fails a waiting payer-page payment when its expired_date
+// passes. Caller holds sh.mu.
+func (s *Server) armPayerExpiry(sh *shop, p *Payment) {
+	inv := p.Invoice
+	if inv.Expires.IsZero() {
+		return
+	}
+	inv.timer = sh.at(inv.Expires, func() {
+		if p.Status == waitStatus(inv.Kind) {
+			s.expirePayer(sh, p, sh.tenant.Clock.Now())
+			p.takeWait() // no request waits on a timer's callbacks
+		}
+	})
+}
+
+// expirePayer ends a waiting payer-page payment as its expired_date does.
+// Caller holds sh.mu.
+func (s *Server) expirePayer(sh *shop, p *Payment, now time.Time) {
+	sh.stop(p.Invoice.timer)
+	s.finish(sh, p, StatusFailure, expiryCodeFor(p.Invoice.Kind), now)
 }
 
 // href is the payer page of a payment.
@@ -306,9 +322,7 @@ func (s *Server) invoiceCancel(c *call) any {
 		if p.Invoice == nil || p.Invoice.Kind != "invoice" || p.Status != StatusInvoiceWait {
 			return newError(ErrPaymentStatus, c.lang, "")
 		}
-		if p.Invoice.timer != nil {
-			p.Invoice.timer.Stop()
-		}
+		sh.stop(p.Invoice.timer)
 		s.finish(sh, p, StatusFailure, ErrCancel, c.now)
 		return invoiceCancelJSON{Result: "ok", InvoiceID: p.ID}
 	})

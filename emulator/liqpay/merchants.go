@@ -33,42 +33,60 @@ func (s *Server) AddMerchant(m config.LiqPayMerchant) error {
 }
 
 // RemoveMerchant stops serving a shop: requests signed with its keys get
-// "public_key not found" and its 3-D Secure pages are gone at once. The
-// caller removes its tenant and callbacks. It reports whether there was one.
+// "public_key not found", its pages (3-D Secure, checkout, payer pages) are
+// gone at once and none of its timers fires again. The caller removes its
+// tenant and callbacks. It reports whether there was one.
 func (s *Server) RemoveMerchant(publicKey string) bool {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	sh := s.shops[publicKey]
 	if sh == nil {
+		s.mu.Unlock()
 		return false
 	}
 	delete(s.shops, publicKey)
 	s.opts.Merchants = slices.DeleteFunc(s.opts.Merchants, func(m config.LiqPayMerchant) bool { return m.PublicKey == publicKey })
-	s.dropTokens(sh)
+	s.mu.Unlock()
+	s.forget(sh)
 	return true
 }
 
-// ResetMerchant forgets a shop's payments, order ids, confirm tokens and
-// card tokens, and restarts its payment ids and generated values, as a
-// freshly started shop. Its clock and callbacks are the caller's to reset.
-// It reports whether the shop exists.
+// ResetMerchant forgets everything a shop holds — payments, order ids,
+// subscriptions, secured payments, invoices and other payer pages, card
+// tokens, registers, checkout sessions — stops every timer its payments
+// armed (subscription periods, letter_of_credit_date, hold expiry,
+// verification deadlines, expired_date, scenario steps) and restarts its
+// payment ids and generated values, as a freshly started shop. Its clock
+// and callbacks are the caller's to reset. It reports whether the shop
+// exists.
 func (s *Server) ResetMerchant(publicKey string) bool {
 	sh := s.shop(publicKey)
 	if sh == nil {
 		return false
 	}
+	s.forget(sh)
 	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	fresh := newShop(sh.tenant, sh.merchant)
-	sh.byOrder, sh.byID, sh.byToken, sh.cardTokens, sh.nextID = fresh.byOrder, fresh.byID, fresh.byToken, fresh.cardTokens, fresh.nextID
 	sh.tenant.Reseed()
-	s.mu.Lock()
-	s.dropTokens(sh)
-	s.mu.Unlock()
+	sh.mu.Unlock()
 	return true
 }
 
-// dropTokens forgets the 3-D Secure tokens of sh; caller holds s.mu.
+// forget replaces a shop's books with fresh ones, stops the old books'
+// timers and drops every page token and checkout session of the shop. Taking s.mu after sh.mu
+// keeps the emulator's lock order.
+func (s *Server) forget(sh *shop) {
+	sh.mu.Lock()
+	old := sh.books
+	sh.books = newBooks()
+	old.stopTimers()
+	s.mu.Lock()
+	s.dropTokens(sh)
+	s.mu.Unlock()
+	sh.mu.Unlock()
+	s.checkouts.drop(sh)
+}
+
+// dropTokens forgets the page tokens of sh (3-D Secure, payer pages,
+// registers); caller holds s.mu.
 func (s *Server) dropTokens(sh *shop) {
 	for token, owner := range s.tokens {
 		if owner == sh {

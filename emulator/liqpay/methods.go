@@ -20,9 +20,13 @@ func (s *Server) expireHoldLater(sh *shop, p *Payment, now time.Time) {
 	if p.holdTimer != nil {
 		return
 	}
-	p.holdTimer = sh.tenant.Clock.At(now.Add(holdPeriod), func() {
-		sh.mu.Lock()
-		defer sh.mu.Unlock()
+	p.HoldUntil = now.Add(holdPeriod)
+	s.armHoldExpiry(sh, p)
+}
+
+// armHoldExpiry releases a hold still waiting at p.HoldUntil. Caller holds sh.mu.
+func (s *Server) armHoldExpiry(sh *shop, p *Payment) {
+	p.holdTimer = sh.at(p.HoldUntil, func() {
 		if p.Status == StatusHoldWait {
 			s.finish(sh, p, StatusReversed, "", sh.tenant.Clock.Now())
 			p.takeWait() // no request waits on a timer's callbacks

@@ -1,16 +1,13 @@
 package liqpay
 
 import (
-	"crypto/sha256"
-	_ "embed"
-	"encoding/base64"
-	"html/template"
 	"net/http"
 	"net/url"
-	"regexp"
 	"time"
 
 	"github.com/gorilla/mux"
+
+	"github.com/mockpay/mockpay/web"
 )
 
 // The payer page: where the customer pays an invoice (invoice_send, whose
@@ -20,31 +17,14 @@ import (
 // cards and scenarios decide, 3-D Secure goes to the 3-DS page, OTP, CVV and
 // sender/receiver steps ask on this page.
 
-//go:embed pages/payer.html
-var payerHTML string
-
-var payerPage = template.Must(template.New("payer").Parse(payerHTML))
-
-// payerCSP allows nothing but the page's own inline stylesheet (by its
-// hash) and forms posting back here; formTarget adds the origin of the
-// shop's result_url, where a paid form is redirected.
-func payerCSP(formTarget string) string {
-	action := "'self'"
-	if u, err := url.Parse(formTarget); err == nil && u.Scheme != "" && u.Host != "" {
-		action += " " + u.Scheme + "://" + u.Host
-	}
-	return "default-src 'none'; style-src '" + payerStyleHash + "'; img-src 'none'; base-uri 'none'; " +
-		"frame-ancestors 'none'; form-action " + action
-}
-
-var payerStyleHash = func() string {
-	style := regexp.MustCompile(`(?s)<style>(.*?)</style>`).FindStringSubmatch(payerHTML)
-	sum := sha256.Sum256([]byte(style[1]))
-	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
-}()
+// The page is web's "payer" template, on the shared stylesheet
+// (web.StylePath) with web's headers: X-Frame-Options DENY and a CSP that
+// allows styles only from this server and forms only to it and the shop's
+// result_url.
 
 type payerView struct {
-	Lang, Title, Message                      string
+	web.Page
+	Message                                   string
 	PublicKey, OrderID, Description, Currency string
 	Amount, Status, QRCode, Expires           string
 	ResultURL                                 string
@@ -71,7 +51,7 @@ func (s *Server) handlePayerPage(w http.ResponseWriter, r *http.Request) {
 		view = payerViewOf(p, "")
 	})
 	if !found {
-		s.renderPayer(w, http.StatusNotFound, payerView{Title: "Not found", Message: "Unknown payment link."})
+		s.renderPayer(w, http.StatusNotFound, payerView{Page: web.Page{Title: "Not found"}, Message: "Unknown payment link."})
 		return
 	}
 	s.renderPayer(w, http.StatusOK, view)
@@ -81,7 +61,7 @@ func (s *Server) handlePayerPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handlePayerAction(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		s.renderPayer(w, http.StatusBadRequest, payerView{Title: "Bad request", Message: "Malformed form."})
+		s.renderPayer(w, http.StatusBadRequest, payerView{Page: web.Page{Title: "Bad request"}, Message: "Malformed form."})
 		return
 	}
 	var view payerView
@@ -101,7 +81,7 @@ func (s *Server) handlePayerAction(w http.ResponseWriter, r *http.Request) {
 		}
 	})
 	if !found {
-		s.renderPayer(w, http.StatusNotFound, payerView{Title: "Not found", Message: "Unknown payment link."})
+		s.renderPayer(w, http.StatusNotFound, payerView{Page: web.Page{Title: "Not found"}, Message: "Unknown payment link."})
 		return
 	}
 	if redirect != "" {
@@ -171,7 +151,7 @@ func final(st Status) bool {
 
 func payerViewOf(p *Payment, msg string) payerView {
 	inv := p.Invoice
-	v := payerView{Lang: p.Language, Title: payerTitle(inv.Kind), Message: msg, PublicKey: p.PublicKey,
+	v := payerView{Page: web.Page{Lang: p.Language, Title: payerTitle(inv.Kind)}, Message: msg, PublicKey: p.PublicKey,
 		OrderID: p.OrderID, Description: p.Description, Currency: p.Currency, Amount: p.Amount.String(),
 		Status: string(p.Status), QRCode: p.QRCode, ResultURL: inv.ResultURL}
 	if !inv.Expires.IsZero() {
@@ -258,15 +238,10 @@ func (s *Server) renderPayer(w http.ResponseWriter, code int, v payerView) {
 	if v.Lang == "" {
 		v.Lang = "uk"
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", payerCSP(v.ResultURL))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(code)
-	if err := payerPage.Execute(w, v); err != nil {
+	v.Banner = web.Texts("en")["banner"] // the page's words are English
+	// A paid form is redirected to the shop's result_url: its origin joins
+	// the page's form-action.
+	if err := web.Render(w, code, "payer", v, v.ResultURL); err != nil {
 		s.log.Error("render payer page", "err", err)
 	}
 }

@@ -78,7 +78,9 @@ type Payment struct {
 	Verifycode string
 	Invoice    *invoice
 	QRCode     string
-	holdTimer  *clock.Timer
+	// HoldUntil is when a hold still waiting is released (hold expiry).
+	HoldUntil time.Time
+	holdTimer *clock.Timer
 
 	// From the scenario that decided the payment.
 	Overrides     map[string]any
@@ -228,7 +230,16 @@ type shop struct {
 	tenant   *tenant.Tenant
 	merchant config.LiqPayMerchant
 
-	mu         sync.Mutex
+	mu sync.Mutex
+	// books is everything a reset forgets, replaced whole by ResetMerchant
+	// (merchants.go) so no map can be left behind; its fields read as the
+	// shop's own (sh.byID).
+	*books
+}
+
+// books is a shop's resettable state. A field added here is reset with the
+// rest; it still needs its line in state.go to survive a restart.
+type books struct {
 	byOrder    map[string]*Payment // newest payment per order_id
 	byID       map[int64]*Payment
 	byToken    map[string]*Payment // confirm tokens
@@ -240,12 +251,17 @@ type shop struct {
 	invoices map[string]*Payment
 	// registers are the files reports_compensation_file prepared, by register_token.
 	registers map[string][]byte
+	// timers are the pending timers of these books' payments (shop.at), so
+	// a reset stops every one of them.
+	timers map[*clock.Timer]struct{}
 }
 
 func newShop(t *tenant.Tenant, m config.LiqPayMerchant) *shop {
-	return &shop{
-		tenant:     t,
-		merchant:   m,
+	return &shop{tenant: t, merchant: m, books: newBooks()}
+}
+
+func newBooks() *books {
+	return &books{
 		byOrder:    map[string]*Payment{},
 		byID:       map[int64]*Payment{},
 		byToken:    map[string]*Payment{},
@@ -253,10 +269,47 @@ func newShop(t *tenant.Tenant, m config.LiqPayMerchant) *shop {
 		tokens:     tokenBook{state: map[string]string{}, unique: map[string]string{}},
 		invoices:   map[string]*Payment{},
 		registers:  map[string][]byte{},
+		timers:     map[*clock.Timer]struct{}{},
 		// Real payment ids were around 2.1e9 in 2022 (reference §2.5); each
 		// shop counts from there so ids look real and repeat run to run.
 		nextID: 2100000000,
 	}
+}
+
+// at schedules fn on the merchant's virtual clock. fn runs with sh.mu held,
+// and only if the shop has not been reset since: a timer of forgotten books
+// (a subscription period, a hold expiry, a deadline) never touches the
+// fresh ones or sends a callback. Caller holds sh.mu.
+func (sh *shop) at(when time.Time, fn func()) *clock.Timer {
+	b := sh.books
+	var t *clock.Timer
+	t = sh.tenant.Clock.At(when, func() {
+		sh.mu.Lock()
+		defer sh.mu.Unlock()
+		delete(b.timers, t) // t was set under sh.mu, before this could lock it
+		if sh.books != b {
+			return
+		}
+		fn()
+	})
+	b.timers[t] = struct{}{}
+	return t
+}
+
+// stop cancels a timer made by at. Caller holds sh.mu.
+func (sh *shop) stop(t *clock.Timer) {
+	if t != nil {
+		t.Stop()
+		delete(sh.timers, t)
+	}
+}
+
+// stopTimers cancels every pending timer of b. Caller holds sh.mu.
+func (b *books) stopTimers() {
+	for t := range b.timers {
+		t.Stop()
+	}
+	clear(b.timers)
 }
 
 // The generators below run under shop.mu: the tenant's faker is not safe

@@ -15,14 +15,15 @@ import (
 //go:embed defaults.yaml
 var DefaultScenarios []byte
 
-// allStatuses is every status of reference §5.1.
+// allStatuses is every status of reference §5.1, and seed 000's dispute of a
+// secured payment.
 var allStatuses = []Status{
 	StatusSuccess, StatusFailure, StatusError, StatusReversed, "subscribed", "unsubscribed", StatusSandbox,
 	Status3DSVerify, StatusOTPVerify, StatusCVVVerify, StatusSenderVerify, StatusReceiverVerify,
 	"phone_verify", "ivr_verify", "pin_verify", "captcha_verify", "password_verify", "senderapp_verify",
 	"p24_verify", "mp_verify", "wait_qr", "wait_sender",
 	StatusHoldWait, "wait_accept", "wait_secure", "wait_compensation", "wait_lc", "wait_reserve", "wait_card",
-	"invoice_wait", "cash_wait", "prepared", "processing", "try_again",
+	"invoice_wait", "cash_wait", "prepared", "processing", "try_again", StatusDispute,
 }
 
 // verifySteps are the statuses mockpay can complete with confirm.

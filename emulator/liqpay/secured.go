@@ -63,14 +63,16 @@ func (s *Server) startSecured(sh *shop, p *Payment) {
 	if p.LC == nil {
 		return
 	}
-	if p.LC.timer != nil { // a scripted step back into wait_lc
-		p.LC.timer.Stop()
-	}
 	p.Token = sh.confirmToken()
 	sh.byToken[p.Token] = p
-	p.LC.timer = sh.tenant.Clock.At(p.LC.Date, func() {
-		sh.mu.Lock()
-		defer sh.mu.Unlock()
+	s.armSecured(sh, p)
+}
+
+// armSecured sets the timer of letter_of_credit_date: the protection period
+// ends and the funds go to the merchant. Caller holds sh.mu.
+func (s *Server) armSecured(sh *shop, p *Payment) {
+	sh.stop(p.LC.timer) // a scripted step back into wait_lc
+	p.LC.timer = sh.at(p.LC.Date, func() {
 		if p.Status == StatusWaitLC {
 			s.finish(sh, p, StatusSuccess, "", p.LC.Date)
 			p.takeWait() // no request waits on a timer's callbacks
@@ -92,9 +94,7 @@ func (s *Server) securedStep(sh *shop, p *Payment, step string, now time.Time) e
 	if p.Status != from {
 		return ErrWrongStatus
 	}
-	if p.LC.timer != nil {
-		p.LC.timer.Stop()
-	}
+	sh.stop(p.LC.timer)
 	switch step {
 	case "confirm", "merchant":
 		s.finish(sh, p, StatusSuccess, "", now)

@@ -16,7 +16,7 @@ import (
 // own callbacks go.
 type split struct {
 	PublicKey       string `json:"public_key"`
-	Amount          Amount `json:"-"`
+	Amount          Amount `json:"amount"` // for a state file: no answer carries a split
 	CommissionPayer string `json:"commission_payer"`
 	ServerURL       string `json:"server_url"`
 	Description     string `json:"description"`

@@ -4,7 +4,10 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"math/big"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/mockpay/mockpay/scenarios"
@@ -24,15 +27,26 @@ type liqpayState struct {
 	Shops map[string]shopState `json:"shops"` // by public_key
 }
 
-// shopState is one shop's state, one field per map of shop. A map added to
-// shop needs its field here, in snapshot and in restore.
+// shopState is one shop's state: one field per field of books (payment.go)
+// and the shop's checkout sessions. A field added to books needs its line
+// here, in snapshotShop and in restoreShop.
 type shopState struct {
 	NextID int64 `json:"next_id"`
 	// Payments, by payment_id: byID, and from them byOrder (newest per
-	// order_id) and byToken (confirm tokens).
+	// order_id), byToken (confirm tokens) and invoices (payer pages).
+	// A payment carries its subscription, letter of credit, invoice, hold
+	// expiry, splits and DCC fields; their timers are re-armed.
 	Payments []paymentState `json:"payments"`
 	// CardTokens are the card_tokens issued (cardTokens).
 	CardTokens map[string]card `json:"card_tokens"`
+	// TokenStates and TokenUnique are token_create's book (tokens):
+	// suspended tokens, and token_create_unique's card fingerprints.
+	TokenStates map[string]string `json:"token_states,omitempty"`
+	TokenUnique map[string]string `json:"token_unique,omitempty"`
+	// Registers are reports_compensation_file's files (registers).
+	Registers map[string][]byte `json:"registers,omitempty"`
+	// Checkouts are the open hosted checkout sessions, oldest first.
+	Checkouts []checkoutState `json:"checkouts,omitempty"`
 }
 
 // paymentState is a payment (its exported fields) and, named beside it,
@@ -42,9 +56,27 @@ type paymentState struct {
 	Then    *thenPlan `json:"then,omitempty"` // a scenario's then-steps still to play
 }
 
-// Snapshot saves every shop.
+// checkoutState is a hosted checkout session (checkout.go).
+type checkoutState struct {
+	Token     string          `json:"token"`
+	Params    json.RawMessage `json:"params"`
+	Action    Action          `json:"action"`
+	Lang      string          `json:"lang"`
+	Version   int64           `json:"version"`
+	Algo      SigAlgo         `json:"algo"`
+	BaseURL   string          `json:"base_url"`
+	Expires   time.Time       `json:"expires"`
+	PaymentID int64           `json:"payment_id,omitempty"` // the payment made on the page
+	Flash     string          `json:"flash,omitempty"`
+}
+
+// Snapshot saves every shop. Each shop is encoded under its lock: a
+// payment's subscription, letter of credit and invoice are shared with the
+// timers that change them.
 func (s *Server) Snapshot() (json.RawMessage, error) {
-	st := liqpayState{Shops: map[string]shopState{}}
+	st := struct {
+		Shops map[string]json.RawMessage `json:"shops"` // encodes as liqpayState
+	}{Shops: map[string]json.RawMessage{}}
 	s.mu.RLock()
 	shops := make(map[string]*shop, len(s.shops))
 	for k, sh := range s.shops {
@@ -52,35 +84,50 @@ func (s *Server) Snapshot() (json.RawMessage, error) {
 	}
 	s.mu.RUnlock()
 	for key, sh := range shops {
-		sh.mu.Lock()
-		ss := shopState{NextID: sh.nextID, CardTokens: map[string]card{}}
-		for _, p := range sh.byID {
-			cp := *p // a copy: encoding happens after the lock is released
-			if p.Verify != nil {
-				v := *p.Verify
-				v.timer = nil
-				cp.Verify = &v
-			}
-			ps := paymentState{Payment: &cp}
-			if p.plan != nil && p.plan.From == p.Status && len(p.plan.Steps) > 0 {
-				plan := *p.plan
-				ps.Then = &plan
-			}
-			ss.Payments = append(ss.Payments, ps)
+		raw, err := s.snapshotShop(sh)
+		if err != nil {
+			return nil, fmt.Errorf("liqpay: shop %s: %w", key, err)
 		}
-		for tok, c := range sh.cardTokens {
-			ss.CardTokens[tok] = c
-		}
-		sh.mu.Unlock()
-		slices.SortFunc(ss.Payments, func(a, b paymentState) int { return cmp.Compare(a.Payment.ID, b.Payment.ID) })
-		st.Shops[key] = ss
+		st.Shops[key] = raw
 	}
 	return json.Marshal(st)
 }
 
+func (s *Server) snapshotShop(sh *shop) (json.RawMessage, error) {
+	sessions := s.checkouts.of(sh)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	ss := shopState{NextID: sh.nextID, CardTokens: maps.Clone(sh.cardTokens),
+		TokenStates: maps.Clone(sh.tokens.state), TokenUnique: maps.Clone(sh.tokens.unique),
+		Registers: maps.Clone(sh.registers)}
+	for _, p := range sh.byID {
+		ps := paymentState{Payment: p}
+		if p.plan != nil && p.plan.From == p.Status && len(p.plan.Steps) > 0 {
+			ps.Then = p.plan
+		}
+		ss.Payments = append(ss.Payments, ps)
+	}
+	slices.SortFunc(ss.Payments, func(a, b paymentState) int { return cmp.Compare(a.Payment.ID, b.Payment.ID) })
+	for _, co := range sessions {
+		params, err := json.Marshal(co.params)
+		if err != nil {
+			return nil, err
+		}
+		cs := checkoutState{Token: co.token, Params: params, Action: co.action, Lang: co.lang, Version: co.version,
+			Algo: co.algo, BaseURL: co.baseURL, Expires: co.expires, Flash: co.flash}
+		if co.payment != nil {
+			cs.PaymentID = co.payment.ID
+		}
+		ss.Checkouts = append(ss.Checkouts, cs)
+	}
+	return json.Marshal(ss)
+}
+
 // Restore replaces the state of the shops that are configured and re-arms
-// verification deadlines and then-steps on their clocks. Shops in the file
-// that are no longer configured are skipped.
+// their timers on their clocks: verification deadlines, scenario then-steps,
+// subscription periods, letter_of_credit_date, payer pages' expired_date
+// and hold expiry. Shops in the file that are no longer configured are
+// skipped.
 func (s *Server) Restore(raw json.RawMessage) error {
 	var st liqpayState
 	if err := json.Unmarshal(raw, &st); err != nil {
@@ -92,6 +139,13 @@ func (s *Server) Restore(raw json.RawMessage) error {
 				return fmt.Errorf("liqpay: shop %s: a payment is null", key)
 			}
 		}
+		for _, cs := range ss.Checkouts {
+			if _, err := DecodeData(string(cs.Params)); err != nil || cs.Token == "" {
+				return fmt.Errorf("liqpay: shop %s: checkout session %q is malformed", key, cs.Token)
+			}
+		}
+	}
+	for key, ss := range st.Shops {
 		sh := s.shop(key)
 		if sh == nil {
 			s.log.Warn("state of an unknown LiqPay shop skipped", "public_key", key)
@@ -103,30 +157,71 @@ func (s *Server) Restore(raw json.RawMessage) error {
 }
 
 func (s *Server) restoreShop(sh *shop, ss shopState) {
+	s.forget(sh) // the shop's current books, timers, tokens and sessions go
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	sh.nextID = max(sh.nextID, ss.NextID)
-	sh.byID, sh.byOrder, sh.byToken = map[int64]*Payment{}, map[string]*Payment{}, map[string]*Payment{}
-	sh.cardTokens = map[string]card{}
-	for tok, c := range ss.CardTokens {
-		sh.cardTokens[tok] = c
+	maps.Copy(sh.cardTokens, ss.CardTokens)
+	maps.Copy(sh.tokens.state, ss.TokenStates)
+	maps.Copy(sh.tokens.unique, ss.TokenUnique)
+	maps.Copy(sh.registers, ss.Registers)
+	var pageTokens []string
+	for tok := range ss.Registers {
+		pageTokens = append(pageTokens, tok)
 	}
 	for _, ps := range ss.Payments { // by payment_id: the newest of an order_id comes last
 		p := ps.Payment
 		sh.byID[p.ID] = p
-		sh.byOrder[p.OrderID] = p
+		if p.Action != string(ActionRegular) { // a regular charge shares its subscription's order_id
+			sh.byOrder[p.OrderID] = p
+		}
 		if p.Token != "" {
 			sh.byToken[p.Token] = p
-			s.mu.Lock()
-			s.tokens[p.Token] = sh
-			s.mu.Unlock()
+			pageTokens = append(pageTokens, p.Token)
 		}
-		if p.Verify != nil {
-			s.armExpiry(sh, p)
+		if p.Invoice != nil {
+			sh.invoices[p.Invoice.Token] = p
+			pageTokens = append(pageTokens, p.Invoice.Token)
 		}
+		s.rearm(sh, p)
 		if ps.Then != nil && ps.Then.From == p.Status {
 			s.scheduleThen(sh, p, ps.Then.Steps, ps.Then.Since)
 		}
+	}
+	s.mu.Lock()
+	for _, tok := range pageTokens {
+		s.tokens[tok] = sh
+	}
+	s.mu.Unlock()
+	for _, cs := range ss.Checkouts {
+		params, _ := DecodeData(string(cs.Params)) // checked in Restore
+		co := &checkout{token: cs.Token, shop: sh, params: params, action: cs.Action, lang: cs.Lang,
+			version: cs.Version, algo: cs.Algo, baseURL: cs.BaseURL, expires: cs.Expires, flash: cs.Flash}
+		if cs.PaymentID != 0 {
+			co.payment = sh.byID[cs.PaymentID]
+		}
+		s.checkouts.add(co)
+	}
+}
+
+// rearm sets again the timers a restored payment's status waits on.
+// Caller holds sh.mu.
+func (s *Server) rearm(sh *shop, p *Payment) {
+	if p.Verify != nil {
+		s.armExpiry(sh, p)
+	}
+	switch {
+	case p.Status == StatusSubscribed && p.Sub != nil && p.Sub.Active:
+		s.scheduleRegular(sh, p)
+	case p.Status == StatusWaitLC && p.LC != nil:
+		s.armSecured(sh, p)
+	case p.Status == StatusHoldWait:
+		if p.HoldUntil.IsZero() { // a state file from before holds kept their date
+			p.HoldUntil = p.Ended.Add(holdPeriod)
+		}
+		s.armHoldExpiry(sh, p)
+	case p.Invoice != nil && p.Status == waitStatus(p.Invoice.Kind):
+		s.armPayerExpiry(sh, p)
 	}
 }
 
@@ -137,5 +232,22 @@ func (a *Amount) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("amount %s is not a decimal number", b)
 	}
 	*a = v
+	return nil
+}
+
+// UnmarshalJSON reads a Money4 as MarshalJSON writes it (a state file).
+func (m *Money4) UnmarshalJSON(b []byte) error {
+	if len(b) > 64 || strings.ContainsAny(string(b), "eE") { // no exponent to blow up big.Rat
+		return fmt.Errorf("amount %.64s is not a plain decimal number", b)
+	}
+	r, ok := new(big.Rat).SetString(string(b))
+	if !ok {
+		return fmt.Errorf("amount %s is not a decimal number", b)
+	}
+	r.Mul(r, big.NewRat(10000, 1))
+	if !r.IsInt() || !r.Num().IsInt64() {
+		return fmt.Errorf("amount %s has more than four decimals", b)
+	}
+	*m = Money4(r.Num().Int64())
 	return nil
 }

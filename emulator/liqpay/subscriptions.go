@@ -117,9 +117,7 @@ func (s *Server) scheduleRegular(sh *shop, p *Payment) {
 	gen := sub.gen
 	sub.Next = addPeriods(sub.Start, sub.Periodicity, sub.Charged+1)
 	due := sub.Next
-	sub.timer = sh.tenant.Clock.At(due, func() {
-		sh.mu.Lock()
-		defer sh.mu.Unlock()
+	sub.timer = sh.at(due, func() {
 		if !sub.Active || sub.gen != gen {
 			return
 		}
@@ -131,9 +129,7 @@ func (s *Server) scheduleRegular(sh *shop, p *Payment) {
 // holds sh.mu.
 func (s *Server) chargeRegular(sh *shop, sp *Payment, now time.Time) {
 	sub := sp.Sub
-	if sub.timer != nil {
-		sub.timer.Stop()
-	}
+	sh.stop(sub.timer)
 	sub.Charged++
 	r := &Payment{
 		ID:            sh.newID(),
@@ -232,20 +228,18 @@ func (s *Server) unsubscribe(c *call) any {
 			return newError(ErrPaymentNotSubscribed, c.lang, "")
 		}
 		if p.Status == StatusSubscribed {
-			s.stopSubscription(p)
+			s.stopSubscription(sh, p)
 			s.finish(sh, p, StatusUnsubscribed, "", c.now)
 		}
 		return p.wire("ok")
 	})
 }
 
-func (s *Server) stopSubscription(p *Payment) {
+func (s *Server) stopSubscription(sh *shop, p *Payment) {
 	sub := p.Sub
 	sub.Active = false
 	sub.gen++
-	if sub.timer != nil {
-		sub.timer.Stop()
-	}
+	sh.stop(sub.timer)
 }
 
 // ErrNotSubscribed is what ChargeNextPeriod returns for an order that is no

@@ -21,10 +21,10 @@ var triggers = map[string]triggerFunc{
 	trigger.Expire:  (*Server).triggerExpire,
 	trigger.Refund:  (*Server).triggerRefund,
 	trigger.Reverse: (*Server).triggerReverse,
-	// Secured payments (wait_lc → success | dispute) and subscriptions
-	// (each period a new action=regular payment) belong to the LiqPay
-	// secured-payment and subscription flows; until those are wired in
-	// these answer 409 "not applicable" with the payment's status.
+	// Secured payments: dispute (wait_lc → dispute); confirm (wait_lc →
+	// success); a dispute is resolved by settle (for the merchant →
+	// success) or reverse (for the customer → reversed, all refunded).
+	// Subscriptions: next_charge charges the next period now.
 	trigger.Dispute:    (*Server).triggerDispute,
 	trigger.NextCharge: (*Server).triggerNextCharge,
 }
@@ -84,9 +84,27 @@ func (sh *shop) lookup(id string) *Payment {
 
 // triggerSettle captures a hold, as hold_completion does: hold_wait →
 // success, for the whole held amount or the given part of it.
+//
+// settle also pays a payment waiting on its payer page (invoice_wait,
+// cash_wait, wait_qr, prepared) as the payer would, and resolves a secured
+// payment's dispute for the merchant (dispute → success, seed 000 step 6).
 func (s *Server) triggerSettle(sh *shop, p *Payment, ev trigger.Event, now time.Time) error {
-	if p.Status != StatusHoldWait {
-		return trigger.Conflict(string(p.Status), "only a hold_wait payment can be settled (captured); payment %d is %s", p.ID, p.Status)
+	switch {
+	case p.Status == StatusDispute:
+		if ev.Amount != "" {
+			return &trigger.ArgError{Msg: "settling a dispute releases the whole payment and takes no amount"}
+		}
+		return s.securedTrigger(sh, p, "merchant", now)
+	case payerWaiting(p):
+		if ev.Amount != "" {
+			return &trigger.ArgError{Msg: "settle pays the whole invoice and takes no amount"}
+		}
+		sh.stop(p.Invoice.timer)
+		s.finish(sh, p, successStatus(p), "", now)
+		return nil
+	case p.Status != StatusHoldWait:
+		return trigger.Conflict(string(p.Status), "settle applies to a hold_wait payment (capture), a payment waiting on its payer page "+
+			"(invoice_wait, cash_wait, wait_qr, prepared) or a dispute (resolved for the merchant); payment %d is %s", p.ID, p.Status)
 	}
 	held := p.Amount - p.RefundAmount
 	amount, err := triggerAmount(ev, held)
@@ -103,10 +121,11 @@ func (s *Server) triggerSettle(sh *shop, p *Payment, ev trigger.Event, now time.
 // sender or receiver data) as a successful confirm would.
 func (s *Server) triggerConfirm(sh *shop, p *Payment, ev trigger.Event, now time.Time) error {
 	v := p.Verify
+	if v == nil && p.Status == StatusWaitLC {
+		return s.securedTrigger(sh, p, "confirm", now) // the purchase confirmed: funds to the merchant
+	}
 	if v == nil {
-		// Plug point: a secured payment in wait_lc is confirmed (goods
-		// received → success) here, through the secured flow's method.
-		return trigger.Conflict(string(p.Status), "payment %d has no verification step to confirm (status %s)", p.ID, p.Status)
+		return trigger.Conflict(string(p.Status), "payment %d has no verification step to confirm and is no secured payment in wait_lc (status %s)", p.ID, p.Status)
 	}
 	if v.Step == Status3DSVerify {
 		p.Is3DS = true
@@ -118,16 +137,22 @@ func (s *Server) triggerConfirm(sh *shop, p *Payment, ev trigger.Event, now time
 // triggerFail fails a pending verification step: the issuer declined. The
 // err_code defaults to err_mpi for 3-D Secure (as a declined 3-DS page) and
 // to anti-fraud's "decline" otherwise.
+// A payment waiting on its payer page fails the same way (the payer's card
+// declined, "decline" by default).
 func (s *Server) triggerFail(sh *shop, p *Payment, ev trigger.Event, now time.Time) error {
-	if p.Verify == nil {
-		return trigger.Conflict(string(p.Status), "only a payment waiting for a verification step can fail; payment %d is %s", p.ID, p.Status)
+	waiting := payerWaiting(p)
+	if p.Verify == nil && !waiting {
+		return trigger.Conflict(string(p.Status), "only a payment waiting for a verification step or on its payer page can fail; payment %d is %s", p.ID, p.Status)
 	}
 	code := ErrCode(ev.Code)
 	if code == "" {
 		code = "decline"
-		if p.Verify.Step == Status3DSVerify {
+		if p.Verify != nil && p.Verify.Step == Status3DSVerify {
 			code = ErrMPI
 		}
+	}
+	if waiting {
+		sh.stop(p.Invoice.timer)
 	}
 	p.ErrMessage = ev.Reason
 	s.finish(sh, p, StatusFailure, code, now)
@@ -135,10 +160,16 @@ func (s *Server) triggerFail(sh *shop, p *Payment, ev trigger.Event, now time.Ti
 }
 
 // triggerExpire lets a verification step's deadline pass now: failure with
-// the step's expired_* code.
+// the step's expired_* code. A payment waiting on its payer page expires as
+// its expired_date would (expired_invoice, expired_cash, expired_qr,
+// expired_prepared).
 func (s *Server) triggerExpire(sh *shop, p *Payment, ev trigger.Event, now time.Time) error {
+	if payerWaiting(p) {
+		s.expirePayer(sh, p, now)
+		return nil
+	}
 	if p.Verify == nil {
-		return trigger.Conflict(string(p.Status), "only a payment waiting for a verification step can expire; payment %d is %s", p.ID, p.Status)
+		return trigger.Conflict(string(p.Status), "only a payment waiting for a verification step or on its payer page can expire; payment %d is %s", p.ID, p.Status)
 	}
 	s.finish(sh, p, StatusFailure, expiryCode(p.Verify.Step), now)
 	return nil
@@ -162,7 +193,16 @@ func (s *Server) triggerRefund(sh *shop, p *Payment, ev trigger.Event, now time.
 
 // triggerReverse returns everything that is left (or releases a hold):
 // the payment becomes reversed.
+//
+// reverse also resolves a secured payment's dispute for the customer
+// (dispute → reversed, the whole amount refunded, seed 000 step 6).
 func (s *Server) triggerReverse(sh *shop, p *Payment, ev trigger.Event, now time.Time) error {
+	if p.Status == StatusDispute {
+		if ev.Amount != "" {
+			return &trigger.ArgError{Msg: "reverse returns the whole payment and takes no amount; use refund for part of it"}
+		}
+		return s.securedTrigger(sh, p, "customer", now)
+	}
 	if !refundable(p) {
 		return trigger.Conflict(string(p.Status), "only a success, sandbox or hold_wait payment can be reversed; payment %d is %s", p.ID, p.Status)
 	}
@@ -173,21 +213,40 @@ func (s *Server) triggerReverse(sh *shop, p *Payment, ev trigger.Event, now time
 	return nil
 }
 
-// triggerDispute: secured payments (wait_lc → dispute) are not emulated yet.
-// Plug point: when they are, apply the dispute to a wait_lc payment here
-// through the secured flow's own method (which must end in s.changed) and
-// keep this 409 for every other status.
+// triggerDispute opens a dispute on a secured payment: the customer says
+// the goods were not received (wait_lc → dispute, seed 000 step 5), which
+// stops letter_of_credit_date.
 func (s *Server) triggerDispute(sh *shop, p *Payment, ev trigger.Event, now time.Time) error {
-	return trigger.Conflict(string(p.Status), "dispute applies to secured payments waiting for confirmation (wait_lc); payment %d is %s", p.ID, p.Status)
+	if p.Status != StatusWaitLC || p.LC == nil {
+		return trigger.Conflict(string(p.Status), "dispute applies to secured payments waiting for confirmation (wait_lc); payment %d is %s", p.ID, p.Status)
+	}
+	return s.securedTrigger(sh, p, "dispute", now)
 }
 
-// triggerNextCharge: subscriptions (subscribed → a regular payment each
-// period) are not emulated yet. Plug point: for a subscribed payment, charge
-// the next period now through the subscription flow's method (the one its
-// clock timer calls, so the new regular payment and its callback are the
-// organic ones) and keep this 409 for every other status.
+// triggerNextCharge charges a subscription's next period now, as its clock
+// timer would (a new action=regular payment with its callback); the period
+// after it keeps its own date.
 func (s *Server) triggerNextCharge(sh *shop, p *Payment, ev trigger.Event, now time.Time) error {
-	return trigger.Conflict(string(p.Status), "next_charge applies to subscriptions (status subscribed); payment %d is %s", p.ID, p.Status)
+	if p.Sub == nil || !p.Sub.Active || p.Status != StatusSubscribed {
+		return trigger.Conflict(string(p.Status), "next_charge applies to subscriptions (status subscribed); payment %d is %s", p.ID, p.Status)
+	}
+	s.chargeRegular(sh, p, now)
+	return nil
+}
+
+// securedTrigger moves a secured payment one step (securedStep); a payment
+// a scenario put in wait_lc or dispute without a letter of credit is a
+// conflict. Caller holds sh.mu.
+func (s *Server) securedTrigger(sh *shop, p *Payment, step string, now time.Time) error {
+	if s.securedStep(sh, p, step, now) != nil {
+		return trigger.Conflict(string(p.Status), "payment %d is no secured payment (letter_of_credit) in %s", p.ID, p.Status)
+	}
+	return nil
+}
+
+// payerWaiting reports a payment that waits on its payer page.
+func payerWaiting(p *Payment) bool {
+	return p.Invoice != nil && p.Status == waitStatus(p.Invoice.Kind)
 }
 
 func refundable(p *Payment) bool {
