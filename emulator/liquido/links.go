@@ -369,9 +369,7 @@ func (in *linkCreateRequest) run(s *Server, c *call) answer {
 	l.Created, l.Updated = c.now, c.now
 	m.links[l.ID] = &l
 	if !l.ExpiresAt.IsZero() {
-		l.expiry = m.tenant.Clock.At(l.ExpiresAt, func() {
-			m.mu.Lock()
-			defer m.mu.Unlock()
+		l.expiry = m.at(l.ExpiresAt, func() {
 			s.expireLink(m, &l, m.tenant.Clock.Now())
 		})
 	}
@@ -573,9 +571,7 @@ func (in *linkRefundRequest) run(s *Server, c *call) answer {
 	p.refunds = append(p.refunds, r)
 	l.RefundAmount = amount
 	s.setRefundStatus(m, r, StatusInProgress, 0, "", c.now)
-	r.finalize = m.tenant.Clock.After(in.params.delay, func() {
-		m.mu.Lock()
-		defer m.mu.Unlock()
+	r.finalize = m.after(in.params.delay, func() {
 		if r.Status == StatusInProgress {
 			s.setRefundStatus(m, r, in.params.finalStatus, 0, "", m.tenant.Clock.Now())
 		}

@@ -183,9 +183,7 @@ func (in *referenceRequest) run(s *Server, c *call) answer {
 	m.references[ref.Key] = ref
 	s.setReferenceStatus(m, ref, StatusActive, c.now)
 	if !ref.Expiry.IsZero() {
-		ref.expire = m.tenant.Clock.At(ref.Expiry.AddDate(0, 0, 1), func() {
-			m.mu.Lock()
-			defer m.mu.Unlock()
+		ref.expire = m.at(ref.Expiry.AddDate(0, 0, 1), func() {
 			s.setReferenceStatus(m, ref, StatusExpired, m.tenant.Clock.Now())
 		})
 	}
