@@ -424,6 +424,7 @@ func (s *Server) setPayoutStatus(m *merchant, po *Payout, st Status, msg string,
 	if st == StatusSettled || st == StatusRejected {
 		po.Finished = now
 	}
+	defer s.publishPayout(m, po, now) // to the ledger, as this change leaves the payout
 	if prev == st {
 		return
 	}

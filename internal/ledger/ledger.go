@@ -38,6 +38,9 @@ type Record struct {
 	// Payment is the provider's own JSON of the payment, as its status or
 	// retrieve call would answer it (card numbers already masked).
 	Payment json.RawMessage `json:"payment,omitempty"`
+	// Kind is what the record is when it is not a pay-in: "payout" (a
+	// Liquido payout). Absent: a payment.
+	Kind string `json:"kind,omitempty"`
 }
 
 // Publisher is what an emulator needs of the ledger; nil publishes nothing.
