@@ -71,9 +71,15 @@ func (m *merchant) after(d time.Duration, fn func()) *clock.Timer {
 // reset stops every timer of the merchant's books and starts new, empty
 // ones with the merchant's generated ids restarted. Caller holds m.mu.
 func (m *merchant) reset() {
+	m.replaceBooks()
+	m.tenant.Reseed()
+}
+
+// replaceBooks stops every timer of the merchant's books and starts new,
+// empty ones. Caller holds m.mu.
+func (m *merchant) replaceBooks() {
 	for tm := range m.books.timers {
 		tm.Stop()
 	}
 	m.books = newBooks()
-	m.tenant.Reseed()
 }
