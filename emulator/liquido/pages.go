@@ -29,19 +29,12 @@ var pageFS embed.FS
 // page is parsed once; templates are immutable after parsing.
 var page = template.Must(template.ParseFS(pageFS, "pages/page.html"))
 
-// pageCSP allows the page's own stylesheet and nothing else to load. It
-// leaves form-action open: after a decision the browser is redirected to the
-// merchant's site, which browsers check against form-action.
-var pageCSP = "default-src 'none'; style-src '" + styleHash(mustRead(pageFS, "pages/page.html")) +
-	"'; frame-ancestors 'none'; base-uri 'none'"
-
-func mustRead(fsys embed.FS, name string) []byte {
-	b, err := fsys.ReadFile(name)
-	if err != nil {
-		panic(err) // embedded at build time: cannot happen
-	}
-	return b
-}
+// pageCSP allows mockpay's one stylesheet (web.StylePath, served by this
+// server, shared with LiqPay's pages) and nothing else to load: no inline
+// style, no script. It leaves form-action open: after a decision the
+// browser is redirected to the merchant's site, which browsers check
+// against form-action.
+const pageCSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'"
 
 // pageKind names a hosted page (or file) and its path under /liquido/.
 type pageKind int
