@@ -63,11 +63,6 @@ func (m *merchant) at(t time.Time, fn func()) *clock.Timer {
 	return tm
 }
 
-// after is at, d from now on the merchant's clock. Caller holds m.mu.
-func (m *merchant) after(d time.Duration, fn func()) *clock.Timer {
-	return m.at(m.tenant.Clock.Now().Add(d), fn)
-}
-
 // reset stops every timer of the merchant's books and starts new, empty
 // ones with the merchant's generated ids restarted. Caller holds m.mu.
 func (m *merchant) reset() {
