@@ -63,7 +63,7 @@ func (s *Server) withLink(id string, fn func(m *merchant, l *PaymentLink)) bool 
 	tok.m.mu.Lock()
 	defer tok.m.mu.Unlock()
 	l := tok.m.links[tok.key]
-	if l == nil {
+	if l == nil || !s.linked(id, tok) {
 		return false
 	}
 	fn(tok.m, l)

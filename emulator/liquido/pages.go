@@ -72,6 +72,16 @@ type link struct {
 	kind pageKind
 }
 
+// linked reports whether token still names l. A page looks its token up
+// before it takes the merchant's lock; a reset in between drops the token,
+// and the key may by then name a new object of the same key. Caller holds
+// l.m.mu (lock order: merchant before s.mu).
+func (s *Server) linked(token string, l link) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.links[token] == l
+}
+
 // link registers a fresh token for a payment's page or file. Caller holds
 // m.mu (the token comes from the merchant's seeded generator).
 func (s *Server) link(m *merchant, p *Payment, kind pageKind) string {
@@ -105,7 +115,7 @@ func (s *Server) withPage(token string, kind pageKind, fn func(m *merchant, p *P
 	l.m.mu.Lock()
 	defer l.m.mu.Unlock()
 	p := l.m.payments[l.key]
-	if p == nil {
+	if p == nil || !s.linked(token, l) {
 		return false
 	}
 	fn(l.m, p)

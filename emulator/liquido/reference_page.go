@@ -73,7 +73,7 @@ func (s *Server) withReference(token string, fn func(m *merchant, ref *reference
 	l.m.mu.Lock()
 	defer l.m.mu.Unlock()
 	ref := l.m.references[l.key]
-	if ref == nil {
+	if ref == nil || !s.linked(token, l) {
 		return false
 	}
 	fn(l.m, ref)
