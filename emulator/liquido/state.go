@@ -42,9 +42,11 @@ type liquidoState struct {
 	Merchants map[string]merchantState `json:"merchants"` // by client_id
 }
 
-// merchantState is one merchant's state, one field per map of merchant
-// (and the merchant's share of Server.links). A map added to merchant
-// needs its field here, in snapshot and in restore.
+// merchantState is one merchant's state, one field per map of its books
+// (books.go), and the merchant's share of Server.links. A map added to
+// books needs its field here, in snapshot, check and restore
+// (state_resources.go holds those of links, payouts, proposals,
+// references and accounts); a reset needs nothing, it replaces the books.
 type merchantState struct {
 	Seq  int64 `json:"seq"`
 	Refs int64 `json:"refs"`
