@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -228,5 +229,54 @@ func TestLiquidoPayoutListedAndAwaited(t *testing.T) {
 	p, _ := out["payment"].(map[string]any)
 	if p["status"] != "SETTLED" || p["kind"] != "payout" || lqAt(p, "payment.transferStatus") != "SETTLED" {
 		t.Errorf("awaited: %v", out)
+	}
+}
+
+// A payment link is listed from its creation as kind payment_link, a test
+// awaits its expiry, and once paid its charge takes the entry over.
+func TestLiquidoPaymentLinkListedAndAwaited(t *testing.T) {
+	t.Parallel()
+	m := lqNamed("lq-link-await")
+	s := lqStart(t, m)
+	rv := callbacktest.New(t)
+	body := lqLinkBody("await-expire", 10000, rv.URL, "CREDIT_CARD")
+	body["expiresAt"] = s.now(t, m).Add(time.Hour).Unix()
+	_, expiring := s.lqCreateLink(t, m, body)
+	paidPage, paid := s.lqCreateLink(t, m, lqLinkBody("await-paid", 10000, rv.URL, "CREDIT_CARD"))
+
+	entry := func(id string) map[string]any {
+		_, list := s.ctl(t, http.MethodGet, "/_mockpay/payments?merchant="+m.id, "", nil)
+		items, _ := list["payments"].([]any)
+		for _, it := range items {
+			if rec := it.(map[string]any); rec["id"] == id {
+				return map[string]any{"kind": rec["kind"], "status": rec["status"], "amount": rec["amount"], "linkId": lqAt(rec, "payment.linkId")}
+			}
+		}
+		return nil
+	}
+	want := map[string]any{"kind": "payment_link", "status": "INITIAL_STATUS", "amount": float64(10000), "linkId": expiring}
+	if diff := cmp.Diff(want, entry(expiring)); diff != "" {
+		t.Errorf("listed link (-want +got):\n%s", diff)
+	}
+
+	done := make(chan map[string]any, 1)
+	go func() {
+		code, out := awaitJSON(t, s.mockpay, "/_mockpay/await/payment?merchant="+m.id+"&payment_id="+expiring+"&status=EXPIRED&timeout=10s")
+		if code != http.StatusOK {
+			t.Errorf("await: HTTP %d %v", code, out)
+		}
+		done <- out
+	}()
+	s.advance(t, m, "1h")
+	if out := <-done; lqAt(out, "payment.status") != "EXPIRED" || lqAt(out, "payment.kind") != "payment_link" {
+		t.Errorf("awaited: %v", out)
+	}
+
+	if p := lqPage(t, http.MethodGet, paidPage+"?outcome=approve&method=CREDIT_CARD", nil); p.code >= 400 {
+		t.Fatalf("paying the link: HTTP %d %s", p.code, p.body)
+	}
+	got := entry(paid)
+	if got == nil || got["kind"] != nil || got["status"] != "SETTLED" {
+		t.Errorf("the paid link's entry: %v; want its charge, SETTLED, with no kind", got)
 	}
 }

@@ -369,6 +369,7 @@ func (in *linkCreateRequest) run(s *Server, c *call) answer {
 	l.Created, l.Updated = c.now, c.now
 	m.links[l.ID] = &l
 	s.scheduleLinkExpiry(m, &l)
+	s.publishLink(m, &l, c.now)
 	return answer{code: http.StatusOK, key: l.ID, status: l.Status, body: encode(struct {
 		PaymentLink string `json:"paymentLink"`
 		LinkID      string `json:"linkId"`
@@ -442,6 +443,7 @@ func (s *Server) setLinkStatus(m *merchant, l *PaymentLink, pay, refund Status, 
 		return
 	}
 	l.Status, l.RefundStatus, l.Updated = pay, refund, now
+	defer s.publishLink(m, l, now) // to the ledger, while no charge speaks for the link
 	if pay != prevPay && pay.final() {
 		l.Finished = now
 		if l.expiry != nil {
