@@ -46,6 +46,10 @@ func TestLiquidoPayoutAndPaymentLinkSurviveARestart(t *testing.T) {
 	if p := lqPage(t, http.MethodGet, u.String()+"?outcome=approve&method=CREDIT_CARD", nil); p.code != http.StatusOK && p.code != http.StatusSeeOther && p.code != http.StatusFound {
 		t.Fatalf("the link's page after the restart: HTTP %d %s", p.code, p.body)
 	}
+	// The page answers before the notification is delivered: await it.
+	if code, out := awaitJSON(t, s2.mockpay, "/_mockpay/await/callbacks?merchant="+m.id+"&idempotency_key="+id+"&count=1&timeout=10s"); code != http.StatusOK {
+		t.Fatalf("awaiting the link's notification: HTTP %d %v", code, out)
+	}
 	var links []string
 	for _, r := range rv.Received() {
 		if r.Path == "/link" {
