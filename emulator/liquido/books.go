@@ -23,8 +23,9 @@ type books struct {
 	seq        int64
 	refs       int64 // bank-transfer reference numbers
 
-	// timers are the pending timers armed through merchant.at, stopped
-	// when the books are replaced.
+	// timers are the timers armed through merchant.at, stopped when the
+	// books are replaced. A timer leaves the set when it fires; one an
+	// object stopped itself stays until then (stopping it again is a no-op).
 	timers map[*clock.Timer]struct{}
 }
 
