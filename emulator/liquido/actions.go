@@ -275,9 +275,7 @@ func (s *Server) beginLocal(c *call, p *Payment, in *chargeRequest, o scenarios.
 // schedulePSEURL shows a PSE payment's paymentUrl pseURLDelay after it was
 // created. Caller holds m.mu.
 func (s *Server) schedulePSEURL(m *merchant, p *Payment, payURL string) {
-	m.tenant.Clock.At(p.Created.Add(pseURLDelay), func() {
-		m.mu.Lock()
-		defer m.mu.Unlock()
+	m.at(p.Created.Add(pseURLDelay), func() {
 		if p.Status == StatusInProgress {
 			p.Details.PSE.PaymentURL = payURL
 		}
@@ -312,9 +310,7 @@ func (s *Server) scheduleFinalize(m *merchant, p *Payment, now time.Time) {
 	if !p.pixExpiry.IsZero() && p.pixExpiry.Before(at) {
 		at, st = p.pixExpiry, StatusExpired
 	}
-	p.finalize = m.tenant.Clock.At(at, func() {
-		m.mu.Lock()
-		defer m.mu.Unlock()
+	p.finalize = m.at(at, func() {
 		if p.Status == StatusInProgress {
 			s.setStatus(m, p, st, 0, "", m.tenant.Clock.Now())
 		}
@@ -333,11 +329,14 @@ func (s *Server) scheduleThen(m *merchant, p *Payment, steps []scenarios.Transit
 	from := p.Status
 	plan := &thenPlan{Steps: steps, Since: since, From: from}
 	p.plan = plan // what is left to play, for a state file (state.go)
+	// Not m.at: PlayThen arms the next step after this one returned and
+	// unlocked. The books check does what m.at does: a reset ends the script.
+	b := m.books
 	at := func(t time.Time, fn func()) { m.tenant.Clock.At(t, fn) }
 	scenarios.PlayThen(at, steps, since, func(step scenarios.Transition, due time.Time) bool {
 		m.mu.Lock()
 		defer m.mu.Unlock()
-		if p.Status != from {
+		if m.books != b || p.Status != from {
 			return false
 		}
 		s.setStatus(m, p, Status(step.Status), parseCode(step.Code), step.Message, due)
@@ -603,9 +602,7 @@ func (in *refundRequest) run(s *Server, c *call) answer {
 // scheduleRefundFinalize finishes an asynchronous refund per its
 // description parameters, counted from its creation. Caller holds m.mu.
 func (s *Server) scheduleRefundFinalize(m *merchant, r *Refund) {
-	r.finalize = m.tenant.Clock.At(r.Created.Add(r.params.delay), func() {
-		m.mu.Lock()
-		defer m.mu.Unlock()
+	r.finalize = m.at(r.Created.Add(r.params.delay), func() {
 		if r.Status == StatusInProgress {
 			s.setRefundStatus(m, r, r.params.finalStatus, 0, "", m.tenant.Clock.Now())
 		}
@@ -696,11 +693,14 @@ func (s *Server) scheduleRefundThen(m *merchant, r *Refund, steps []scenarios.Tr
 	from := r.Status
 	plan := &thenPlan{Steps: steps, Since: since, From: from}
 	r.plan = plan
+	// Not m.at: PlayThen arms the next step after this one returned and
+	// unlocked. The books check does what m.at does: a reset ends the script.
+	b := m.books
 	at := func(t time.Time, fn func()) { m.tenant.Clock.At(t, fn) }
 	scenarios.PlayThen(at, steps, since, func(step scenarios.Transition, due time.Time) bool {
 		m.mu.Lock()
 		defer m.mu.Unlock()
-		if r.Status != from {
+		if m.books != b || r.Status != from {
 			return false
 		}
 		s.setRefundStatus(m, r, refundStatus(Status(step.Status)), parseCode(step.Code), step.Message, due)

@@ -23,7 +23,7 @@ func FuzzLinkAndPayoutDecoders(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	now := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC)
-	m := &merchant{hashKey: []byte("k")}
+	m := &merchant{hashKey: []byte("k"), books: newBooks()}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		c := &call{m: m, body: body, now: now}
 		for _, decode := range []decoder{decodeLinkCreate, decodeLinkRefund} {

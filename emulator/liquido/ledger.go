@@ -29,3 +29,51 @@ func (s *Server) publish(m *merchant, p *Payment, now time.Time) {
 		Payment:  bytes.TrimSpace(p.encoded()), // cardInfo never holds the number or the CVC
 	})
 }
+
+// publishPayout hands a payout to the ledger as kind "payout", so the
+// control plane lists it and await sees it settle: setPayoutStatus calls
+// it on every change. Caller holds m.mu.
+func (s *Server) publishPayout(m *merchant, po *Payout, now time.Time) {
+	if s.opts.Ledger == nil {
+		return
+	}
+	s.opts.Ledger.Publish(ledger.Record{
+		Provider: "liquido",
+		Merchant: m.cfg.ClientID,
+		Tenant:   m.tenant.ID,
+		ID:       po.Key,
+		OrderID:  po.Key,
+		Status:   string(po.Status),
+		Kind:     "payout",
+		Amount:   po.Amount,
+		Currency: po.Currency,
+		Created:  po.Created,
+		Updated:  now,
+		Payment:  bytes.TrimSpace(po.encoded()),
+	})
+}
+
+// publishLink hands a payment link nobody has started paying to the ledger
+// as kind "payment_link", under its linkId, so the control plane lists an
+// open link and await sees it expire. Once the payer chooses a method the
+// link's charge, whose idempotencyKey is the linkId, takes the record over
+// (setStatus publishes it), continuing the same history. Caller holds m.mu.
+func (s *Server) publishLink(m *merchant, l *PaymentLink, now time.Time) {
+	if s.opts.Ledger == nil || l.payment != nil {
+		return
+	}
+	s.opts.Ledger.Publish(ledger.Record{
+		Provider: "liquido",
+		Merchant: m.cfg.ClientID,
+		Tenant:   m.tenant.ID,
+		ID:       l.ID,
+		OrderID:  l.ID,
+		Status:   string(l.Status),
+		Kind:     "payment_link",
+		Amount:   l.Amount,
+		Currency: l.Currency,
+		Created:  l.Created,
+		Updated:  now,
+		Payment:  bytes.TrimSpace(l.encoded()),
+	})
+}

@@ -1,9 +1,7 @@
 package liquido
 
 import (
-	"crypto/sha256"
 	_ "embed"
-	"encoding/base64"
 	"encoding/json"
 	"html/template"
 	"net/http"
@@ -27,19 +25,13 @@ var linkPageSource string
 
 var linkPage = template.Must(template.New("link").Parse(linkPageSource))
 
-// linkPageCSP allows the page's one inline stylesheet (by its hash) and
-// nothing else: no scripts, no frames, no plugins. The page carries
-// merchant text, so an injected tag must have nothing to run.
-var linkPageCSP = func() string {
-	style := linkPageSource
-	if i := strings.Index(style, "<style>"); i >= 0 {
-		style = style[i+len("<style>"):]
-	}
-	style, _, _ = strings.Cut(style, "</style>")
-	sum := sha256.Sum256([]byte(style))
-	return "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) +
-		"'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'"
-}()
+// linkPageCSP allows mockpay's one stylesheet (web.StylePath, shared with
+// every hosted page) and nothing else: no inline style, no scripts, no
+// frames, no plugins. The page carries merchant text, so an injected tag
+// must have nothing to run. It leaves form-action open: a decision
+// redirects the browser to the merchant's redirectUrl, which browsers check
+// against form-action.
+const linkPageCSP = pageCSP
 
 type linkMethodView struct {
 	Name, Label, DocumentLabel string
@@ -71,7 +63,7 @@ func (s *Server) withLink(id string, fn func(m *merchant, l *PaymentLink)) bool 
 	tok.m.mu.Lock()
 	defer tok.m.mu.Unlock()
 	l := tok.m.links[tok.key]
-	if l == nil {
+	if l == nil || !s.linked(id, tok) {
 		return false
 	}
 	fn(tok.m, l)

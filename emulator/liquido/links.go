@@ -368,17 +368,23 @@ func (in *linkCreateRequest) run(s *Server, c *call) answer {
 	l.ID = s.linkID(m)
 	l.Created, l.Updated = c.now, c.now
 	m.links[l.ID] = &l
-	if !l.ExpiresAt.IsZero() {
-		l.expiry = m.tenant.Clock.At(l.ExpiresAt, func() {
-			m.mu.Lock()
-			defer m.mu.Unlock()
-			s.expireLink(m, &l, m.tenant.Clock.Now())
-		})
-	}
+	s.scheduleLinkExpiry(m, &l)
+	s.publishLink(m, &l, c.now)
 	return answer{code: http.StatusOK, key: l.ID, status: l.Status, body: encode(struct {
 		PaymentLink string `json:"paymentLink"`
 		LinkID      string `json:"linkId"`
 	}{c.baseURL + "/liquido/buy/" + l.ID, l.ID}, nil)}
+}
+
+// scheduleLinkExpiry expires the link at its expiresAt, if it has one.
+// Caller holds m.mu.
+func (s *Server) scheduleLinkExpiry(m *merchant, l *PaymentLink) {
+	if l.ExpiresAt.IsZero() {
+		return
+	}
+	l.expiry = m.at(l.ExpiresAt, func() {
+		s.expireLink(m, l, m.tenant.Clock.Now())
+	})
 }
 
 // linkID is a fresh linkId, registered as the token of its page. It is
@@ -437,6 +443,7 @@ func (s *Server) setLinkStatus(m *merchant, l *PaymentLink, pay, refund Status, 
 		return
 	}
 	l.Status, l.RefundStatus, l.Updated = pay, refund, now
+	defer s.publishLink(m, l, now) // to the ledger, while no charge speaks for the link
 	if pay != prevPay && pay.final() {
 		l.Finished = now
 		if l.expiry != nil {
@@ -573,13 +580,8 @@ func (in *linkRefundRequest) run(s *Server, c *call) answer {
 	p.refunds = append(p.refunds, r)
 	l.RefundAmount = amount
 	s.setRefundStatus(m, r, StatusInProgress, 0, "", c.now)
-	r.finalize = m.tenant.Clock.After(in.params.delay, func() {
-		m.mu.Lock()
-		defer m.mu.Unlock()
-		if r.Status == StatusInProgress {
-			s.setRefundStatus(m, r, in.params.finalStatus, 0, "", m.tenant.Clock.Now())
-		}
-	})
+	r.params = in.params // a state file saves them, to re-arm the finalisation
+	s.scheduleRefundFinalize(m, r)
 	return answer{code: http.StatusOK, key: l.ID, status: l.RefundStatus,
 		body: encode(cashierJSON{Code: 0, Message: "success", Data: trimNewline(l.encoded())}, nil)}
 }

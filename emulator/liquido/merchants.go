@@ -54,27 +54,35 @@ func (s *Server) AddMerchant(mc config.LiquidoMerchant) error {
 }
 
 // RemoveMerchant stops serving a merchant: its access tokens, pages and
-// files stop working at once. The caller removes its tenant and callbacks.
-// It reports whether there was one.
+// files stop working at once, and its timers are stopped (merchant.reset),
+// so nothing of it settles or calls back later. The caller removes its
+// tenant and callbacks. It reports whether there was one.
 func (s *Server) RemoveMerchant(clientID string) bool {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	m := s.byClientID[clientID]
 	if m == nil {
+		s.mu.Unlock()
 		return false
 	}
 	delete(s.byClientID, clientID)
 	s.merchants = slices.DeleteFunc(s.merchants, func(x *merchant) bool { return x == m })
 	s.dropLinks(m)
+	s.mu.Unlock()
+	// Lock order: the merchant's mu is never taken under s.mu.
+	m.mu.Lock()
+	m.reset()
+	m.mu.Unlock()
 	return true
 }
 
-// ResetMerchant forgets a merchant's payments, refunds, vaulted cards and
-// idempotency keys (the payments are what keys are checked against), and
-// the links of its pages and files, and restarts its generated ids. Access
-// tokens stay valid: they are credentials, not state. Its clock and
-// callbacks are the caller's to reset. It reports whether the merchant
-// exists.
+// ResetMerchant forgets everything a merchant's API calls made: its books
+// (books.go: payments, refunds, vaulted cards, payment links, payouts, FX
+// proposals, PayCash references, virtual accounts — and with them the
+// idempotency keys, which are checked against those), stops every timer
+// they armed, drops the tokens of its pages and files, and restarts its
+// generated ids. Access tokens stay valid: they are credentials, not state.
+// Its clock and callbacks are the caller's to reset. It reports whether
+// the merchant exists.
 func (s *Server) ResetMerchant(clientID string) bool {
 	m := s.merchantFor(clientID)
 	if m == nil {
@@ -82,12 +90,8 @@ func (s *Server) ResetMerchant(clientID string) bool {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.payments = map[string]*Payment{}
-	m.refunds = map[string]*Refund{}
-	m.cards = map[string]*storedCard{}
-	m.seq, m.refs = 0, 0
-	m.tenant.Reseed()
-	s.mu.Lock()
+	m.reset()
+	s.mu.Lock() // lock order: merchant before s.mu
 	s.dropLinks(m)
 	s.mu.Unlock()
 	return true

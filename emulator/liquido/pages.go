@@ -29,19 +29,12 @@ var pageFS embed.FS
 // page is parsed once; templates are immutable after parsing.
 var page = template.Must(template.ParseFS(pageFS, "pages/page.html"))
 
-// pageCSP allows the page's own stylesheet and nothing else to load. It
-// leaves form-action open: after a decision the browser is redirected to the
-// merchant's site, which browsers check against form-action.
-var pageCSP = "default-src 'none'; style-src '" + styleHash(mustRead(pageFS, "pages/page.html")) +
-	"'; frame-ancestors 'none'; base-uri 'none'"
-
-func mustRead(fsys embed.FS, name string) []byte {
-	b, err := fsys.ReadFile(name)
-	if err != nil {
-		panic(err) // embedded at build time: cannot happen
-	}
-	return b
-}
+// pageCSP allows mockpay's one stylesheet (web.StylePath, served by this
+// server, shared with LiqPay's pages) and nothing else to load: no inline
+// style, no script. It leaves form-action open: after a decision the
+// browser is redirected to the merchant's site, which browsers check
+// against form-action.
+const pageCSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'"
 
 // pageKind names a hosted page (or file) and its path under /liquido/.
 type pageKind int
@@ -79,6 +72,16 @@ type link struct {
 	kind pageKind
 }
 
+// linked reports whether token still names l. A page looks its token up
+// before it takes the merchant's lock; a reset in between drops the token,
+// and the key may by then name a new object of the same key. Caller holds
+// l.m.mu (lock order: merchant before s.mu).
+func (s *Server) linked(token string, l link) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.links[token] == l
+}
+
 // link registers a fresh token for a payment's page or file. Caller holds
 // m.mu (the token comes from the merchant's seeded generator).
 func (s *Server) link(m *merchant, p *Payment, kind pageKind) string {
@@ -112,7 +115,7 @@ func (s *Server) withPage(token string, kind pageKind, fn func(m *merchant, p *P
 	l.m.mu.Lock()
 	defer l.m.mu.Unlock()
 	p := l.m.payments[l.key]
-	if p == nil {
+	if p == nil || !s.linked(token, l) {
 		return false
 	}
 	fn(l.m, p)

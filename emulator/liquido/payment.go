@@ -189,40 +189,22 @@ type merchant struct {
 	tokenKey []byte // signs its access tokens; derived from the client secret
 	hashKey  []byte // keys request fingerprints; random, never shown
 
-	mu       sync.Mutex
-	payments map[string]*Payment    // by idempotencyKey
-	refunds  map[string]*Refund     // by the refund's idempotencyKey
-	cards    map[string]*storedCard // vaulted cards by cardId
-	seq      int64
-	refs     int64 // bank-transfer reference numbers
-	// Issue 13's resources, by their identity (persistence and reset must
-	// cover them): FX quotes by proposalId, PayCash recurring references
-	// and virtual CLABE accounts by idempotencyKey.
-	proposals  map[string]*proposal
-	references map[string]*reference
-	accounts   map[string]*account
+	mu sync.Mutex
+	// books is all the merchant's resettable state (books.go); embedded,
+	// so m.payments names its payments.
+	*books
 	// wait: a before_response callback rule fired during the current
 	// request; the pipeline settles the dispatcher before answering.
 	wait bool
-
-	links   map[string]*PaymentLink // payment links by linkId (reference §10)
-	payouts map[string]*Payout      // payouts by idempotencyKey (reference §11)
 }
 
 func newMerchant(t *tenant.Tenant, cfg config.LiquidoMerchant) *merchant {
 	return &merchant{
-		cfg:        cfg,
-		tenant:     t,
-		tokenKey:   tokenKey(cfg.ClientSecret),
-		hashKey:    randomKey(),
-		payments:   map[string]*Payment{},
-		refunds:    map[string]*Refund{},
-		cards:      map[string]*storedCard{},
-		links:      map[string]*PaymentLink{},
-		payouts:    map[string]*Payout{},
-		proposals:  map[string]*proposal{},
-		references: map[string]*reference{},
-		accounts:   map[string]*account{},
+		cfg:      cfg,
+		tenant:   t,
+		tokenKey: tokenKey(cfg.ClientSecret),
+		hashKey:  randomKey(),
+		books:    newBooks(),
 	}
 }
 

@@ -381,25 +381,29 @@ func (s *Server) schedulePayout(m *merchant, po *Payout) {
 	case po.plan.event == statusEventRejected:
 		first = StatusRejected
 	}
-	po.timer = m.tenant.Clock.After(po.plan.delay, func() {
-		m.mu.Lock()
-		defer m.mu.Unlock()
+	po.timer = m.at(po.Created.Add(po.plan.delay), func() {
 		if po.Status != StatusInProgress {
 			return
 		}
-		now := m.tenant.Clock.Now()
-		s.setPayoutStatus(m, po, first, msg, now)
+		s.setPayoutStatus(m, po, first, msg, m.tenant.Clock.Now())
 		if first == StatusSettled && po.plan.event == statusEventSettledThenRejected {
-			po.timer = m.tenant.Clock.After(po.plan.delay, func() {
-				m.mu.Lock()
-				defer m.mu.Unlock()
-				if po.Status == StatusSettled {
-					s.setPayoutStatus(m, po, StatusRejected, "Payout returned by the recipient's bank", m.tenant.Clock.Now())
-				}
-			})
+			s.schedulePayoutReturn(m, po)
 		}
 	})
 }
+
+// schedulePayoutReturn returns a SETTLED payout statusDelay after it
+// settled, for SETTLED_THEN_REJECTED. Caller holds m.mu.
+func (s *Server) schedulePayoutReturn(m *merchant, po *Payout) {
+	po.timer = m.at(po.Finished.Add(po.plan.delay), func() {
+		if po.Status == StatusSettled {
+			s.setPayoutStatus(m, po, StatusRejected, payoutReturned, m.tenant.Clock.Now())
+		}
+	})
+}
+
+// payoutReturned is the transferErrorMsg of a settled payout returned.
+const payoutReturned = "Payout returned by the recipient's bank"
 
 // setPayoutStatus is the one place a payout's status changes: it stamps the
 // final time, sets transferStatusCode and transferErrorMsg (200 and "" as
@@ -420,6 +424,7 @@ func (s *Server) setPayoutStatus(m *merchant, po *Payout, st Status, msg string,
 	if st == StatusSettled || st == StatusRejected {
 		po.Finished = now
 	}
+	defer s.publishPayout(m, po, now) // to the ledger, as this change leaves the payout
 	if prev == st {
 		return
 	}

@@ -1,16 +1,15 @@
 package liquido
 
 import (
-	"bytes"
-	"crypto/sha256"
 	_ "embed"
-	"encoding/base64"
 	"html/template"
 	"math/big"
 	"net/http"
 	"strings"
 
 	"github.com/gorilla/mux"
+
+	"github.com/mockpay/mockpay/web"
 )
 
 // The page of a PayCash recurring reference (references.go): the payer
@@ -24,18 +23,10 @@ var referencePageHTML []byte
 // referencePage is parsed once; templates are immutable after parsing.
 var referencePage = template.Must(template.New("reference").Parse(string(referencePageHTML)))
 
-// referencePageCSP allows nothing but the page's own inline stylesheet (by
-// its hash) and its form posting back to itself; no frames, no scripts.
-var referencePageCSP = "default-src 'none'; style-src '" + styleHash(referencePageHTML) +
-	"'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-
-// styleHash is the CSP source of the page's one <style> element.
-func styleHash(page []byte) string {
-	_, rest, _ := bytes.Cut(page, []byte("<style>"))
-	css, _, _ := bytes.Cut(rest, []byte("</style>"))
-	sum := sha256.Sum256(css)
-	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
-}
+// referencePageCSP allows nothing but mockpay's one stylesheet
+// (web.StylePath) and the page's form posting back to itself (web.CSP);
+// no frames, no scripts.
+var referencePageCSP = web.CSP()
 
 // securePageHeaders are the headers of a hosted page: never framed
 // (clickjacking), never sniffed, never cached, no referrer leaking the token.
@@ -82,7 +73,7 @@ func (s *Server) withReference(token string, fn func(m *merchant, ref *reference
 	l.m.mu.Lock()
 	defer l.m.mu.Unlock()
 	ref := l.m.references[l.key]
-	if ref == nil {
+	if ref == nil || !s.linked(token, l) {
 		return false
 	}
 	fn(l.m, ref)

@@ -182,14 +182,19 @@ func (in *referenceRequest) run(s *Server, c *call) answer {
 	ref.page = s.linkKey(m, ref.Key, pageReference)
 	m.references[ref.Key] = ref
 	s.setReferenceStatus(m, ref, StatusActive, c.now)
-	if !ref.Expiry.IsZero() {
-		ref.expire = m.tenant.Clock.At(ref.Expiry.AddDate(0, 0, 1), func() {
-			m.mu.Lock()
-			defer m.mu.Unlock()
-			s.setReferenceStatus(m, ref, StatusExpired, m.tenant.Clock.Now())
-		})
-	}
+	s.scheduleReferenceExpiry(m, ref)
 	return okReference(ref, c.baseURL)
+}
+
+// scheduleReferenceExpiry turns an ACTIVE reference EXPIRED when the day
+// of its expirationDate ends, if it has one. Caller holds m.mu.
+func (s *Server) scheduleReferenceExpiry(m *merchant, ref *reference) {
+	if ref.Expiry.IsZero() || ref.Status != StatusActive {
+		return
+	}
+	ref.expire = m.at(ref.Expiry.AddDate(0, 0, 1), func() {
+		s.setReferenceStatus(m, ref, StatusExpired, m.tenant.Clock.Now())
+	})
 }
 
 func okReference(ref *reference, baseURL string) answer {

@@ -42,9 +42,11 @@ type liquidoState struct {
 	Merchants map[string]merchantState `json:"merchants"` // by client_id
 }
 
-// merchantState is one merchant's state, one field per map of merchant
-// (and the merchant's share of Server.links). A map added to merchant
-// needs its field here, in snapshot and in restore.
+// merchantState is one merchant's state, one field per map of its books
+// (books.go), and the merchant's share of Server.links. A map added to
+// books needs its field here, in snapshot, check and restore
+// (state_resources.go holds those of links, payouts, proposals,
+// references and accounts); a reset needs nothing, it replaces the books.
 type merchantState struct {
 	Seq  int64 `json:"seq"`
 	Refs int64 `json:"refs"`
@@ -55,6 +57,12 @@ type merchantState struct {
 	Refunds  []refundState        `json:"refunds"`  // refunds, by creation
 	Cards    map[string]cardState `json:"cards"`    // cards (the vault)
 	Links    []linkState          `json:"links"`    // hosted page and file tokens
+	// The rest of the books (state_resources.go).
+	PaymentLinks []paymentLinkState `json:"payment_links,omitempty"`
+	Payouts      []payoutState      `json:"payouts,omitempty"`
+	Proposals    []proposalState    `json:"proposals,omitempty"`
+	References   []referenceState   `json:"references,omitempty"`
+	Accounts     []accountState     `json:"accounts,omitempty"`
 }
 
 // paymentState is a payment: its exported fields, and the rest named.
@@ -75,6 +83,9 @@ type paymentState struct {
 	BaseURL        string             `json:"base_url,omitempty"`
 	PixExpiry      time.Time          `json:"pix_expiry,omitzero"`
 	Plan           *thenPlan          `json:"plan,omitempty"`
+	Link           string             `json:"link,omitempty"`      // the linkId of the payment link it pays
+	FX             string             `json:"fx,omitempty"`        // the proposalId it was converted by
+	Reference      string             `json:"reference,omitempty"` // the PayCash recurring reference it pays
 }
 
 type refundState struct {
@@ -178,6 +189,7 @@ func (m *merchant) snapshot(links []linkState) merchantState {
 			Params: paramsState{FinalStatus: p.params.finalStatus, Delay: p.params.delay}, Pending: p.pending,
 			CapturedByCall: p.captured, Refunded: p.refunded, Refunding: p.refunding, Finalize: p.finalize != nil,
 			Page: p.page, PDF: p.pdf, BaseURL: p.baseURL, PixExpiry: p.pixExpiry, Plan: p.plan.live(p.Status),
+			Link: linkIDOf(p.link), FX: proposalIDOf(p.fx), Reference: p.reference,
 		})
 	}
 	for _, r := range m.refunds {
@@ -192,9 +204,15 @@ func (m *merchant) snapshot(links []linkState) merchantState {
 	for id, c := range m.cards {
 		st.Cards[id] = *saveCard(c)
 	}
+	m.snapshotResources(&st)
 	slices.SortFunc(st.Payments, func(a, b paymentState) int { return cmp.Compare(a.Seq, b.Seq) })
 	slices.SortFunc(st.Refunds, func(a, b refundState) int { return cmp.Compare(a.Seq, b.Seq) })
 	slices.SortFunc(st.Links, func(a, b linkState) int { return cmp.Compare(a.Token, b.Token) })
+	slices.SortFunc(st.PaymentLinks, func(a, b paymentLinkState) int { return cmp.Compare(a.Link.ID, b.Link.ID) })
+	slices.SortFunc(st.Payouts, func(a, b payoutState) int { return cmp.Compare(a.Seq, b.Seq) })
+	slices.SortFunc(st.Proposals, func(a, b proposalState) int { return cmp.Compare(a.Proposal.ID, b.Proposal.ID) })
+	slices.SortFunc(st.References, func(a, b referenceState) int { return cmp.Compare(a.Reference.Key, b.Reference.Key) })
+	slices.SortFunc(st.Accounts, func(a, b accountState) int { return cmp.Compare(a.Account.Key, b.Account.Key) })
 	return st
 }
 
@@ -240,14 +258,14 @@ func (ms merchantState) check() error {
 	if len(ms.HashKey) == 0 {
 		return fmt.Errorf("no hash_key")
 	}
-	return nil
+	return ms.checkResources(keys)
 }
 
 func (s *Server) restoreMerchant(m *merchant, ms merchantState) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.replaceBooks()
 	m.seq, m.refs, m.hashKey = ms.Seq, ms.Refs, ms.HashKey
-	m.payments, m.refunds, m.cards = map[string]*Payment{}, map[string]*Refund{}, map[string]*storedCard{}
 	for id, c := range ms.Cards {
 		m.cards[id] = c.stored()
 	}
@@ -260,6 +278,7 @@ func (s *Server) restoreMerchant(m *merchant, ms merchantState) {
 		copy(p.hash[:], ps.Hash)
 		p.pending, p.captured, p.refunded, p.refunding = ps.Pending, ps.CapturedByCall, ps.Refunded, ps.Refunding
 		p.page, p.pdf, p.baseURL, p.pixExpiry = ps.Page, ps.PDF, ps.BaseURL, ps.PixExpiry
+		p.reference = ps.Reference
 		m.payments[p.Key] = p
 		if ps.Finalize && p.Status == StatusInProgress {
 			s.scheduleFinalize(m, p, p.Created)
@@ -286,6 +305,11 @@ func (s *Server) restoreMerchant(m *merchant, ms merchantState) {
 		if rs.Plan != nil && rs.Plan.From == r.Status {
 			s.scheduleRefundThen(m, r, rs.Plan.Steps, rs.Plan.Since)
 		}
+	}
+	s.restoreResources(m, ms)
+	for _, ps := range ms.Payments {
+		p := ps.Payment
+		p.link, p.fx = m.links[ps.Link], m.proposals[ps.FX] // nil when empty
 	}
 	s.mu.Lock()
 	for tok, l := range s.links {
@@ -352,4 +376,18 @@ func parseQuoted(b []byte, layout string, loc *time.Location, out *time.Time) er
 	}
 	*out = t
 	return nil
+}
+
+func linkIDOf(l *PaymentLink) string {
+	if l == nil {
+		return ""
+	}
+	return l.ID
+}
+
+func proposalIDOf(q *proposal) string {
+	if q == nil {
+		return ""
+	}
+	return q.ID
 }

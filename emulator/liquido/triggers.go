@@ -52,7 +52,9 @@ func TriggerEvents() []string {
 }
 
 // Trigger applies a provider event to a merchant's payment or refund, named
-// by its idempotencyKey, and returns its transferStatus afterwards. Errors
+// by its idempotencyKey, or to its payout, payment link (linkId) or PayCash
+// recurring reference (triggers_resources.go), and returns its status
+// afterwards. Errors
 // are trigger.ErrNoMerchant, trigger.ErrNotFound,
 // *trigger.UnknownEventError, *trigger.ConflictError (with the current
 // status) and *trigger.ArgError.
@@ -80,6 +82,9 @@ func (s *Server) Trigger(clientID, key string, ev trigger.Event) (string, error)
 		}
 		err := rfn(s, m, r, ev, now)
 		return string(r.Status), err
+	}
+	if status, found, err := s.triggerResource(m, key, ev, now); found {
+		return status, err
 	}
 	return "", trigger.ErrNotFound
 }

@@ -38,6 +38,11 @@ type Record struct {
 	// Payment is the provider's own JSON of the payment, as its status or
 	// retrieve call would answer it (card numbers already masked).
 	Payment json.RawMessage `json:"payment,omitempty"`
+	// Kind is what the record is when it is not a payment: "payout" (a
+	// Liquido payout) or "payment_link" (a Liquido payment link nobody has
+	// started paying; its charge, under the same id, takes over). Absent:
+	// a payment.
+	Kind string `json:"kind,omitempty"`
 }
 
 // Publisher is what an emulator needs of the ledger; nil publishes nothing.
@@ -252,14 +257,17 @@ func (l *Ledger) Find(id string, tenants []string) []Payment {
 	return out
 }
 
-// Count returns how many payments each provider holds.
+// Count returns how many payments each provider holds: records of another
+// Kind (payouts, unpaid payment links) are not payments.
 func (l *Ledger) Count() map[string]int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	out := map[string]int{}
 	for _, b := range l.books {
 		for _, e := range b.byID {
-			out[e.rec.Provider]++
+			if e.rec.Kind == "" {
+				out[e.rec.Provider]++
+			}
 		}
 	}
 	return out
