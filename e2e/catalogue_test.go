@@ -300,7 +300,13 @@ scenarios:
 	checkFields(t, "after 10m", map[string]any{"status": "success"}, m.statusOf(t, "c-1"))
 	m.advance(t, "1h")
 	checkFields(t, "after 1h", map[string]any{"status": "failure", "err_code": "expired_qr"}, m.statusOf(t, "q-1"))
-	if diff := cmp.Diff([]any{"cash_wait", "wait_qr", "success", "failure"}, callbackStatuses(rv)); diff != "" {
+	// The first two callbacks belong to two payments, and callbacks are
+	// ordered per payment only: they may arrive either way round.
+	got := callbackStatuses(rv)
+	if len(got) >= 2 && got[0] == "wait_qr" {
+		got[0], got[1] = got[1], got[0]
+	}
+	if diff := cmp.Diff([]any{"cash_wait", "wait_qr", "success", "failure"}, got); diff != "" {
 		t.Errorf("callbacks (-want +got):\n%s", diff)
 	}
 }
