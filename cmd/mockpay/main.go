@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -31,6 +32,12 @@ import (
 )
 
 func main() {
+	// A binary built by `go install …/cmd/mockpay@v1.2.3` (or @commit) is
+	// not stamped with -ldflags; its module version is in the build info.
+	// Set once here, before anything runs, like the -ldflags stamp.
+	if bi, ok := debug.ReadBuildInfo(); ok && server.Version == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		server.Version = bi.Main.Version
+	}
 	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 
