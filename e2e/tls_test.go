@@ -97,6 +97,21 @@ func TestTLSServesTheProvidersHostsWithTheWrittenCA(t *testing.T) {
 	checkFields(t, "pay at https://www.liqpay.ua", map[string]any{"result": "ok", "status": "success", "order_id": "tls-1"},
 		call(t, lp, "request", payParams("tls-1", "4242424242424242")))
 
+	// The 3-D Secure page is linked under the host the client asked for,
+	// over HTTPS, and opens through the same trust.
+	threeDS := call(t, lp, "request", payParams("tls-3ds", "4000000000003063"))
+	link, _ := threeDS["redirect_to"].(string)
+	if !strings.HasPrefix(link, "https://www.liqpay.ua/") {
+		t.Errorf("redirect_to %q, want a https://www.liqpay.ua/ link", link)
+	} else if resp, err := client.Get(link); err != nil {
+		t.Errorf("opening the 3-D Secure page: %v", err)
+	} else {
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("3-D Secure page: HTTP %d", resp.StatusCode)
+		}
+	}
+
 	for _, host := range []string{"auth-dev.liquido.com", "authsg.liquido.com"} {
 		form := url.Values{"grant_type": {"client_credentials"}, "client_id": {"sandbox-client-id"}, "client_secret": {"sandbox-client-secret"}}
 		resp, err := client.PostForm("https://"+host+"/oauth2/token", form)
