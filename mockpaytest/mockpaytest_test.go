@@ -232,3 +232,32 @@ func TestReceiverWaitCallback(t *testing.T) {
 		t.Error("a callback with a wrong signature decoded without error")
 	}
 }
+
+// CallbackURL is Liquido's default callback_url too: a charge without its
+// own callbackUrl notifies the receiver, and AwaitCallbacks finds it by
+// idempotencyKey.
+func TestLiquidoCallbackToTheDefaultURL(t *testing.T) {
+	t.Parallel()
+	rv := mockpaytest.NewReceiver(t)
+	srv := mockpaytest.Start(t, mockpaytest.CallbackURL(rv.URL()+"/liquido"), mockpaytest.ProviderOnly(mockpaytest.ProviderLiquido))
+	code, charge := srv.Liquido(http.MethodPost, "/v1/payments/charges/card", map[string]any{
+		"idempotencyKey": "lq-cb-1", "amount": 10000, "currency": "BRL", "country": "BR",
+		"paymentMethod": "CREDIT_CARD", "paymentFlow": "DIRECT",
+		"payer": map[string]any{"name": "Joao Silva", "email": "joao@example.com",
+			"document": map[string]any{"documentId": "42243309114", "type": "CPF"}},
+		"card": map[string]any{"cardHolderName": "JOAO SILVA", "cardNumber": "4111111111111111",
+			"expirationMonth": "06", "expirationYear": "2029", "cvc": "123"},
+		"description": "order lq-cb-1",
+	})
+	if code != http.StatusOK {
+		t.Fatalf("charge: HTTP %d %v", code, charge)
+	}
+	cbs := srv.AwaitCallbacks(mockpaytest.ProviderLiquido, "lq-cb-1", 1)
+	got := rv.WaitCallback(10 * time.Second)
+	if got.Path != "/liquido" || got.JSON() == nil || len(cbs) != 1 {
+		t.Errorf("callback %s %s; log %v", got.Path, got.Body, cbs)
+	}
+	if !strings.Contains(string(got.Body), "lq-cb-1") {
+		t.Errorf("callback body %s does not name the charge", got.Body)
+	}
+}
