@@ -9,6 +9,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/binary"
 	"errors"
 	"flag"
@@ -19,6 +20,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -29,6 +32,12 @@ import (
 )
 
 func main() {
+	// A binary built by `go install …/cmd/mockpay@v1.2.3` (or @commit) is
+	// not stamped with -ldflags; its module version is in the build info.
+	// Set once here, before anything runs, like the -ldflags stamp.
+	if bi, ok := debug.ReadBuildInfo(); ok && server.Version == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		server.Version = bi.Main.Version
+	}
 	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 
@@ -63,7 +72,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage: mockpay [serve] [flags]
-       mockpay healthcheck [--addr host:port]
+       mockpay healthcheck [--addr host:port] [--tls]
        mockpay scenarios validate FILE…
        mockpay version
 
@@ -107,7 +116,20 @@ func serve(args []string, getenv func(string) string, stdout, stderr io.Writer) 
 		ln.Close()
 		return 2
 	}
+	caFile := ""
+	if cfg.ServesTLS() {
+		tlsLn, ca, err := listenTLS(cfg, ln)
+		if err != nil {
+			fmt.Fprintln(stderr, "mockpay:", err)
+			ln.Close()
+			return 2
+		}
+		ln, caFile = tlsLn, ca
+	}
 	banner(stdout, cfg, ln.Addr().String())
+	if caFile != "" {
+		fmt.Fprintf(stdout, "  TLS CA   %s (trust it; the certificate covers %s)\n", caFile, strings.Join(certHosts(cfg), ", "))
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -129,6 +151,9 @@ func level(s string) slog.Level {
 // first-time user can copy them straight into a request.
 func banner(w io.Writer, cfg config.Config, addr string) {
 	base := "http://" + loopbackFor(addr)
+	if cfg.ServesTLS() {
+		base = "https://" + loopbackFor(addr)
+	}
 	fmt.Fprintf(w, "mockpay %s listening on %s (seed %d; repeat a run with --seed %d)\n", server.Version, base, cfg.Seed, cfg.Seed)
 	fmt.Fprintf(w, "  LiqPay   POST %s/api/request\n", base)
 	for _, m := range cfg.LiqPayMerchants() {
@@ -162,11 +187,16 @@ func loopbackFor(addr string) string {
 }
 
 // healthcheck asks the running server's health endpoint; for a Docker
-// HEALTHCHECK in an image without curl.
+// HEALTHCHECK in an image without curl. With --tls (or MOCKPAY_TLS,
+// MOCKPAY_TLS_CERT) it dials HTTPS; without, it still finds a TLS server,
+// as a HEALTHCHECK cannot see flags given to the container's command: a Go
+// HTTPS server answers plain HTTP with a 400 saying so, and the check is
+// then repeated over HTTPS.
 func healthcheck(args []string, getenv func(string) string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("healthcheck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "", "address mockpay listens on (default $MOCKPAY_ADDR or "+config.DefaultAddr+")")
+	useTLS := fs.Bool("tls", false, "mockpay serves HTTPS (default: from $MOCKPAY_TLS / $MOCKPAY_TLS_CERT, else found out)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -176,18 +206,45 @@ func healthcheck(args []string, getenv func(string) string, stderr io.Writer) in
 	if *addr == "" {
 		*addr = config.DefaultAddr
 	}
-	client := &http.Client{Timeout: 2 * time.Second}
-	resp, err := client.Get("http://" + loopbackFor(*addr) + "/_mockpay/health")
+	if v, err := strconv.ParseBool(getenv("MOCKPAY_TLS")); (err == nil && v) || getenv("MOCKPAY_TLS_CERT") != "" {
+		*useTLS = true
+	}
+	// The check asks whether this machine's own mockpay is alive, not who
+	// it is: its certificate is made at start (or is the user's), so it is
+	// not verified.
+	client := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, //nolint:gosec // a liveness probe of our own loopback server
+	}}
+	scheme := "http"
+	if *useTLS {
+		scheme = "https"
+	}
+	status, wantsTLS, err := health(client, scheme+"://"+loopbackFor(*addr)+"/_mockpay/health")
+	if err == nil && wantsTLS {
+		status, _, err = health(client, "https://"+loopbackFor(*addr)+"/_mockpay/health")
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "mockpay healthcheck:", err)
 		return 1
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		fmt.Fprintln(stderr, "mockpay healthcheck: status", resp.StatusCode)
+	if status != http.StatusOK {
+		fmt.Fprintln(stderr, "mockpay healthcheck: status", status)
 		return 1
 	}
 	return 0
+}
+
+// health GETs url and returns its status, and whether the answer is a TLS
+// server's refusal of plain HTTP.
+func health(client *http.Client, url string) (status int, wantsTLS bool, err error) {
+	resp, err := client.Get(url)
+	if err != nil {
+		return 0, false, err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	wantsTLS = resp.StatusCode == http.StatusBadRequest && strings.Contains(string(body), "HTTP request to an HTTPS server")
+	return resp.StatusCode, wantsTLS, nil
 }
 
 // validate checks scenario files (or folders of them) and prints every

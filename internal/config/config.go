@@ -65,7 +65,24 @@ type Config struct {
 	StateInterval Duration `yaml:"state_interval"`
 	// JournalMax is how many requests the journal keeps per merchant.
 	JournalMax int `yaml:"journal_max"`
+
+	// TLS serves HTTPS with a certificate made at start for the providers'
+	// real host names (see internal/tlscert); TLSCert and TLSKey serve the
+	// given files instead (and imply TLS). TLSCAOut is where the made CA is
+	// written (empty: DefaultCAOut()).
+	TLS      bool   `yaml:"tls"`
+	TLSCert  string `yaml:"tls_cert"`
+	TLSKey   string `yaml:"tls_key"`
+	TLSCAOut string `yaml:"tls_ca_out"`
 }
+
+// ServesTLS reports whether mockpay serves HTTPS.
+func (c Config) ServesTLS() bool { return c.TLS || c.TLSCert != "" }
+
+// DefaultCAOut is where --tls writes its CA when --tls-ca-out is not set:
+// the OS temporary folder, which exists and is writable for a non-root
+// user in a container, where the working directory often is not.
+func DefaultCAOut() string { return filepath.Join(os.TempDir(), "mockpay-ca.pem") }
 
 // LiqPay configures the LiqPay emulator.
 type LiqPay struct {
@@ -244,6 +261,10 @@ func Flags() []Flag {
 		{"state-file", "MOCKPAY_STATE_FILE", "keep state across restarts in this file (saved periodically and at shutdown)"},
 		{"state-interval", "MOCKPAY_STATE_INTERVAL", "how often the state file is saved while running (default 30s)"},
 		{"journal-max", "MOCKPAY_JOURNAL_MAX", "requests the journal keeps per merchant (default 1000)"},
+		{"tls", "MOCKPAY_TLS", "serve HTTPS with a certificate made at start for www.liqpay.ua, the Liquido hosts and localhost"},
+		{"tls-cert", "MOCKPAY_TLS_CERT", "serve HTTPS with this PEM certificate (chain) instead; needs --tls-key"},
+		{"tls-key", "MOCKPAY_TLS_KEY", "the PEM private key of --tls-cert"},
+		{"tls-ca-out", "MOCKPAY_TLS_CA_OUT", "write the CA of --tls here (default: mockpay-ca.pem in the OS temp folder)"},
 	}
 }
 
@@ -284,6 +305,10 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 		state    = fs.String("state-file", "", "")
 		interval = fs.String("state-interval", "", "")
 		jmax     = fs.String("journal-max", "", "")
+		useTLS   = fs.Bool("tls", false, "")
+		tlsCert  = fs.String("tls-cert", "", "")
+		tlsKey   = fs.String("tls-key", "", "")
+		caOut    = fs.String("tls-ca-out", "", "")
 	)
 	for _, f := range Flags() {
 		fs.Lookup(f.Name).Usage = f.Usage
@@ -302,7 +327,9 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 			continue
 		}
 		if v := getenv(f.Env); v != "" {
-			_ = fs.Set(f.Name, v)
+			if err := fs.Set(f.Name, v); err != nil {
+				return cfg, fmt.Errorf("%s=%q: %v", f.Env, v, err)
+			}
 			set[f.Name] = true
 		}
 	}
@@ -367,6 +394,18 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 		}
 		cfg.JournalMax = n
 	}
+	if set["tls"] {
+		cfg.TLS = *useTLS
+	}
+	if set["tls-cert"] {
+		cfg.TLSCert = *tlsCert
+	}
+	if set["tls-key"] {
+		cfg.TLSKey = *tlsKey
+	}
+	if set["tls-ca-out"] {
+		cfg.TLSCAOut = *caOut
+	}
 	return cfg, cfg.validateFlags()
 }
 
@@ -383,6 +422,9 @@ func (c Config) validateFlags() error {
 	}
 	if c.LiqPay.OTP == "" {
 		return errors.New("otp must not be empty")
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return errors.New("tls-cert and tls-key go together: give both or neither")
 	}
 	if c.StateInterval < Duration(time.Second) {
 		return fmt.Errorf("state interval %s is below 1s", c.StateInterval.Std())
@@ -418,6 +460,11 @@ func (c *Config) loadFile(path string) error {
 	}
 	if c.StateFile != "" && !filepath.IsAbs(c.StateFile) {
 		c.StateFile = filepath.Join(filepath.Dir(path), c.StateFile)
+	}
+	for _, p := range []*string{&c.TLSCert, &c.TLSKey, &c.TLSCAOut} {
+		if *p != "" && !filepath.IsAbs(*p) {
+			*p = filepath.Join(filepath.Dir(path), *p)
+		}
 	}
 	// Line numbers for semantic checks come from the node tree.
 	var root yaml.Node
