@@ -123,27 +123,43 @@ func (s *Server) snapshotShop(sh *shop) (json.RawMessage, error) {
 	return json.Marshal(ss)
 }
 
+// Check reports whether raw is a LiqPay snapshot Restore can apply,
+// without changing anything (the state file checks every part first).
+func (s *Server) Check(raw json.RawMessage) error {
+	_, err := decodeState(raw)
+	return err
+}
+
+// decodeState decodes and validates a snapshot.
+func decodeState(raw json.RawMessage) (liqpayState, error) {
+	var st liqpayState
+	if err := json.Unmarshal(raw, &st); err != nil {
+		return st, fmt.Errorf("liqpay: %w", err)
+	}
+	for key, ss := range st.Shops {
+		for _, ps := range ss.Payments {
+			if ps.Payment == nil {
+				return st, fmt.Errorf("liqpay: shop %s: a payment is null", key)
+			}
+		}
+		for _, cs := range ss.Checkouts {
+			if _, err := DecodeData(string(cs.Params)); err != nil || cs.Token == "" {
+				return st, fmt.Errorf("liqpay: shop %s: checkout session %q is malformed", key, cs.Token)
+			}
+		}
+	}
+	return st, nil
+}
+
 // Restore replaces the state of the shops that are configured and re-arms
 // their timers on their clocks: verification deadlines, scenario then-steps,
 // subscription periods, letter_of_credit_date, payer pages' expired_date
 // and hold expiry. Shops in the file that are no longer configured are
 // skipped.
 func (s *Server) Restore(raw json.RawMessage) error {
-	var st liqpayState
-	if err := json.Unmarshal(raw, &st); err != nil {
-		return fmt.Errorf("liqpay: %w", err)
-	}
-	for key, ss := range st.Shops {
-		for _, ps := range ss.Payments {
-			if ps.Payment == nil {
-				return fmt.Errorf("liqpay: shop %s: a payment is null", key)
-			}
-		}
-		for _, cs := range ss.Checkouts {
-			if _, err := DecodeData(string(cs.Params)); err != nil || cs.Token == "" {
-				return fmt.Errorf("liqpay: shop %s: checkout session %q is malformed", key, cs.Token)
-			}
-		}
+	st, err := decodeState(raw)
+	if err != nil {
+		return err
 	}
 	for key, ss := range st.Shops {
 		sh := s.shop(key)

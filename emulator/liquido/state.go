@@ -216,19 +216,35 @@ func (m *merchant) snapshot(links []linkState) merchantState {
 	return st
 }
 
+// Check reports whether raw is a Liquido snapshot Restore can apply,
+// without changing anything (the state file checks every part first).
+func (s *Server) Check(raw json.RawMessage) error {
+	_, err := decodeState(raw)
+	return err
+}
+
+// decodeState decodes and validates a snapshot.
+func decodeState(raw json.RawMessage) (liquidoState, error) {
+	var st liquidoState
+	if err := json.Unmarshal(raw, &st); err != nil {
+		return st, fmt.Errorf("liquido: %w", err)
+	}
+	for id, ms := range st.Merchants {
+		if err := ms.check(); err != nil {
+			return st, fmt.Errorf("liquido merchant %s: %w", id, err)
+		}
+	}
+	return st, nil
+}
+
 // Restore replaces the state of the merchants that are configured and
 // re-arms what they had scheduled: local-method finalisations, PSE's
 // paymentUrl, asynchronous refunds and scenario then-steps. Merchants in
 // the file that are no longer configured are skipped.
 func (s *Server) Restore(raw json.RawMessage) error {
-	var st liquidoState
-	if err := json.Unmarshal(raw, &st); err != nil {
-		return fmt.Errorf("liquido: %w", err)
-	}
-	for id, ms := range st.Merchants {
-		if err := ms.check(); err != nil {
-			return fmt.Errorf("liquido merchant %s: %w", id, err)
-		}
+	st, err := decodeState(raw)
+	if err != nil {
+		return err
 	}
 	for id, ms := range st.Merchants {
 		m := s.merchantFor(id)

@@ -52,8 +52,12 @@ func TestStateRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	var a, b any
-	_ = json.Unmarshal(raw, &a)
-	_ = json.Unmarshal(again, &b)
+	if err := json.Unmarshal(raw, &a); err != nil {
+		t.Fatalf("snapshot is not JSON: %v", err)
+	}
+	if err := json.Unmarshal(again, &b); err != nil {
+		t.Fatalf("snapshot after restore is not JSON: %v", err)
+	}
 	if diff := cmp.Diff(a, b); diff != "" {
 		t.Errorf("snapshot after restore (-before +after):\n%s", diff)
 	}

@@ -52,23 +52,37 @@ func (ms *merchants) Snapshot() (json.RawMessage, error) {
 	return json.Marshal(st)
 }
 
-// Restore makes the saved merchants again, with their policies and tokens.
-func (ms *merchants) Restore(raw json.RawMessage) error {
+// Check reports whether raw holds merchants Restore can make.
+func (ms *merchants) Check(raw json.RawMessage) error {
+	_, err := decodeMerchants(raw)
+	return err
+}
+
+func decodeMerchants(raw json.RawMessage) (merchantsState, error) {
 	var st merchantsState
 	if err := json.Unmarshal(raw, &st); err != nil {
-		return fmt.Errorf("merchants: %w", err)
+		return st, fmt.Errorf("merchants: %w", err)
 	}
-	s := ms.s
 	for _, m := range st.LiqPay {
 		if m.Merchant.PublicKey == "" || m.Merchant.PrivateKey == "" {
-			return fmt.Errorf("merchants: a LiqPay merchant without keys")
+			return st, fmt.Errorf("merchants: a LiqPay merchant without keys")
 		}
 	}
 	for _, m := range st.Liquido {
 		if m.Merchant.ClientID == "" || m.Merchant.ClientSecret == "" || m.Merchant.APIKey == "" {
-			return fmt.Errorf("merchants: a Liquido merchant without credentials")
+			return st, fmt.Errorf("merchants: a Liquido merchant without credentials")
 		}
 	}
+	return st, nil
+}
+
+// Restore makes the saved merchants again, with their policies and tokens.
+func (ms *merchants) Restore(raw json.RawMessage) error {
+	st, err := decodeMerchants(raw)
+	if err != nil {
+		return err
+	}
+	s := ms.s
 	for _, m := range st.LiqPay {
 		if err := s.liqpay.AddMerchant(m.Merchant); err != nil {
 			return fmt.Errorf("merchants: %w", err)

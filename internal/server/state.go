@@ -50,6 +50,11 @@ type jsonPart[T any] struct {
 
 func (p jsonPart[T]) Snapshot() (json.RawMessage, error) { return json.Marshal(p.export()) }
 
+func (p jsonPart[T]) Check(raw json.RawMessage) error {
+	var v T
+	return json.Unmarshal(raw, &v)
+}
+
 func (p jsonPart[T]) Restore(raw json.RawMessage) error {
 	var v T
 	if err := json.Unmarshal(raw, &v); err != nil {

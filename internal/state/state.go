@@ -39,6 +39,13 @@ type Part interface {
 	Restore(json.RawMessage) error
 }
 
+// Checker is a part that can tell whether a snapshot would restore
+// without applying it. Load checks every such part before restoring any,
+// so a file one part refuses is set aside whole rather than half applied.
+type Checker interface {
+	Check(json.RawMessage) error
+}
+
 // Format and Version identify the document; a later build that changes a
 // part's shape bumps Version and upgrades older documents when loading.
 const (
@@ -91,8 +98,9 @@ func (s *Store) Register(name string, p Part) {
 
 // Load restores the registered parts from the file. A missing file is a
 // first start: nothing happens. A file that cannot be used is moved aside
-// and reported; Load then returns nil and the server starts empty (or with
-// the parts restored before the one that failed). Only a failure to move a
+// and reported; Load then returns nil and the server starts empty (a part
+// that fails only while restoring, past every Checker, leaves the parts
+// restored before it in place). Only a failure to move a
 // bad file aside is returned, so it is never overwritten by the next save.
 func (s *Store) Load() error {
 	raw, err := os.ReadFile(s.path)
@@ -111,6 +119,16 @@ func (s *Store) Load() error {
 		return s.setAside(fmt.Errorf("format %q, want %q", doc.Format, Format))
 	case doc.Version != Version:
 		return s.setAside(fmt.Errorf("version %d, this build reads version %d", doc.Version, Version))
+	}
+	for _, p := range s.parts {
+		c, ok := p.part.(Checker)
+		sec, present := doc.Parts[p.name]
+		if !ok || !present {
+			continue
+		}
+		if err := c.Check(sec); err != nil {
+			return s.setAside(fmt.Errorf("part %s: %w", p.name, err))
+		}
 	}
 	restored := 0
 	for _, p := range s.parts {

@@ -116,3 +116,31 @@ func TestSaveFailsInAMissingFolder(t *testing.T) {
 		t.Errorf("Save into a missing folder: %v", err)
 	}
 }
+
+// checkedPart refuses in Check what it would refuse in Restore.
+type checkedPart struct{ memPart }
+
+func (p *checkedPart) Check(json.RawMessage) error { return p.fail }
+
+// A part whose Check refuses the file sets it aside before any part is
+// restored: nothing is half applied.
+func TestCheckedPartsRefuseBeforeAnythingIsRestored(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	content := `{"format":"mockpay-state","version":1,"parts":{"a":{"x":1},"b":{}}}`
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a, b := &memPart{}, &checkedPart{memPart{fail: errors.New("bad")}}
+	s := New(path, nil, fixed)
+	s.Register("a", a) // restored before b, so only a Check can stop it
+	s.Register("b", b)
+	if err := s.Load(); err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if a.restore != nil {
+		t.Errorf("part a was restored from a file part b refuses: %v", a.restore)
+	}
+	if _, err := os.Stat(path + ".corrupt-20261130T060000.000000000Z"); err != nil {
+		t.Errorf("the refused file was not set aside: %v", err)
+	}
+}
