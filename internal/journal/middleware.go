@@ -27,6 +27,10 @@ type Recorder struct {
 	// Route names the route that matches r, with its path variables; ok is
 	// false when none does.
 	Route func(r *http.Request) (template string, vars map[string]string, ok bool)
+	// Provider names the API a path belongs to ("mockpay" for the control
+	// plane, whose own requests are not journaled; "" for none). The
+	// journal knows no provider's paths itself.
+	Provider func(path string) string
 	// Observe, when set, sees every finished request (metrics).
 	Observe func(e *Entry)
 }
@@ -46,26 +50,12 @@ const (
 	storeCap = 16 << 10
 )
 
-// Provider tells which API a path belongs to: liqpay, liquido, mockpay
-// (the control plane) or "".
-func Provider(path string) string {
-	switch {
-	case strings.HasPrefix(path, "/api/"):
-		return "liqpay"
-	case strings.HasPrefix(path, "/v1/"), strings.HasPrefix(path, "/oauth2/"), strings.HasPrefix(path, "/liquido/"):
-		return "liquido"
-	case strings.HasPrefix(path, "/_mockpay/"):
-		return "mockpay"
-	}
-	return ""
-}
-
 // Wrap returns next with every request recorded.
 func (rec Recorder) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		route, vars, matched := rec.Route(r)
-		provider := Provider(r.URL.Path)
+		provider := rec.Provider(r.URL.Path)
 		if provider == "mockpay" && matched {
 			cw := &capture{ResponseWriter: w, limit: 0}
 			next.ServeHTTP(cw, r)

@@ -50,6 +50,15 @@ func server(t *testing.T, j *Journal) *httptest.Server {
 			}
 			return Who{}
 		},
+		Provider: func(path string) string {
+			switch {
+			case strings.HasPrefix(path, "/_mockpay/"):
+				return "mockpay"
+			case strings.HasPrefix(path, "/api/"):
+				return "liqpay"
+			}
+			return ""
+		},
 	}
 	srv := httptest.NewServer(rec.Wrap(h))
 	t.Cleanup(srv.Close)

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -41,19 +40,19 @@ func (s *Server) recorder(r *mux.Router) journal.Recorder {
 			return tpl, m.Vars, true
 		},
 		Identify: s.identify,
+		Provider: providerOf,
 	}
 }
 
 // identify files a request under its merchant: LiqPay's public_key from
-// data (or the 3-D Secure page's token), Liquido's from its token, api key
+// data (or the token of one of its pages), Liquido's from its token, api key
 // or page (liquido.Server.MerchantOf).
 func (s *Server) identify(r *http.Request, body []byte) journal.Who {
 	var provider, key string
-	switch journal.Provider(r.URL.Path) {
+	switch providerOf(r.URL.Path) {
 	case "liqpay":
 		provider = "liqpay"
-		if strings.HasPrefix(r.URL.Path, "/api/3ds/") {
-			key = s.liqpay.MerchantOfPage(r.URL.Path)
+		if key = s.liqpay.MerchantOfPage(r.URL.Path); key != "" {
 			break
 		}
 		if data := liqpay.DecodeEnvelope(body, r.URL.Query()).Data; data != "" {

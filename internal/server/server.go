@@ -191,31 +191,44 @@ func (s *Server) Close(ctx context.Context) int {
 // Tenants exposes the tenant registry (control plane, tests).
 func (s *Server) Tenants() *tenant.Registry { return s.tenants }
 
+// providerOf tells which API a path belongs to: "liqpay" (its API under
+// /api/ and its payer pages under /apipay/), "liquido" (reference
+// liquido.md §4: /v1/, /v2/, /oauth2/, and mockpay's stand-ins for its
+// hosted pages under /liquido/), "mockpay" (the control plane) or "".
+// It is the one place that knows; errors, panics and the journal ask it.
+func providerOf(path string) string {
+	switch {
+	case strings.HasPrefix(path, "/api/"), strings.HasPrefix(path, "/apipay/"):
+		return "liqpay"
+	case strings.HasPrefix(path, "/v1/"), strings.HasPrefix(path, "/v2/"),
+		strings.HasPrefix(path, "/oauth2/"), strings.HasPrefix(path, "/liquido/"):
+		return "liquido"
+	case strings.HasPrefix(path, "/_mockpay/"):
+		return "mockpay"
+	}
+	return ""
+}
+
 // notFound answers in the shape of whichever API the path belongs to.
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	switch {
-	case strings.HasPrefix(r.URL.Path, "/api/"):
+	switch providerOf(r.URL.Path) {
+	case "liqpay":
 		s.liqpay.NotFound(w, r)
 		return
-	case isLiquido(r.URL.Path):
+	case "liquido":
 		s.liquido.NotFound(w, r)
 		return
 	}
 	control.WriteJSON(w, http.StatusNotFound, control.Error{Error: "no route for " + r.Method + " " + r.URL.Path})
 }
 
-// isLiquido tells Liquido's paths (reference liquido.md §4) from the rest.
-func isLiquido(path string) bool {
-	return strings.HasPrefix(path, "/v1/") || strings.HasPrefix(path, "/v2/") || strings.HasPrefix(path, "/oauth2/") || strings.HasPrefix(path, "/liquido/")
-}
-
 // panicked answers a recovered panic in the provider's error shape.
 func (s *Server) panicked(w http.ResponseWriter, r *http.Request) {
-	switch {
-	case strings.HasPrefix(r.URL.Path, "/api/"):
+	switch providerOf(r.URL.Path) {
+	case "liqpay":
 		liqpay.WriteError(w, liqpay.ErrPayment)
 		return
-	case isLiquido(r.URL.Path):
+	case "liquido":
 		s.liquido.WriteInternalError(w, r)
 		return
 	}
