@@ -200,8 +200,8 @@ func httpURL(s string) bool {
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
-// List answers the merchants a page at a time: ?limit= (default 100, at
-// most 1000) and ?offset=; ?provider= narrows.
+// List answers the merchants a page at a time: ?limit= (default 100; a
+// larger value than 1000 is capped to 1000) and ?offset=; ?provider= narrows.
 func (m Merchants) List(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	limit, offset := DefaultPageSize, 0
@@ -215,10 +215,7 @@ func (m Merchants) List(w http.ResponseWriter, r *http.Request) {
 			*dst = n
 		}
 	}
-	if limit > MaxPageSize {
-		WriteJSON(w, http.StatusBadRequest, Error{Error: "limit is at most " + strconv.Itoa(MaxPageSize)})
-		return
-	}
+	limit = min(limit, MaxPageSize) // a larger page is capped, as every list does
 	all := []Merchant{}
 	for _, mc := range m.Store.ListMerchants() {
 		if p := q.Get("provider"); p == "" || p == mc.Provider {

@@ -111,7 +111,8 @@ func TestMerchantsListPagesAndGetIsScoped(t *testing.T) {
 		}
 	}
 	for target, want := range map[string]int{
-		"/_mockpay/merchants?limit=1001":   http.StatusBadRequest,
+		"/_mockpay/merchants?limit=1001":   http.StatusOK, // capped to 1000
+		"/_mockpay/merchants?limit=x":      http.StatusBadRequest,
 		"/_mockpay/merchants?offset=-1":    http.StatusBadRequest,
 		"/_mockpay/merchants/a?merchant=b": http.StatusNotFound,
 		"/_mockpay/merchants/zzz":          http.StatusNotFound,
