@@ -100,6 +100,16 @@ func (g *Guard) scoped(w http.ResponseWriter, r *http.Request, next http.Handler
 			return
 		}
 	}
+	if merchant == "" && len(keys) > 1 {
+		// A path that names one of the token's merchants
+		// (/_mockpay/merchants/{key}) says which one is meant.
+		for _, seg := range strings.Split(r.URL.Path, "/") {
+			if seg != "" && slices.Contains(keys, seg) {
+				merchant = seg
+				break
+			}
+		}
+	}
 	switch {
 	case merchant != "" && !slices.Contains(keys, merchant):
 		WriteJSON(w, http.StatusForbidden, Error{Error: "this token is scoped to merchant " + strings.Join(keys, " and ")})

@@ -60,6 +60,8 @@ func TestGuard(t *testing.T) {
 		{name: "merchant token, reset itself", method: "POST", target: "/_mockpay/reset?merchant=shop-a", token: one, wantCode: 200, wantMerchant: "shop-a"},
 		{name: "two-merchant token must name one", method: "GET", target: "/_mockpay/clock", token: two, wantCode: 400},
 		{name: "two-merchant token naming one", method: "GET", target: "/_mockpay/clock?merchant=client-b", token: two, wantCode: 200, wantMerchant: "client-b"},
+		{name: "two-merchant token naming one by path", method: "GET", target: "/_mockpay/merchants/client-b", token: two, wantCode: 200, wantMerchant: "client-b"},
+		{name: "two-merchant token, another in the path", method: "GET", target: "/_mockpay/merchants/shop-a", token: two, wantCode: 400},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
