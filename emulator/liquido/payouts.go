@@ -235,7 +235,7 @@ func readPayout(method string, body map[string]any) (*payoutRequest, *apiError) 
 	}
 	in.currency = f.text("currency", true)
 	if in.currency != "" && in.currency != currency && in.currency != "USD" {
-		f.fail("currency", "must be "+currency+", or USD")
+		f.fail("currency", "must be "+currency+" or USD")
 	}
 	t := &in.target
 	t.Name = f.text("targetName", true)

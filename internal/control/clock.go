@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"regexp"
 	"slices"
 	"time"
 
@@ -70,6 +71,10 @@ func (c Clock) pick(provider, merchant string) []*tenant.Tenant {
 	return out
 }
 
+// durationShape is a Go duration's syntax, to tell a malformed duration
+// from one too long for time.Duration (both are ParseDuration errors).
+var durationShape = regexp.MustCompile(`^[-+]?([0-9]*(\.[0-9]*)?(ns|us|µs|ms|s|m|h))+$`)
+
 // Get answers the clocks' current state.
 func (c Clock) Get(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -99,8 +104,15 @@ func (c Clock) Advance(w http.ResponseWriter, r *http.Request) {
 	}
 	req.Merchant, req.Provider = orQuery(r, req.Merchant, "merchant"), orQuery(r, req.Provider, "provider")
 	d, err := time.ParseDuration(req.Duration)
-	if err != nil || d < 0 {
+	switch {
+	case err != nil && !durationShape.MatchString(req.Duration):
 		WriteJSON(w, http.StatusBadRequest, Error{Error: "duration must be a non-negative Go duration such as 90s or 1h30m"})
+		return
+	case err != nil: // well formed, but past what a time.Duration holds (~292 years)
+		WriteJSON(w, http.StatusBadRequest, Error{Error: "duration " + req.Duration + " is out of range: at most 100 years ahead"})
+		return
+	case d < 0:
+		WriteJSON(w, http.StatusBadRequest, Error{Error: "duration must not be negative: clocks only move forward"})
 		return
 	}
 	ts := c.pick(req.Provider, req.Merchant)

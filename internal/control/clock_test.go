@@ -109,3 +109,22 @@ func TestSetRefusesThePast(t *testing.T) {
 		t.Errorf("offset %s after set, want about 1h", off)
 	}
 }
+
+// Each way a duration can be wrong gets its own message.
+func TestAdvanceSaysWhatIsWrongWithADuration(t *testing.T) {
+	reg := tenant.NewRegistry(1, nil)
+	reg.Add("liqpay", "shop")
+	c := Clock{Tenants: reg}
+	for _, tc := range []struct{ duration, want string }{
+		{"soon", "must be a non-negative Go duration"},
+		{"9999999h", "is out of range"},
+		{"-1s", "must not be negative"},
+	} {
+		r := httptest.NewRequest(http.MethodPost, "/_mockpay/clock/advance", strings.NewReader(`{"duration":"`+tc.duration+`"}`))
+		w := httptest.NewRecorder()
+		c.Advance(w, r)
+		if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), tc.want) {
+			t.Errorf("advance %q: HTTP %d %s, want 400 saying %q", tc.duration, w.Code, w.Body, tc.want)
+		}
+	}
+}
