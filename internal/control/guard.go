@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -56,7 +57,11 @@ func (g *Guard) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The cleaned path decides: the router serves /./_mockpay/… (by a
 		// redirect today) as /_mockpay/…, so the guard must see it so too.
-		if p := path.Clean("/" + r.URL.Path); !isControl(p) || p == "/_mockpay/health" {
+		p := path.Clean("/" + r.URL.Path)
+		if strings.HasSuffix(r.URL.Path, "/") && p != "/" {
+			p += "/" // Clean drops it; the dashboard's path ends in one
+		}
+		if !isControl(p) || p == "/_mockpay/health" {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -69,7 +74,18 @@ func (g *Guard) Wrap(next http.Handler) http.Handler {
 			WriteJSON(w, http.StatusForbidden, Error{Error: "cross-origin request refused: " + err.Error()})
 			return
 		}
+		// The dashboard's page and the static files hold no data, and a
+		// browser cannot send a bearer token with a navigation or a
+		// <script src>: they pass without one. What they show is read from
+		// the API, which keeps every check.
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && (p == DashboardPath || strings.HasPrefix(p, StaticPrefix)) {
+			next.ServeHTTP(w, r)
+			return
+		}
 		token, sent := bearer(r)
+		if !sent && r.Method == http.MethodGet && p == EventsPath {
+			token, sent = eventsCookie(r)
+		}
 		switch {
 		case sent && g.AdminToken != "" && subtle.ConstantTimeCompare([]byte(token), []byte(g.AdminToken)) == 1:
 			next.ServeHTTP(w, r)
@@ -129,6 +145,34 @@ func (g *Guard) scoped(w http.ResponseWriter, r *http.Request, next http.Handler
 	q.Set("merchant", merchant)
 	r.URL.RawQuery = q.Encode()
 	next.ServeHTTP(w, r)
+}
+
+// Paths the guard treats apart.
+const (
+	DashboardPath = "/_mockpay/"
+	StaticPrefix  = "/_mockpay/static/"
+	EventsPath    = "/_mockpay/events"
+	// EventsCookie carries the token to the live feed: EventSource cannot
+	// send an Authorization header. The dashboard sets it with
+	// Path=/_mockpay/events and SameSite=Strict, so a browser sends it to
+	// the feed only and never on a request another site starts; the guard
+	// reads it for GET /_mockpay/events only, a read that changes nothing.
+	// (A ?token= query parameter would land in browser history, proxy logs
+	// and Referer headers; the cookie does not.)
+	EventsCookie = "mockpay_token"
+)
+
+// eventsCookie reads the live feed's token cookie.
+func eventsCookie(r *http.Request) (string, bool) {
+	c, err := r.Cookie(EventsCookie)
+	if err != nil || c.Value == "" {
+		return "", false
+	}
+	v, err := url.QueryUnescape(c.Value)
+	if err != nil {
+		return "", true // there but unusable: a wrong token
+	}
+	return v, true
 }
 
 type readCloser struct {
