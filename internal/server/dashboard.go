@@ -84,4 +84,3 @@ func (s *Server) clockMoved(tenantID string, from, to time.Time, kind string) {
 func (s *Server) resetFeed(tenantID string) {
 	s.events.PublishJSON(events.Reset, tenantID, map[string]string{"tenant": tenantID})
 }
-
