@@ -591,7 +591,7 @@ function merchantCard(m) {
     onclick: async () => {
       if (!confirm(`Reset ${m.merchant}? Its payments, callbacks, journal and clock are forgotten.`)) return;
       try {
-        await api('POST', '/_mockpay/reset', { merchant: m.merchant, provider: m.provider });
+        await api('POST', `/_mockpay/reset${q({ merchant: m.merchant, provider: m.provider })}`);
         notice(`${m.merchant} reset`);
         refresh();
       } catch (err) { notice(err.message, true); }
