@@ -497,6 +497,8 @@ function drawTimeline(st) {
   rows.forEach((m, i) => {
     const y = top + i * rowH + 8;
     const g = svg('g', { class: `mark ${m.kind} ${m.cls}`, tabindex: 0, 'data-kind': m.kind });
+    // The whole row is the click target, not just its ink.
+    g.append(svg('rect', { x: 0, y: y - rowH / 2, width, height: rowH, class: 'hit' }));
     if (m.kind === 'clock') {
       // A jump of the clock: the rail breaks into a zigzag.
       g.append(svg('polyline', { points: `${railX},${y - 12} ${railX - 7},${y - 6} ${railX + 7},${y} ${railX - 7},${y + 6} ${railX},${y + 12}`, class: 'jump' }));
