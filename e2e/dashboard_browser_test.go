@@ -59,6 +59,10 @@ func TestBrowserDashboard(t *testing.T) {
 	for _, r := range before {
 		call(t, lp, "request", set(payParams(r.Order, r.Card), "description", r.Description))
 	}
+	// A merchant whose receiver refuses every callback: retries pile up.
+	refusing := newReceiver(t, 500, 500, 500, 500, 500, 500)
+	bad := m.makeMerchant(t, admin, map[string]any{"liqpay": map[string]any{"server_url": refusing.URL + "/liqpay"}})
+	call(t, m.liqpayOf(bad), "request", set(payParams("shop-3001", "4242424242424242"), "description", "Receiver down"))
 	lq := &lqServer{mockpay: m, tokens: map[string]string{}}
 	lq.post(t, lqOf(mm), "/v1/payments/charges/card", liquidotest.CardCharge("br-2001", "BR", "4242424242424242"))
 
@@ -74,6 +78,7 @@ func TestBrowserDashboard(t *testing.T) {
 	spec, _ := json.Marshal(map[string]any{
 		"base": m.base, "token": admin, "chromium": chromiumPath, "screenshots": screenshots, "docs": docs,
 		"before": before, "live": sign("shop-1003", "4242424242424242", "Demo: a live payment"),
+		"failing": "shop-3001",
 		"markup": sign("shop-1004", "4242424242424242", markup),
 		"merchant": mm.LiqPay.Merchant, "liquidoMerchant": mm.Liquido.Merchant,
 	})

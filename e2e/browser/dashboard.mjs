@@ -21,7 +21,7 @@ const browser = await chromium.launch({
 let failures = 0;
 const out = {};
 try {
-  for (const [name, run] of [['live-story-refund', liveStoryRefund], ['markup-is-text', markupIsText], ['phone', phone]]) {
+  for (const [name, run] of [['live-story-refund', liveStoryRefund], ['markup-is-text', markupIsText], ['retries', retries], ['phone', phone]]) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
     const page = await context.newPage();
     page.setDefaultTimeout(15000);
@@ -93,6 +93,7 @@ async function liveStoryRefund(page) {
   await page.fill('#f-text', spec.live.order);
   check((await page.$$('#payments tbody tr')).length === 1, 'the text filter did not narrow to one row');
   await page.fill('#f-text', '');
+  await page.locator('#f-text').blur();
   await page.waitForTimeout(2600); // let the highlight fade for the picture
   await shot(page, 'dashboard-list');
   copyFileSync(join(spec.screenshots, 'dashboard-list.png'), spec.docs);
@@ -158,4 +159,24 @@ async function phone(page) {
   await page.click(row(spec.live.order) + ' a');
   await page.waitForSelector('svg.tl');
   await shot(page, 'dashboard-phone-story', { fullPage: true });
+}
+
+// A callback its receiver refuses: the story shows the retry ahead, the
+// clock's "next due" plays it, and Redeliver sends one more at once.
+async function retries(page) {
+  await signIn(page);
+  await page.click(row(spec.failing) + ' a');
+  await page.waitForSelector('svg.tl .mark.ahead');
+  // Virtual time follows the wall clock, so earlier retries may have run.
+  const ahead = await page.textContent('svg.tl .mark.ahead .title');
+  const m = ahead.match(/attempt #(\d+)/);
+  check(m && Number(m[1]) >= 2, `the schedule ahead says ${ahead}`);
+  const attempts = () => page.$$eval('svg.tl .mark.callback .title', (ts) => ts.map((t) => t.textContent));
+  check((await attempts()).some((t) => t.includes('attempt #1') && t.includes('HTTP 500')), `first attempt: ${await attempts()}`);
+  await page.click('button[data-clock=next]');
+  await page.waitForFunction((n) => [...document.querySelectorAll('svg.tl .mark.callback .title')].some((t) => t.textContent.includes(`attempt #${n} `)), m[1]);
+  await page.click('#callbacks button');
+  await page.waitForFunction(() => [...document.querySelectorAll('svg.tl .mark.callback .title')].some((t) => t.textContent.includes('(redelivery)')));
+  await page.waitForSelector('svg.tl .mark.ahead');
+  await shot(page, 'dashboard-retries', { fullPage: true });
 }

@@ -490,7 +490,7 @@ function drawTimeline(st) {
   const rowH = narrow ? 58 : 46;
   const top = 20;
   const height = top + rows.length * rowH + 10;
-  const chars = Math.floor((width - textX - 8) / 7.2);
+  const chars = Math.floor((width - textX - 8) / 7.8);
   const cut = (s) => (s.length > chars ? s.slice(0, Math.max(chars - 1, 8)) + '…' : s);
   const pic = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': 'payment timeline', class: 'tl' });
   pic.append(svg('line', { x1: railX, y1: top - 8, x2: railX, y2: height - 8, class: 'rail' }));
