@@ -14,7 +14,8 @@ import (
 )
 
 // Guard protects the control plane (every path under /_mockpay/ but the
-// health check, which container healthchecks must reach as they are). It
+// health check, which container healthchecks must reach as they are, and the
+// static files under /_mockpay/static/). It
 // refuses, in this order:
 //
 //  1. a Host that is neither a loopback name nor allowed (DNS rebinding:
@@ -61,7 +62,11 @@ func (g *Guard) Wrap(next http.Handler) http.Handler {
 		if strings.HasSuffix(r.URL.Path, "/") && p != "/" {
 			p += "/" // Clean drops it; the dashboard's path ends in one
 		}
-		if !isControl(p) || p == "/_mockpay/health" {
+		// The static files (the stylesheet, the dashboard's script) are the
+		// same for everyone and hold no data: hosted pages served under a
+		// provider's Host (www.liqpay.ua) must reach the stylesheet too.
+		static := (r.Method == http.MethodGet || r.Method == http.MethodHead) && strings.HasPrefix(p, StaticPrefix)
+		if !isControl(p) || p == "/_mockpay/health" || static {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -74,11 +79,10 @@ func (g *Guard) Wrap(next http.Handler) http.Handler {
 			WriteJSON(w, http.StatusForbidden, Error{Error: "cross-origin request refused: " + err.Error()})
 			return
 		}
-		// The dashboard's page and the static files hold no data, and a
-		// browser cannot send a bearer token with a navigation or a
-		// <script src>: they pass without one. What they show is read from
-		// the API, which keeps every check.
-		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && (p == DashboardPath || strings.HasPrefix(p, StaticPrefix)) {
+		// The dashboard's page holds no data, and a browser cannot send a
+		// bearer token with a navigation: it passes without one. What it
+		// shows is read from the API, which keeps every check.
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && p == DashboardPath {
 			next.ServeHTTP(w, r)
 			return
 		}
