@@ -171,6 +171,9 @@ async function retries(page) {
   const ahead = await page.textContent('svg.tl .mark.ahead .title');
   const m = ahead.match(/attempt #(\d+)/);
   check(m && Number(m[1]) >= 2, `the schedule ahead says ${ahead}`);
+  // The default policy allows 8 attempts: the rest are drawn too.
+  const later = await page.$$eval('svg.tl .mark.later .title', (ts) => ts.map((t) => t.textContent));
+  check(later.length === 8 - Number(m[1]) && later[later.length - 1].startsWith('then attempt #8 '), `retries drawn ahead: ${later}`);
   const attempts = () => page.$$eval('svg.tl .mark.callback .title', (ts) => ts.map((t) => t.textContent));
   check((await attempts()).some((t) => t.includes('attempt #1') && t.includes('HTTP 500')), `first attempt: ${await attempts()}`);
   await page.click('button[data-clock=next]');

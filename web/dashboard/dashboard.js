@@ -75,6 +75,18 @@ function span(ms) {
   return `${Math.floor(s / 86400)}d${s % 86400 >= 3600 ? ` ${Math.floor((s % 86400) / 3600)}h` : ''}`;
 }
 
+// goDuration reads a Go duration ("1h0m0s", "1.5s", "300ms") as
+// milliseconds, or null.
+function goDuration(text) {
+  const units = { h: 3600e3, m: 60e3, s: 1e3, ms: 1, us: 1e-3, 'µs': 1e-3, ns: 1e-6 };
+  const parts = String(text).match(/(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)/g);
+  if (!parts || parts.join('') !== String(text)) return text === '0s' ? 0 : null;
+  return parts.reduce((sum, p) => {
+    const [, n, u] = p.match(/^(\d+(?:\.\d+)?)(.*)$/);
+    return sum + Number(n) * units[u];
+  }, 0);
+}
+
 function minor(amount, currency) {
   if (amount == null) return '';
   return `${(amount / 100).toFixed(2)} ${currency || ''}`.trim();
@@ -218,7 +230,17 @@ function connect() {
 
 const keyOf = (r) => `${r.tenant}|${r.id}`;
 
+// journalSoon re-reads the journal while it is shown, at most every 500 ms.
+function journalSoon() {
+  if (location.hash !== '#journal' || journalSoon.timer) return;
+  journalSoon.timer = setTimeout(() => {
+    journalSoon.timer = null;
+    loadJournal().catch((err) => notice(err.message, true));
+  }, 500);
+}
+
 function onPayment(rec) {
+  journalSoon();
   S.payments.set(keyOf(rec), rec);
   S.flash.set(keyOf(rec), Date.now() + 2500);
   renderPayments();
@@ -307,12 +329,16 @@ async function loadStory() {
   const scope = { merchant: st.merchant, provider: st.provider };
   const label = st.provider === 'liquido' ? 'reference_id' : 'payment_id';
   try {
-    const [pay, cbs, clk] = await Promise.all([
+    const [pay, cbs, clk, merchant] = await Promise.all([
       api('GET', `/_mockpay/payments/${encodeURIComponent(st.id)}${q(scope)}`),
       api('GET', `/_mockpay/callbacks${q({ ...scope, [label]: st.id })}`),
       api('GET', `/_mockpay/clock${q(scope)}`),
+      // Its retry policy, for the schedule ahead; not essential.
+      api('GET', `/_mockpay/merchants/${encodeURIComponent(st.merchant)}${q(scope)}`).catch(() => null),
     ]);
     if (S.story !== st) return;
+    const m = merchant && (merchant.merchants || [])[0];
+    st.backoff = m && m.callbacks && Array.isArray(m.callbacks.backoff) ? m.callbacks.backoff.map(goDuration) : null;
     st.data = pay;
     st.callbacks = cbs.callbacks || [];
     st.clock = (clk.clocks || [])[0];
@@ -461,19 +487,33 @@ function marks(st) {
         break;
     }
   }
-  // The schedule ahead: each pending callback's next attempt, and how many
-  // its policy still allows after it.
+  // The schedule ahead: each pending callback's next attempt and, from the
+  // merchant's retry policy (delays before attempts 2, 3, … counted from
+  // the start of the one before), the ones that follow should it fail.
+  const now = st.clock ? new Date(st.clock.now).getTime() : null;
+  const inT = (t) => (now ? ` (in ${span(t - now)})` : '');
   for (const cb of st.callbacks) {
     if (cb.status !== 'pending' || !cb.next_attempt_at) continue;
+    // Attempt numbers count redeliveries; the policy counts its own tries.
     const n = cb.attempts.filter((a) => !a.redelivery).length + 1;
-    const left = Math.max(cb.max_attempts - n, 0);
-    const inT = st.clock ? ` (in ${span(new Date(cb.next_attempt_at) - new Date(st.clock.now))})` : '';
+    const num = cb.attempts.length + 1;
+    let t = new Date(cb.next_attempt_at).getTime();
+    const plan = st.backoff && st.backoff.length + 1 === cb.max_attempts && st.backoff.every((d) => d != null);
     out.push({
       kind: 'ahead', cls: 'ahead', at: cb.next_attempt_at,
-      title: `next: callback ${cb.id} attempt #${n}${inT}`,
-      sub: left ? `then up to ${left} more by the retry policy` : 'the last attempt the policy allows',
+      title: `next: callback ${cb.id} attempt #${num}${inT(t)}`,
+      sub: n >= cb.max_attempts ? 'the last attempt the retry policy allows'
+        : plan ? `try ${n} of ${cb.max_attempts}; the retries below follow if it fails` : `then up to ${cb.max_attempts - n} more by the retry policy`,
       raw: cb,
     });
+    for (let k = n; plan && k < cb.max_attempts; k++) {
+      t += st.backoff[k - 1];
+      out.push({
+        kind: 'ahead', cls: 'ahead later', at: new Date(t).toISOString(),
+        title: `then attempt #${num + k - n + 1}${inT(t)}`,
+        sub: `if the one before fails · ${span(st.backoff[k - 1])} after it`, raw: cb,
+      });
+    }
   }
   return out;
 }
