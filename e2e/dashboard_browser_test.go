@@ -39,7 +39,13 @@ func TestBrowserDashboard(t *testing.T) {
 	t.Parallel()
 	requireBrowser(t)
 	const admin = "demo-admin-token"
-	m := start(t, "--admin-token", admin)
+	// A scenario file the scenarios view lists, and breaks (scenarioBroken).
+	dir := t.TempDir()
+	scenarioFile := filepath.Join(dir, "demo.yaml")
+	if err := os.WriteFile(scenarioFile, []byte(scenarioDemo), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := start(t, "--admin-token", admin, "--scenarios", dir)
 	rv := newReceiver(t)
 	mm := m.makeMerchant(t, admin, map[string]any{
 		"liqpay":  map[string]any{"server_url": rv.URL + "/liqpay"},
@@ -79,6 +85,7 @@ func TestBrowserDashboard(t *testing.T) {
 		"base": m.base, "token": admin, "chromium": chromiumPath, "screenshots": screenshots, "docs": docs,
 		"before": before, "live": sign("shop-1003", "4242424242424242", "Demo: a live payment"),
 		"failing": "shop-3001",
+		"scenarioFile": scenarioFile, "scenarioBroken": scenarioBroken,
 		"markup": sign("shop-1004", "4242424242424242", markup),
 		"merchant": mm.LiqPay.Merchant, "liquidoMerchant": mm.Liquido.Merchant,
 	})
@@ -124,3 +131,21 @@ func TestBrowserDashboard(t *testing.T) {
 		}
 	}
 }
+
+const scenarioDemo = `version: 1
+provider: liqpay
+scenarios:
+  - name: demo-never
+    description: matches no order of this test
+    match: {order_id: "no-such-order"}
+    outcome: {status: failure, code: "9859"}
+`
+
+// scenarioBroken has a status LiqPay does not have on line 6, column 23.
+const scenarioBroken = `version: 1
+provider: liqpay
+scenarios:
+  - name: demo-never
+    match: {order_id: "no-such-order"}
+    outcome: {status: teleported}
+`

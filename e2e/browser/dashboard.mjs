@@ -7,7 +7,7 @@
 // DASHBOARD_SPEC, runs this script and checks what the shop received.
 //
 // No browser is ever downloaded: playwright-core drives /usr/bin/chromium.
-import { mkdirSync, copyFileSync } from 'node:fs';
+import { mkdirSync, copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -21,14 +21,15 @@ const browser = await chromium.launch({
 let failures = 0;
 const out = {};
 try {
-  for (const [name, run] of [['live-story-refund', liveStoryRefund], ['markup-is-text', markupIsText], ['retries', retries], ['phone', phone]]) {
+  for (const [name, run] of [['live-story-refund', liveStoryRefund], ['markup-is-text', markupIsText], ['retries', retries], ['scenarios', scenarios], ['phone', phone]]) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
     const page = await context.newPage();
     page.setDefaultTimeout(15000);
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
     // The first look, before the token is given, is refused (401) by design.
-    page.on('console', (m) => { if (m.type() === 'error' && !m.text().includes('status of 401')) errors.push(m.text()); });
+    // So is a broken scenario file's reload (422), which the page shows.
+    page.on('console', (m) => { if (m.type() === 'error' && !/status of (401|422)/.test(m.text())) errors.push(m.text()); });
     try {
       await run(page);
       check(errors.length === 0, `errors on the page: ${errors.join('; ')}`);
@@ -182,4 +183,21 @@ async function retries(page) {
   await page.waitForFunction(() => [...document.querySelectorAll('svg.tl .mark.callback .title')].some((t) => t.textContent.includes('(redelivery)')));
   await page.waitForSelector('svg.tl .mark.ahead');
   await shot(page, 'dashboard-retries', { fullPage: true });
+}
+
+// Scenarios as loaded, with file and line; a broken file's problems shown
+// at their file:line:column after Reload.
+async function scenarios(page) {
+  await signIn(page);
+  await page.click('.tabs a[data-view=scenarios]');
+  const entry = `${spec.scenarioFile}:4`;
+  await page.waitForSelector(`ul.scenarios li:has-text("${entry}")`);
+  writeFileSync(spec.scenarioFile, spec.scenarioBroken);
+  await page.click('#reload');
+  await page.waitForSelector('ul.problems li');
+  const problems = await page.$$eval('ul.problems li', (lis) => lis.map((li) => li.textContent));
+  check(problems.some((p) => p.startsWith(`${spec.scenarioFile}:6:`) && p.includes('teleported')), `problems shown: ${problems}`);
+  // Shown with the set it belongs to, which keeps its last good version.
+  check(await page.isVisible(`article.scenario-set:has(ul.problems) ul.scenarios li:has-text("${entry}")`), 'the problem is not shown with its set');
+  await shot(page, 'dashboard-scenarios', { fullPage: true });
 }

@@ -684,14 +684,17 @@ async function loadScenarios(problems) {
     byFile.get(p.file).push(p);
   }
   for (const set of data.sets || []) {
-    const errs = byFile.get(set.source) || [];
-    byFile.delete(set.source);
-    list.append(el('article', { class: 'panel scenario-set' },
-      el('h2', {}, set.name, set.merchant ? el('span', { class: 'tag' }, 'merchant ' + set.merchant) : null),
-      el('p', { class: 'mono hint' }, set.source),
+    // A set loaded from a file is named by its path; others (the built-in
+    // defaults, sets uploaded through the API) by their name.
+    const file = set.source === 'file' ? set.name : '';
+    const errs = (file && byFile.get(file)) || [];
+    byFile.delete(file);
+    list.append(el('article', { class: 'panel scenario-set', 'data-set': set.name },
+      el('h2', {}, el('span', { class: 'mono' }, set.name), el('span', { class: 'tag' }, set.source),
+        set.merchant ? el('span', { class: 'tag' }, 'merchant ' + set.merchant) : null),
       errs.length ? problemList(errs) : null,
       el('ul', { class: 'scenarios' }, (set.scenarios || []).map((s) =>
-        el('li', {}, el('span', { class: 'mono' }, `${set.source}:${s.line}`), ' ', el('strong', {}, s.name),
+        el('li', {}, el('span', { class: 'mono' }, file ? `${file}:${s.line}` : `line ${s.line}`), ' ', el('strong', {}, s.name),
           ` (${s.provider})`, s.description ? ` — ${s.description}` : '',
           s.used ? ` · matched ${Object.values(s.used).reduce((a, b) => a + b, 0)}×` : '')))));
   }
