@@ -21,7 +21,7 @@ const browser = await chromium.launch({
 let failures = 0;
 const out = {};
 try {
-  for (const [name, run] of [['live-story-refund', liveStoryRefund], ['markup-is-text', markupIsText], ['retries', retries], ['scenarios', scenarios], ['phone', phone]]) {
+  for (const [name, run] of [['live-story-refund', liveStoryRefund], ['markup-is-text', markupIsText], ['retries', retries], ['scenarios', scenarios], ['journal', journal], ['phone', phone]]) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
     const page = await context.newPage();
     page.setDefaultTimeout(15000);
@@ -200,4 +200,21 @@ async function scenarios(page) {
   // Shown with the set it belongs to, which keeps its last good version.
   check(await page.isVisible(`article.scenario-set:has(ul.problems) ul.scenarios li:has-text("${entry}")`), 'the problem is not shown with its set');
   await shot(page, 'dashboard-scenarios', { fullPage: true });
+}
+
+// The journal puts requests that matched nothing or failed first.
+async function journal(page) {
+  await signIn(page);
+  const res = await fetch(spec.base + '/v1/payments/no-such-route', { method: 'POST' });
+  check(res.status === 404 || res.status === 401, `the unmatched request answered ${res.status}`);
+  await page.click('.tabs a[data-view=journal]');
+  await page.waitForSelector('#journal tbody tr');
+  const first = await page.$$eval('#journal tbody tr', (trs) => trs.map((tr) => [tr.className, tr.textContent]));
+  check(first[0][0] === 'problem' && first[0][1].includes('/v1/payments/no-such-route'), `first journal row: ${first[0]}`);
+  check(first.some(([cls]) => cls !== 'problem'), 'the journal shows only problems');
+  const lastProblem = first.map(([cls]) => cls).lastIndexOf('problem');
+  check(first.slice(0, lastProblem + 1).every(([cls]) => cls === 'problem'), 'a problem comes after a fine request');
+  await page.click('#journal tbody tr');
+  check((await page.textContent('#journal-raw')).includes('no-such-route'), 'the raw request is not shown');
+  await shot(page, 'dashboard-journal', { fullPage: true });
 }
