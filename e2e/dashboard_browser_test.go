@@ -84,9 +84,9 @@ func TestBrowserDashboard(t *testing.T) {
 	spec, _ := json.Marshal(map[string]any{
 		"base": m.base, "token": admin, "chromium": chromiumPath, "screenshots": screenshots, "docs": docs,
 		"before": before, "live": sign("shop-1003", "4242424242424242", "Demo: a live payment"),
-		"failing": "shop-3001",
+		"failing":      "shop-3001",
 		"scenarioFile": scenarioFile, "scenarioBroken": scenarioBroken,
-		"markup": sign("shop-1004", "4242424242424242", markup),
+		"markup":   sign("shop-1004", "4242424242424242", markup),
 		"merchant": mm.LiqPay.Merchant, "liquidoMerchant": mm.Liquido.Merchant,
 	})
 
