@@ -20,6 +20,9 @@ func TestDashboardIsServedStrictAndSelfContained(t *testing.T) {
 	t.Parallel()
 	m := start(t, "--admin-token", "adm")
 	page, h := get(t, m.base+"/_mockpay/", http.StatusOK)
+	if again, _ := get(t, m.base+"/_mockpay", http.StatusOK); again != page { // typed without the slash: redirected
+		t.Error("/_mockpay does not lead to the dashboard")
+	}
 	for name, want := range map[string]string{
 		"Content-Type":           "text/html; charset=utf-8",
 		"X-Frame-Options":        "DENY",

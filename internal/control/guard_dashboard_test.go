@@ -24,6 +24,7 @@ func TestGuardDashboardAndEventsCookie(t *testing.T) {
 	}{
 		{name: "page without token", method: "GET", target: "/_mockpay/", wantCode: 200},
 		{name: "page HEAD", method: "HEAD", target: "/_mockpay/", wantCode: 200},
+		{name: "page without its slash", method: "GET", target: "/_mockpay", wantCode: 200},
 		{name: "script without token", method: "GET", target: "/_mockpay/static/dashboard.js", wantCode: 200},
 		{name: "page from a foreign Host", method: "GET", target: "/_mockpay/", host: "evil.example", wantCode: 403},
 		{name: "static files under any Host", method: "GET", target: "/_mockpay/static/style.css", host: "www.liqpay.ua", wantCode: 200},

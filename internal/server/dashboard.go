@@ -21,6 +21,8 @@ func (s *Server) dashboardRoutes(r *mux.Router) {
 		"liqpay": liqpay.TriggerEvents(), "liquido": liquido.TriggerEvents(),
 	}}
 	r.Handle(web.DashboardPath, web.Dashboard(info)).Methods(http.MethodGet, http.MethodHead)
+	// Typed without its slash, the address still opens the dashboard.
+	r.Handle("/_mockpay", http.RedirectHandler(web.DashboardPath, http.StatusMovedPermanently)).Methods(http.MethodGet, http.MethodHead)
 	r.Handle(web.DashboardScriptPath, web.DashboardScript()).Methods(http.MethodGet, http.MethodHead)
 	r.Handle(control.EventsPath, control.Events{Hub: s.events, Tenants: s.tenants}).Methods(http.MethodGet)
 }
