@@ -87,7 +87,7 @@ func TestBrowserDashboard(t *testing.T) {
 		"failing":      "shop-3001",
 		"scenarioFile": scenarioFile, "scenarioBroken": scenarioBroken,
 		"markup":   sign("shop-1004", "4242424242424242", markup),
-		"merchant": mm.LiqPay.Merchant, "liquidoMerchant": mm.Liquido.Merchant,
+		"merchant": mm.LiqPay.Merchant, "liquidoMerchant": mm.Liquido.Merchant, "merchantToken": mm.Token,
 	})
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)

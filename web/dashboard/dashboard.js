@@ -19,7 +19,10 @@ const S = {
   merchants: [],
   story: null, // {provider, merchant, id, tenant, data, callbacks}
   raw: null,
-  es: null,
+  es: [], // one EventSource, or one per merchant for a multi-merchant token
+  // scope: the merchant keys a token made for several merchants covers;
+  // every list is then read per merchant (the API wants one named).
+  scope: null,
   started: false,
 };
 
@@ -194,7 +197,8 @@ function setToken(token) {
 }
 
 function askToken(why) {
-  if (S.es) { S.es.close(); S.es = null; }
+  for (const es of S.es) es.close();
+  S.es = [];
   $('#app').hidden = true;
   $('#login').hidden = false;
   if (why && S.token) $('#login-why').textContent = 'The token was refused: ' + why;
@@ -210,22 +214,35 @@ function setLive(on, text) {
 }
 
 function connect() {
-  if (S.es) S.es.close();
-  const es = new EventSource(EVENTS_PATH);
-  S.es = es;
+  for (const es of S.es) es.close();
+  S.es = (S.scope || ['']).map((key) => listen(key ? `${EVENTS_PATH}?merchant=${encodeURIComponent(key)}` : EVENTS_PATH));
+}
+
+function listen(url) {
+  const es = new EventSource(url);
   // On every (re)connection the lists are read again: whatever happened
   // while the feed was down is in them.
   es.onopen = () => { setLive(true); refresh(); };
   es.onerror = () => {
     setLive(false);
     // EventSource retries by itself, except after an HTTP error answer.
-    if (es.readyState === EventSource.CLOSED && S.es === es) setTimeout(() => { if (S.es === es) connect(); }, 3000);
+    if (es.readyState === EventSource.CLOSED && S.es.includes(es)) setTimeout(() => { if (S.es.includes(es)) connect(); }, 3000);
   };
   es.addEventListener('payment', (e) => onPayment(JSON.parse(e.data)));
   es.addEventListener('callback', (e) => onCallback(JSON.parse(e.data)));
   es.addEventListener('clock', (e) => onClock(JSON.parse(e.data)));
   es.addEventListener('reset', () => refresh());
   es.addEventListener('resync', () => refresh());
+  return es;
+}
+
+// gather reads a list endpoint once, or once per merchant of S.scope, and
+// joins the field's arrays.
+async function gather(path, field) {
+  const sep = path.includes('?') ? '&' : '?';
+  const paths = S.scope ? S.scope.map((k) => `${path}${sep}merchant=${encodeURIComponent(k)}`) : [path];
+  const out = await Promise.all(paths.map((p) => api('GET', p)));
+  return out.flatMap((d) => (d && d[field]) || []);
 }
 
 const keyOf = (r) => `${r.tenant}|${r.id}`;
@@ -260,9 +277,18 @@ function onClock(ev) {
 // ---- payments -------------------------------------------------------------
 
 async function loadPayments() {
-  const data = await api('GET', '/_mockpay/payments?limit=1000');
+  let list;
+  try {
+    list = await gather('/_mockpay/payments?limit=1000', 'payments');
+  } catch (err) {
+    // A token made for several merchants must name one per request.
+    const m = !S.scope && err.status === 400 && err.message.match(/covers merchants (.+): name one/);
+    if (!m) throw err;
+    S.scope = m[1].split(' and ');
+    list = await gather('/_mockpay/payments?limit=1000', 'payments');
+  }
   S.payments = new Map();
-  for (const r of data.payments || []) S.payments.set(keyOf(r), r);
+  for (const r of list) S.payments.set(keyOf(r), r);
   renderPayments();
 }
 
@@ -584,14 +610,23 @@ function showRaw(title, value) {
 
 // ---- merchants ------------------------------------------------------------
 
+// isMerchantToken tells the merchant tokens POST /_mockpay/merchants hands
+// out ("mpt_…") from an admin token, to skip what they may not read.
+const isMerchantToken = () => S.token.startsWith('mpt_');
+
 async function loadMerchants() {
   try {
+    if (isMerchantToken()) throw new APIError(403, { error: 'a merchant token lists its own merchants' });
     const data = await api('GET', '/_mockpay/merchants?limit=1000');
     S.merchants = data.merchants || [];
   } catch (err) {
-    // A merchant token may not list every merchant (403): show its own.
+    // A merchant token may not list every merchant (403): show its own,
+    // named by its clocks.
     if (err.status !== 403) throw err;
-    S.merchants = [];
+    const clocks = await gather('/_mockpay/clock', 'clocks');
+    const own = await Promise.all(clocks.map((c) =>
+      api('GET', `/_mockpay/merchants/${encodeURIComponent(c.merchant)}${q({ provider: c.provider, merchant: c.merchant })}`).catch(() => null)));
+    S.merchants = own.flatMap((d) => (d && d.merchants) || []);
   }
 }
 
@@ -731,13 +766,15 @@ async function reloadScenarios() {
 // ---- journal --------------------------------------------------------------
 
 async function loadJournal() {
+  // Newest first within each group; ids sort in arrival order.
+  const newest = (a, b) => b.id.localeCompare(a.id);
   const [bad, all] = await Promise.all([
-    api('GET', '/_mockpay/journal?problems=1&limit=200'),
-    api('GET', '/_mockpay/journal?limit=200'),
+    gather('/_mockpay/journal?problems=1&limit=200', 'entries'),
+    gather('/_mockpay/journal?limit=200', 'entries'),
   ]);
   const seen = new Set();
   const rows = [];
-  for (const e of [...(bad.entries || []), ...(all.entries || [])]) {
+  for (const e of [...bad.sort(newest), ...all.sort(newest)]) {
     if (!seen.has(e.id)) { seen.add(e.id); rows.push(e); }
   }
   const body = clear($('#journal tbody'));
@@ -815,6 +852,7 @@ document.addEventListener('DOMContentLoaded', () => {
   setToken(S.token);
   $('#login-form').addEventListener('submit', (e) => {
     e.preventDefault();
+    S.scope = null;
     setToken($('#login-token').value.trim());
     $('#login-token').value = '';
     start();
