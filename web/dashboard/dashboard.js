@@ -256,22 +256,35 @@ function journalSoon() {
   }, 500);
 }
 
+// A burst of events redraws once: the list at the next frame, the story
+// at most every 300 ms.
+function renderSoon() {
+  if (renderSoon.pending) return;
+  renderSoon.pending = true;
+  requestAnimationFrame(() => { renderSoon.pending = false; renderPayments(); });
+}
+
+function storySoon() {
+  if (storySoon.timer) return;
+  storySoon.timer = setTimeout(() => { storySoon.timer = null; loadStory(); }, 300);
+}
+
 function onPayment(rec) {
   journalSoon();
   S.payments.set(keyOf(rec), rec);
   S.flash.set(keyOf(rec), Date.now() + 2500);
-  renderPayments();
-  if (S.story && S.story.tenant === rec.tenant && S.story.id === rec.id) loadStory();
+  renderSoon();
+  if (S.story && S.story.tenant === rec.tenant && S.story.id === rec.id) storySoon();
 }
 
 function onCallback(cb) {
   if (!S.story || S.story.tenant !== cb.tenant) return;
   const labels = cb.labels || {};
-  if (labels.payment_id === S.story.id || labels.reference_id === S.story.id || labels.idempotency_key === S.story.id) loadStory();
+  if (labels.payment_id === S.story.id || labels.reference_id === S.story.id || labels.idempotency_key === S.story.id) storySoon();
 }
 
 function onClock(ev) {
-  if (S.story && S.story.tenant === ev.tenant) loadStory();
+  if (S.story && S.story.tenant === ev.tenant) storySoon();
 }
 
 // ---- payments -------------------------------------------------------------
@@ -336,7 +349,8 @@ function renderPayments() {
   }
   $('#payments-empty').hidden = rows.length > 0;
   const next = Math.min(...[...S.flash.values()].filter((t) => t > now));
-  if (isFinite(next)) setTimeout(renderPayments, next - now + 20);
+  clearTimeout(renderPayments.fade);
+  if (isFinite(next)) renderPayments.fade = setTimeout(renderPayments, next - now + 20);
   for (const [k, t] of S.flash) if (t <= now) S.flash.delete(k);
 }
 
