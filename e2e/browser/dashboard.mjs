@@ -127,6 +127,8 @@ async function liveStoryRefund(page) {
   await page.waitForSelector('#story-status:text-is("reversed")');
   const after = await titles();
   check(after.some((t) => t === 'status → reversed'), `no refund in the story: ${after}`);
+  const causes = await page.$$eval('svg.tl .mark.status .sub', (ts) => ts.map((t) => t.textContent));
+  check(causes[0] === 'caused by POST pay → 200' && causes[1].includes('trigger'), `causes: ${causes}`);
   check((await page.$$('button[data-trigger=chargeback]')).length === 0, 'LiqPay offered a chargeback, which it does not have');
   await shot(page, 'dashboard-story', { fullPage: true });
 

@@ -527,6 +527,19 @@ function marks(st) {
         break;
     }
   }
+  // What caused each status change: the API request just before it, a
+  // clock move spanning it, or neither (a trigger from the control plane,
+  // which is not journaled, or a change scheduled on the virtual clock).
+  const ms = (t) => new Date(t).getTime();
+  for (const [i, m] of out.entries()) {
+    if (m.kind !== 'status') continue;
+    const at = ms(m.at);
+    const req = out.slice(0, i).reverse().find((x) => x.kind === 'request');
+    const move = (st.data.timeline || []).find((ev) => ev.kind === 'clock' && ms(ev.clock.from) < at && at <= ms(ev.clock.to));
+    if (req && at - ms(req.at) < 2000) m.sub = `caused by ${req.title}`;
+    else if (move) m.sub = 'as the clock moved';
+    else m.sub = 'no API request: a trigger, or a change scheduled on the clock';
+  }
   // The schedule ahead: each pending callback's next attempt and, from the
   // merchant's retry policy (delays before attempts 2, 3, … counted from
   // the start of the one before), the ones that follow should it fail.
