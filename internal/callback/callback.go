@@ -238,6 +238,11 @@ type Options struct {
 	// their turn without holding a goroutine each. It protects the machine,
 	// not the receivers: it is no small worker pool.
 	MaxInFlight int
+	// OnAttempt, when set, is handed the callback (with the attempt just
+	// finished and its next scheduled one) each time an attempt finishes:
+	// the dashboard's live feed. It runs under the dispatcher's lock, so it
+	// must return at once and never call the dispatcher.
+	OnAttempt func(Callback)
 }
 
 // Errors Redeliver returns.

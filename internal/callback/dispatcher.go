@@ -35,18 +35,19 @@ type Dispatcher struct {
 	idle *sync.Cond
 	// attempt is broadcast when any attempt ends, while someone Waits for
 	// one callback.
-	attempt  *sync.Cond
-	waiters  int
-	seq      uint64
-	byID     map[string]*record
-	tenants  map[string]*tenant
-	inflight map[string]int // attempts launched and not finished, by tenant name; survives Reset so Settle covers cancelled ones
-	total    int            // sum of inflight
-	running  int            // goroutines sending attempts, at most maxInFlight
-	backlog  []job          // launched attempts waiting for a running goroutine, oldest first
-	closed   bool
-	changed  chan struct{}         // closed by the next finished attempt (observe.go)
-	attempts map[AttemptKey]uint64 // finished attempts, for metrics
+	attempt   *sync.Cond
+	waiters   int
+	seq       uint64
+	byID      map[string]*record
+	tenants   map[string]*tenant
+	inflight  map[string]int // attempts launched and not finished, by tenant name; survives Reset so Settle covers cancelled ones
+	total     int            // sum of inflight
+	running   int            // goroutines sending attempts, at most maxInFlight
+	backlog   []job          // launched attempts waiting for a running goroutine, oldest first
+	closed    bool
+	changed   chan struct{}         // closed by the next finished attempt (observe.go)
+	attempts  map[AttemptKey]uint64 // finished attempts, for metrics
+	onAttempt func(Callback)
 }
 
 // tenant holds one tenant's callbacks.
@@ -122,6 +123,7 @@ func New(opts Options) *Dispatcher {
 		byID:        make(map[string]*record),
 		tenants:     make(map[string]*tenant),
 		inflight:    make(map[string]int),
+		onAttempt:   opts.OnAttempt,
 	}
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)

@@ -52,6 +52,9 @@ func (d *Dispatcher) observe(j job, a attempt) {
 		d.attempts = map[AttemptKey]uint64{}
 	}
 	d.attempts[AttemptKey{Provider: j.r.provider, Outcome: outcome}]++
+	if d.onAttempt != nil && !j.r.dropped {
+		d.onAttempt(j.r.snapshot())
+	}
 	d.broadcast()
 }
 

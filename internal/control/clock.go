@@ -96,13 +96,22 @@ func (c Clock) Get(w http.ResponseWriter, r *http.Request) {
 func (c Clock) Advance(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Duration string `json:"duration"`
+		To       string `json:"to"` // "next": to the next due timer
 		Merchant string `json:"merchant"`
 		Provider string `json:"provider"`
 	}
-	if !readBody(w, r, &req, `body must be JSON like {"duration":"90s"}`) {
+	if !readBody(w, r, &req, `body must be JSON like {"duration":"90s"} or {"to":"next"}`) {
 		return
 	}
 	req.Merchant, req.Provider = orQuery(r, req.Merchant, "merchant"), orQuery(r, req.Provider, "provider")
+	switch {
+	case req.To == "next" && req.Duration == "":
+		c.advanceToNext(w, r, req.Provider, req.Merchant)
+		return
+	case req.To != "":
+		WriteJSON(w, http.StatusBadRequest, Error{Error: `"to" takes "next" (the next due event), without "duration"`})
+		return
+	}
 	d, err := time.ParseDuration(req.Duration)
 	switch {
 	case err != nil && !durationShape.MatchString(req.Duration):
@@ -133,6 +142,35 @@ func (c Clock) Advance(w http.ResponseWriter, r *http.Request) {
 		targets[i] = t.Clock.Now().Add(d)
 	}
 	c.move(w, r, ts, targets, "advance")
+}
+
+// advanceToNext moves each chosen clock to its own next due timer (an
+// expiry, a delayed transition, a subscription period, a callback retry)
+// and runs it, as an advance to that instant would. Clocks with nothing due
+// stay; when none has anything due the answer is 409, and nothing moves.
+func (c Clock) advanceToNext(w http.ResponseWriter, r *http.Request, provider, merchant string) {
+	ts := c.pick(provider, merchant)
+	if len(ts) == 0 {
+		WriteJSON(w, http.StatusNotFound, Error{Error: "no such merchant: " + merchant})
+		return
+	}
+	var due []*tenant.Tenant
+	var targets []time.Time
+	for _, t := range ts {
+		if next, ok := t.Clock.NextDue(); ok {
+			due = append(due, t)
+			targets = append(targets, later(next, t.Clock.Now()))
+		}
+	}
+	if len(due) == 0 {
+		out := make([]clockJSON, 0, len(ts))
+		for _, t := range ts {
+			out = append(out, state(t))
+		}
+		WriteJSON(w, http.StatusConflict, map[string]any{"error": "nothing is due on these clocks", "clocks": out})
+		return
+	}
+	c.move(w, r, due, targets, "advance")
 }
 
 // Set moves the chosen clocks to an absolute virtual time, running what

@@ -7,13 +7,15 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"path"
 	"slices"
 	"strings"
 )
 
 // Guard protects the control plane (every path under /_mockpay/ but the
-// health check, which container healthchecks must reach as they are). It
+// health check, which container healthchecks must reach as they are, and the
+// static files under /_mockpay/static/). It
 // refuses, in this order:
 //
 //  1. a Host that is neither a loopback name nor allowed (DNS rebinding:
@@ -56,7 +58,15 @@ func (g *Guard) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// The cleaned path decides: the router serves /./_mockpay/… (by a
 		// redirect today) as /_mockpay/…, so the guard must see it so too.
-		if p := path.Clean("/" + r.URL.Path); !isControl(p) || p == "/_mockpay/health" {
+		p := path.Clean("/" + r.URL.Path)
+		if strings.HasSuffix(r.URL.Path, "/") && p != "/" {
+			p += "/" // Clean drops it; the dashboard's path ends in one
+		}
+		// The static files (the stylesheet, the dashboard's script) are the
+		// same for everyone and hold no data: hosted pages served under a
+		// provider's Host (www.liqpay.ua) must reach the stylesheet too.
+		static := (r.Method == http.MethodGet || r.Method == http.MethodHead) && strings.HasPrefix(p, StaticPrefix)
+		if !isControl(p) || p == "/_mockpay/health" || static {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -69,7 +79,17 @@ func (g *Guard) Wrap(next http.Handler) http.Handler {
 			WriteJSON(w, http.StatusForbidden, Error{Error: "cross-origin request refused: " + err.Error()})
 			return
 		}
+		// The dashboard's page holds no data, and a browser cannot send a
+		// bearer token with a navigation: it passes without one. What it
+		// shows is read from the API, which keeps every check.
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && (p == DashboardPath || p == "/_mockpay") {
+			next.ServeHTTP(w, r)
+			return
+		}
 		token, sent := bearer(r)
+		if !sent && r.Method == http.MethodGet && p == EventsPath {
+			token, sent = eventsCookie(r)
+		}
 		switch {
 		case sent && g.AdminToken != "" && subtle.ConstantTimeCompare([]byte(token), []byte(g.AdminToken)) == 1:
 			next.ServeHTTP(w, r)
@@ -139,6 +159,34 @@ func (g *Guard) scoped(w http.ResponseWriter, r *http.Request, next http.Handler
 	q.Set("merchant", merchant)
 	r.URL.RawQuery = q.Encode()
 	next.ServeHTTP(w, r)
+}
+
+// Paths the guard treats apart.
+const (
+	DashboardPath = "/_mockpay/"
+	StaticPrefix  = "/_mockpay/static/"
+	EventsPath    = "/_mockpay/events"
+	// EventsCookie carries the token to the live feed: EventSource cannot
+	// send an Authorization header. The dashboard sets it with
+	// Path=/_mockpay/events and SameSite=Strict, so a browser sends it to
+	// the feed only and never on a request another site starts; the guard
+	// reads it for GET /_mockpay/events only, a read that changes nothing.
+	// (A ?token= query parameter would land in browser history, proxy logs
+	// and Referer headers; the cookie does not.)
+	EventsCookie = "mockpay_token"
+)
+
+// eventsCookie reads the live feed's token cookie.
+func eventsCookie(r *http.Request) (string, bool) {
+	c, err := r.Cookie(EventsCookie)
+	if err != nil || c.Value == "" {
+		return "", false
+	}
+	v, err := url.QueryUnescape(c.Value)
+	if err != nil {
+		return "", true // there but unusable: a wrong token
+	}
+	return v, true
 }
 
 type readCloser struct {

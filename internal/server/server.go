@@ -20,6 +20,7 @@ import (
 	"github.com/mockpay/mockpay/internal/callback"
 	"github.com/mockpay/mockpay/internal/config"
 	"github.com/mockpay/mockpay/internal/control"
+	"github.com/mockpay/mockpay/internal/events"
 	"github.com/mockpay/mockpay/internal/journal"
 	"github.com/mockpay/mockpay/internal/ledger"
 	"github.com/mockpay/mockpay/internal/metrics"
@@ -44,6 +45,7 @@ type Server struct {
 	ledger    *ledger.Ledger
 	journal   *journal.Journal
 	metrics   *metrics.Metrics
+	events    *events.Hub // the dashboard's live feed
 	handler   http.Handler
 	router    *mux.Router
 
@@ -76,7 +78,9 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 	if err := s.scenarios.LoadPaths(cfg.ScenarioDirs); err != nil {
 		return nil, err
 	}
-	s.callbacks = callback.New(callback.Options{Logger: log.With("part", "callbacks"), Policy: policy(cfg.Callbacks)})
+	s.events = &events.Hub{}
+	s.callbacks = callback.New(callback.Options{Logger: log.With("part", "callbacks"), Policy: policy(cfg.Callbacks),
+		OnAttempt: s.callbackAttempted})
 	s.liqpayPolicies, s.liquidoPolicies, s.tokens = newPolicies(), newPolicies(), control.NewTokens()
 	s.ledger, s.journal = ledger.New(), journal.New(cfg.JournalMax)
 	s.metrics = &metrics.Metrics{Payments: s.ledger.Count, Callbacks: s.callbacks.Counts, Attempts: s.callbacks.Attempts}
@@ -92,7 +96,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 		Callbacks:      s.callbacks,
 		CallbackPolicy: s.liqpayPolicies.get,
 		Scenarios:      s.scenarios,
-		Ledger:         s.ledger,
+		Ledger:         feed{s.ledger, s.events},
 	})
 	for _, m := range cfg.LiquidoMerchants() {
 		s.liquidoPolicies.set(m.ClientID, policy(cfg.Callbacks.For(m.Callbacks)))
@@ -105,7 +109,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 		Callbacks:      s.callbacks,
 		CallbackPolicy: s.liquidoPolicies.get,
 		Scenarios:      s.scenarios,
-		Ledger:         s.ledger,
+		Ledger:         feed{s.ledger, s.events},
 	})
 
 	r := mux.NewRouter()
@@ -121,7 +125,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 		},
 		Scenarios: s.scenarios.Names,
 	}).Methods(http.MethodGet, http.MethodHead)
-	clk := control.Clock{Tenants: s.tenants, Attempts: s.callbacks, Moved: s.ledger.ClockMoved}
+	clk := control.Clock{Tenants: s.tenants, Attempts: s.callbacks, Moved: s.clockMoved}
 	r.HandleFunc("/_mockpay/clock", clk.Get).Methods(http.MethodGet)
 	r.HandleFunc("/_mockpay/clock/advance", clk.Advance).Methods(http.MethodPost)
 	r.HandleFunc("/_mockpay/clock/set", clk.Set).Methods(http.MethodPost)
@@ -148,6 +152,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 		control.ResetFunc(s.scenarios.ResetCounts),
 		s.ledger,
 		s.journal,
+		control.ResetFunc(s.resetFeed),
 	}
 	r.Handle("/_mockpay/reset", control.Reset{Tenants: s.tenants, Parts: s.resetParts}).Methods(http.MethodPost)
 	s.made = &merchants{s: s, made: map[string]made{}}
@@ -157,6 +162,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 	r.HandleFunc("/_mockpay/merchants/{key}", ms.Get).Methods(http.MethodGet)
 	r.HandleFunc("/_mockpay/merchants/{key}", ms.Delete).Methods(http.MethodDelete)
 	r.HandleFunc("/_mockpay/openapi.json", control.OpenAPI).Methods(http.MethodGet)
+	s.dashboardRoutes(r)
 	notFound := http.HandlerFunc(s.notFound)
 	r.NotFoundHandler = notFound
 	r.MethodNotAllowedHandler = notFound

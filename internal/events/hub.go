@@ -1,0 +1,110 @@
+// Package events fans out what happens in mockpay (a payment made or
+// changed, a callback attempt, a clock move, a reset) to the dashboard's
+// live connections. Publishing never blocks: each subscriber has a small
+// buffer, and one that falls behind loses what does not fit and is told to
+// resync (re-read the lists) instead of holding memory or slowing the
+// emulators down.
+package events
+
+import (
+	"encoding/json"
+	"sync"
+)
+
+// Kinds of events.
+const (
+	Payment  = "payment"  // a payment was made or changed (Data: the ledger record)
+	Callback = "callback" // a callback attempt finished (Data: the callback with its attempts)
+	Clock    = "clock"    // a merchant's clock moved (Data: from, to, kind)
+	Reset    = "reset"    // a merchant (or everything, Tenant "") was reset
+)
+
+// Event is one thing that happened to a tenant ("provider:key").
+type Event struct {
+	Kind   string
+	Tenant string // "" for every tenant (a global reset)
+	Data   json.RawMessage
+}
+
+// DefaultBuffer is how many events a subscriber may fall behind by before it
+// is told to resync.
+const DefaultBuffer = 256
+
+// Hub is safe for concurrent use; the zero value is ready.
+type Hub struct {
+	mu     sync.Mutex
+	subs   map[*Sub]struct{}
+	Buffer int // per subscriber; DefaultBuffer when zero
+}
+
+// Sub is one subscription. Read C; when Lost fires, events were dropped:
+// discard what C still holds and start over from the lists.
+type Sub struct {
+	C     <-chan Event
+	Lost  <-chan struct{}
+	c     chan Event
+	lost  chan struct{}
+	wants func(tenant string) bool
+}
+
+// Subscribe starts a subscription to the events whose tenant wants accepts
+// (every event when wants is nil). Cancel it with Unsubscribe.
+func (h *Hub) Subscribe(wants func(tenant string) bool) *Sub {
+	n := h.Buffer
+	if n <= 0 {
+		n = DefaultBuffer
+	}
+	s := &Sub{c: make(chan Event, n), lost: make(chan struct{}, 1), wants: wants}
+	s.C, s.Lost = s.c, s.lost
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.subs == nil {
+		h.subs = map[*Sub]struct{}{}
+	}
+	h.subs[s] = struct{}{}
+	return s
+}
+
+// Unsubscribe ends a subscription; nothing is sent to it afterwards.
+func (h *Hub) Unsubscribe(s *Sub) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.subs, s)
+}
+
+// Subscribers reports how many subscriptions are open (tests, metrics).
+func (h *Hub) Subscribers() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.subs)
+}
+
+// Publish hands e to every subscription that wants it, without blocking. A
+// global event (Tenant "") goes to everyone.
+func (h *Hub) Publish(e Event) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for s := range h.subs {
+		if e.Tenant != "" && s.wants != nil && !s.wants(e.Tenant) {
+			continue
+		}
+		select {
+		case s.c <- e:
+		default:
+			select {
+			case s.lost <- struct{}{}:
+			default: // already told
+			}
+		}
+	}
+}
+
+// PublishJSON publishes data marshalled as JSON; a value that does not
+// marshal is published as null rather than lost.
+func (h *Hub) PublishJSON(kind, tenant string, data any) {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		raw = json.RawMessage("null")
+	}
+	h.Publish(Event{Kind: kind, Tenant: tenant, Data: raw})
+}
