@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # mockpay: a local sandbox of the LiqPay and Liquido payment APIs.
 #   docker build -t mockpay --build-arg VERSION=v1.2.3 .
 #   docker run --rm -p 8470:8470 mockpay
@@ -8,13 +7,15 @@
 FROM golang:1.26-bookworm AS build
 ARG VERSION=dev
 WORKDIR /src
-# Modules first, so a source change does not download them again.
+# Modules first, so a source change does not download them again; the
+# cache mounts keep modules and compiled packages between builds.
 COPY go.mod go.sum ./
-RUN go mod download
+RUN --mount=type=cache,target=/go/pkg/mod go mod download
 COPY . .
 # CGO off: the final stage has no libc. -trimpath: no build paths in the
 # binary. -s -w: no symbol tables (smaller image; panics still print stacks).
-RUN CGO_ENABLED=0 go build -trimpath -buildvcs=false \
+RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
+    CGO_ENABLED=0 go build -trimpath -buildvcs=false \
       -ldflags "-s -w -X github.com/mockpay/mockpay/internal/server.Version=${VERSION}" \
       -o /out/mockpay ./cmd/mockpay
 
