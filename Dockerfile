@@ -35,6 +35,6 @@ ENV MOCKPAY_ADDR=0.0.0.0:8470 \
 EXPOSE 8470
 USER 65532:65532
 # mockpay healthcheck dials 127.0.0.1 when MOCKPAY_ADDR is 0.0.0.0.
-HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
+HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=3 \
   CMD ["/mockpay", "healthcheck"]
 ENTRYPOINT ["/mockpay"]
