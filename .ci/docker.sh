@@ -5,7 +5,7 @@
 # Checks: image size, non-root user, HEALTHCHECK, health, a LiqPay payment and
 # a Liquido token through the container, the Node and PHP container tests,
 # Testcontainers (Go and Node over podman's Docker-compatible socket; the
-# Python recipe's test with a stand-in for its package), the
+# Python and Java recipes' tests with stand-ins for their packages), the
 # compose example with its callback receiver, and a clean exit 0 on SIGTERM.
 # Every container, the socket service and the compose project are removed on
 # exit, whatever happens. Called by .ci/run; runs alone as bash .ci/docker.sh.
@@ -66,10 +66,13 @@ wait_health() {
 
 step "tools and base images"
 # php-curl: the PHP container test uses curl_* functions.
-# python3-pytest: the Python Testcontainers recipe's test.
+# python3-pytest, a JDK and junit5: the Python and Java Testcontainers
+# recipes' tests.
 if ! command -v podman-compose >/dev/null || ! php -m 2>/dev/null | grep -qx curl ||
-  ! /usr/bin/python3 -m pytest --version >/dev/null 2>&1; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman-compose php-curl python3-pytest >/dev/null
+  ! /usr/bin/python3 -m pytest --version >/dev/null 2>&1 || ! command -v javac >/dev/null ||
+  [ ! -f /usr/share/java/junit-platform-console-standalone.jar ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    podman-compose php-curl python3-pytest default-jdk-headless junit5 >/dev/null
 fi
 LOCAL_IMAGES_DIR=${LOCAL_IMAGES_DIR:-/var/tmp/mockpay-base-images} timeout 900 bash "$base_images" Dockerfile
 
@@ -166,8 +169,16 @@ unset DOCKER_HOST TESTCONTAINERS_RYUK_DISABLED MOCKPAY_IMAGE
 # package (.ci/python-standin: DockerContainer over the podman CLI).
 PYTHONPATH=.ci/python-standin PYTHONDONTWRITEBYTECODE=1 MOCKPAY_IMAGE=$IMAGE \
   timeout 120 /usr/bin/python3 -m pytest -q -p no:cacheprovider examples/testcontainers/python 2>&1 | tail -3
-# Java's comes from a Maven repository, which this machine does not reach.
-echo "java recipe: not built (no Maven repository here)"
+# Java's comes from a Maven repository, which this machine does not reach
+# either: the recipe's test is compiled against stand-ins for the classes it
+# uses (.ci/java-standin) and run on Debian's JUnit 5 console launcher.
+junit=/usr/share/java/junit-platform-console-standalone.jar
+classes=$(mktemp -d)
+javac -d "$classes" -cp "$junit" $(find .ci/java-standin -name '*.java') \
+  examples/testcontainers/java/src/test/java/example/MockpayTest.java
+MOCKPAY_IMAGE=$IMAGE timeout 120 java -jar "$junit" -cp "$classes" --select-class example.MockpayTest \
+  --disable-banner --fail-if-no-tests --details=summary 2>&1 | grep -E 'tests (successful|failed)'
+rm -rf "$classes"
 
 step "compose: mockpay and a merchant that receives its callbacks"
 cport=$(free_port)
