@@ -102,7 +102,7 @@ done
 podman image inspect "$IMAGE" --format '{{json .Config.ExposedPorts}}' | grep -q '"8470/tcp"' || fail "8470 is not exposed"
 label=$(podman image inspect "$IMAGE" --format '{{index .Labels "org.opencontainers.image.version"}}')
 [ "$label" = "$version" ] || fail "label org.opencontainers.image.version is \"$label\", want \"$version\""
-stamped=$(podman run --rm --network none "$IMAGE" version 2>/dev/null)
+stamped=$(timeout 60 podman run --rm --network none "$IMAGE" version 2>/dev/null)
 [ "$stamped" = "mockpay $version" ] || fail "mockpay version in the image says \"$stamped\", want \"mockpay $version\""
 echo "version: $stamped"
 
@@ -115,7 +115,7 @@ for _ in 1 2 3; do
   base=http://127.0.0.1:$port
   podman rm -f "$ctr" >/dev/null 2>&1 || true
   t=$(ms)
-  podman run -d --name "$ctr" --network host -e MOCKPAY_ADDR="127.0.0.1:$port" "$IMAGE" >/dev/null 2>&1
+  timeout 60 podman run -d --name "$ctr" --network host -e MOCKPAY_ADDR="127.0.0.1:$port" "$IMAGE" >/dev/null 2>&1
   deadline=$(($(date +%s) + 30))
   while [ "$(date +%s)" -lt "$deadline" ]; do
     if curl -sf -o /dev/null --max-time 2 "$base/_mockpay/health"; then healthy=1; break; fi
@@ -129,7 +129,7 @@ done
 echo "healthy after $(($(ms) - t)) ms (podman run to /_mockpay/health 200)"
 # podman's periodic health checks need systemd; running the check once
 # needs nothing, and runs the image's own HEALTHCHECK command inside it.
-if out=$(podman healthcheck run "$ctr" 2>&1); then
+if out=$(timeout 30 podman healthcheck run "$ctr" 2>&1); then
   echo "podman healthcheck run: healthy"
 else
   fail "podman healthcheck run: $out"
@@ -162,7 +162,7 @@ for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
 [ -S "$sock" ] || fail "podman system service did not open $sock"
 export DOCKER_HOST=unix://$sock TESTCONTAINERS_RYUK_DISABLED=true MOCKPAY_IMAGE=$IMAGE
 (cd examples/testcontainers/go && go vet ./... && timeout 300 go test -count=1 ./...)
-(cd examples/testcontainers/node && npm ci --no-audit --no-fund --loglevel=error && timeout 120 npm test 2>&1 | tail -9)
+(cd examples/testcontainers/node && timeout 300 npm ci --no-audit --no-fund --loglevel=error && timeout 120 npm test 2>&1 | tail -9)
 unset DOCKER_HOST TESTCONTAINERS_RYUK_DISABLED MOCKPAY_IMAGE
 # Python's testcontainers comes from PyPI, which this machine does not
 # reach: the recipe's test runs on Debian's pytest with a stand-in for the
@@ -188,7 +188,7 @@ MOCKPAY_PORT=$cport timeout 600 podman-compose -p "$compose_project" -f examples
 wait_health "$cbase" 30 || fail "compose: mockpay not healthy within 30 s"
 # Here mockpay listens on the image's default 0.0.0.0:8470: its healthcheck
 # must dial 127.0.0.1 instead.
-podman healthcheck run "${compose_project}_mockpay_1" >/dev/null 2>&1 || fail "compose: podman healthcheck run with MOCKPAY_ADDR=0.0.0.0:8470"
+timeout 30 podman healthcheck run "${compose_project}_mockpay_1" >/dev/null 2>&1 || fail "compose: podman healthcheck run with MOCKPAY_ADDR=0.0.0.0:8470"
 JSON='{"public_key":"sandbox_i00000000","version":"3","action":"pay","amount":"1","currency":"UAH","description":"compose","order_id":"compose-'$run_id'","card":"4242424242424242","card_exp_month":"12","card_exp_year":"30","card_cvv":"123","server_url":"http://merchant:9000/liqpay/callback"}'
 DATA=$(printf '%s' "$JSON" | base64 -w0)
 SIGNATURE=$(printf '%s' "$PRIVATE_KEY$DATA$PRIVATE_KEY" | openssl dgst -binary -sha1 | base64)
@@ -205,7 +205,7 @@ podman-compose -p "$compose_project" -f examples/compose/compose.yaml down -t 5 
 
 step "SIGTERM"
 t=$(ms)
-podman stop -t 10 "$ctr" >/dev/null 2>&1
+timeout 30 podman stop -t 10 "$ctr" >/dev/null 2>&1
 stop_ms=$(($(ms) - t))
 code=$(podman inspect "$ctr" --format '{{.State.ExitCode}}')
 echo "stopped in $stop_ms ms, exit code $code"
