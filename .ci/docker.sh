@@ -79,7 +79,7 @@ LOCAL_IMAGES_DIR=${LOCAL_IMAGES_DIR:-/var/tmp/mockpay-base-images} timeout 900 b
 step "build"
 version=$(git describe --tags --always --dirty 2>/dev/null || echo dev)
 t=$(ms)
-timeout 900 buildah bud --layers --network host --pull=never --format docker \
+timeout 900 buildah bud --network host --pull=never --format docker \
   --build-arg VERSION="$version" -t "$IMAGE" . >/tmp/mockpay-ci-build-$run_id.log 2>&1 ||
   { tail -30 /tmp/mockpay-ci-build-$run_id.log; fail "buildah bud"; }
 echo "built $IMAGE ($version) in $(($(ms) - t)) ms"
@@ -181,9 +181,14 @@ MOCKPAY_IMAGE=$IMAGE timeout 120 java -jar "$junit" -cp "$classes" --select-clas
 rm -rf "$classes"
 
 step "compose: mockpay and a merchant that receives its callbacks"
+# Both images are built here, as compose would build them, so a stale one
+# left by an earlier run is never used (mockpay:local is the one built above).
+timeout 600 buildah bud --network host --pull=never --format docker -f examples/compose/merchant.Dockerfile \
+  -t mockpay-merchant:local . >/tmp/mockpay-ci-merchant-$run_id.log 2>&1 ||
+  { tail -30 /tmp/mockpay-ci-merchant-$run_id.log; fail "buildah bud merchant.Dockerfile"; }
 cport=$(free_port)
 cbase=http://127.0.0.1:$cport
-MOCKPAY_PORT=$cport timeout 600 podman-compose -p "$compose_project" -f examples/compose/compose.yaml up -d \
+MOCKPAY_PORT=$cport timeout 600 podman-compose -p "$compose_project" -f examples/compose/compose.yaml up -d --no-build \
   >/tmp/mockpay-ci-compose-$run_id.log 2>&1 || { tail -30 /tmp/mockpay-ci-compose-$run_id.log; fail "podman-compose up"; }
 wait_health "$cbase" 30 || fail "compose: mockpay not healthy within 30 s"
 # Here mockpay listens on the image's default 0.0.0.0:8470: its healthcheck
