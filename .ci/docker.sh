@@ -28,6 +28,7 @@ ctr=mockpay-ci-$run_id
 sock=/tmp/mockpay-ci-podman-$run_id.sock
 compose_project=mockpay-ci-compose-$run_id
 service_pid=
+logs=$(mktemp -d) # build and compose output, shown when a step fails
 started=$(date +%s)
 
 ms() { echo $(($(date +%s%N) / 1000000)); }
@@ -41,6 +42,7 @@ cleanup() {
   fi
   [ -n "$service_pid" ] && kill "$service_pid" 2>/dev/null || true
   rm -f "$sock"
+  rm -rf "$logs"
 }
 trap cleanup EXIT
 
@@ -64,6 +66,21 @@ wait_health() {
   done
 }
 
+# build_image TAG DOCKERFILE [ARGS]: buildah with --format docker (the OCI
+# format drops HEALTHCHECK), on the local base images only. The image the
+# tag named before, now untagged, is removed.
+build_image() {
+  local tag=$1 file=$2 log previous
+  shift 2
+  log="$logs/$(basename "$file").log"
+  previous=$(podman image inspect "$tag" --format '{{.Id}}' 2>/dev/null || true)
+  timeout 900 buildah bud --network host --pull=never --format docker -f "$file" "$@" -t "$tag" . >"$log" 2>&1 ||
+    { tail -30 "$log"; fail "buildah bud -f $file"; }
+  if [ -n "$previous" ] && [ "$previous" != "$(podman image inspect "$tag" --format '{{.Id}}')" ]; then
+    podman rmi "$previous" >/dev/null 2>&1 || true
+  fi
+}
+
 step "tools and base images"
 # php-curl: the PHP container test uses curl_* functions.
 # python3-pytest, a JDK and junit5: the Python and Java Testcontainers
@@ -79,9 +96,7 @@ LOCAL_IMAGES_DIR=${LOCAL_IMAGES_DIR:-/var/tmp/mockpay-base-images} timeout 900 b
 step "build"
 version=$(git describe --tags --always --dirty 2>/dev/null || echo dev)
 t=$(ms)
-timeout 900 buildah bud --network host --pull=never --format docker \
-  --build-arg VERSION="$version" -t "$IMAGE" . >/tmp/mockpay-ci-build-$run_id.log 2>&1 ||
-  { tail -30 /tmp/mockpay-ci-build-$run_id.log; fail "buildah bud"; }
+build_image "$IMAGE" Dockerfile --build-arg VERSION="$version"
 echo "built $IMAGE ($version) in $(($(ms) - t)) ms"
 
 step "image"
@@ -183,13 +198,11 @@ rm -rf "$classes"
 step "compose: mockpay and a merchant that receives its callbacks"
 # Both images are built here, as compose would build them, so a stale one
 # left by an earlier run is never used (mockpay:local is the one built above).
-timeout 600 buildah bud --network host --pull=never --format docker -f examples/compose/merchant.Dockerfile \
-  -t mockpay-merchant:local . >/tmp/mockpay-ci-merchant-$run_id.log 2>&1 ||
-  { tail -30 /tmp/mockpay-ci-merchant-$run_id.log; fail "buildah bud merchant.Dockerfile"; }
+build_image mockpay-merchant:local examples/compose/merchant.Dockerfile
 cport=$(free_port)
 cbase=http://127.0.0.1:$cport
 MOCKPAY_PORT=$cport timeout 600 podman-compose -p "$compose_project" -f examples/compose/compose.yaml up -d --no-build \
-  >/tmp/mockpay-ci-compose-$run_id.log 2>&1 || { tail -30 /tmp/mockpay-ci-compose-$run_id.log; fail "podman-compose up"; }
+  >"$logs/compose.log" 2>&1 || { tail -30 "$logs/compose.log"; fail "podman-compose up"; }
 wait_health "$cbase" 30 || fail "compose: mockpay not healthy within 30 s"
 # Here mockpay listens on the image's default 0.0.0.0:8470: its healthcheck
 # must dial 127.0.0.1 instead.
