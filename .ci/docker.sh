@@ -40,6 +40,7 @@ cleanup() {
   if command -v podman-compose >/dev/null; then
     podman-compose -p "$compose_project" -f examples/compose/compose.yaml down -t 2 >/dev/null 2>&1 || true
   fi
+  podman network rm -f "${compose_project}_default" >/dev/null 2>&1 || true # compose down leaves it
   [ -n "$service_pid" ] && kill "$service_pid" 2>/dev/null || true
   rm -f "$sock"
   rm -rf "$logs"
