@@ -166,6 +166,11 @@ token=$(curl -s --max-time 10 -XPOST "$base/oauth2/token" \
   -d grant_type=client_credentials -d client_id=sandbox-client-id -d client_secret=sandbox-client-secret)
 grep -q '"access_token":"[^"]' <<<"$token" || fail "Liquido token: $token"
 echo "Liquido token: issued"
+# MOCKPAY_ALLOWED_HOSTS=* in the image: the control plane answers a CI
+# alias or compose service name, not only loopback.
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H 'Host: mockpay:8470' -XPOST "$base/_mockpay/merchants" -d '{"liqpay": {}}')
+[ "$code" = 201 ] || fail "POST /_mockpay/merchants with Host: mockpay:8470 answered $code, want 201"
+echo "control plane under Host: mockpay:8470: 201"
 
 step "container tests: Node, PHP"
 MOCKPAY_URL=$base timeout 120 node --test examples/container-tests/mockpay.test.mjs 2>&1 | tail -9
