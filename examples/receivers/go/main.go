@@ -35,7 +35,8 @@ func main() {
 		// Before trusting the status, check order_id, amount and currency against your order.
 		fmt.Println("verified", payment.OrderID, payment.Status)
 	})
-	log.Fatal(http.ListenAndServe("127.0.0.1:"+envOr("PORT", "9000"), nil))
+	// HOST=0.0.0.0 in a container, where mockpay calls it over the network.
+	log.Fatal(http.ListenAndServe(envOr("HOST", "127.0.0.1")+":"+envOr("PORT", "9000"), nil))
 }
 
 func envOr(key, fallback string) string {
