@@ -102,4 +102,13 @@ func TestResetEverything(t *testing.T) {
 	if code, _ := m.ctl(t, http.MethodPost, "/_mockpay/reset?merchant=nope", "", nil); code != http.StatusNotFound {
 		t.Errorf("reset of an unknown merchant: HTTP %d, want 404", code)
 	}
+	// A merchant named in the body, as the clock takes it, resets that
+	// merchant only.
+	code, body = m.ctl(t, http.MethodPost, "/_mockpay/reset", "", map[string]any{"merchant": publicKey})
+	if diff := cmp.Diff([]any{"liqpay:" + publicKey}, body["reset"]); code != http.StatusOK || diff != "" {
+		t.Errorf("reset with a merchant in the body: HTTP %d (-want +got):\n%s", code, diff)
+	}
+	if code, _ := m.ctl(t, http.MethodPost, "/_mockpay/reset", "", "not json"); code != http.StatusBadRequest {
+		t.Errorf("reset with a body that is not JSON: HTTP %d, want 400", code)
+	}
 }

@@ -1,6 +1,9 @@
 package control
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"net/http"
 
 	"github.com/mockpay/mockpay/internal/tenant"
@@ -40,10 +43,25 @@ type resetJSON struct {
 }
 
 func (s Reset) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	ts := Clock{Tenants: s.Tenants}.pick(q.Get("provider"), q.Get("merchant"))
-	if len(ts) == 0 && q.Get("merchant") != "" {
-		WriteJSON(w, http.StatusNotFound, Error{Error: "no such merchant: " + q.Get("merchant")})
+	// The merchant may also come in a JSON body, as the clock takes it: a
+	// body naming one merchant must never reset them all.
+	var req struct {
+		Merchant string `json:"merchant"`
+		Provider string `json:"provider"`
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, 64<<10))
+	if err != nil {
+		WriteJSON(w, http.StatusBadRequest, Error{Error: "cannot read body"})
+		return
+	}
+	if len(bytes.TrimSpace(body)) > 0 && json.Unmarshal(body, &req) != nil {
+		WriteJSON(w, http.StatusBadRequest, Error{Error: `body must be empty or JSON like {"merchant":"KEY"}`})
+		return
+	}
+	merchant, provider := orQuery(r, req.Merchant, "merchant"), orQuery(r, req.Provider, "provider")
+	ts := Clock{Tenants: s.Tenants}.pick(provider, merchant)
+	if len(ts) == 0 && merchant != "" {
+		WriteJSON(w, http.StatusNotFound, Error{Error: "no such merchant: " + merchant})
 		return
 	}
 	out := resetJSON{Reset: []string{}}
