@@ -108,7 +108,7 @@ func liquidoCases(c Config) ([]kase, error) {
 			safe:  "is idempotent: a repeat of a status it already holds changes nothing and is answered 2xx",
 			sends: []send{valid, valid}},
 		{id: "out-of-order", kind: Advice, expect: survives, title: "SETTLED, then an older CHARGE_FAILED of the same payment",
-			safe:  "keeps SETTLED: it compares the signature timestamps and never replaces a final status with an older one",
+			safe: "keeps SETTLED: it compares the signature timestamps and never replaces a final status with an older one",
 			// The SETTLED one is a retry (signed a minute later than the
 			// earlier attempt): Liquido signs each attempt anew.
 			sends: []send{signed(genuine, c.Secret, now.Add(-time.Minute)), signed(older, c.Secret, now.Add(-2*time.Minute))}},
