@@ -1,8 +1,11 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -267,6 +270,91 @@ func TestAuditReceiverUsageErrors(t *testing.T) {
 		code, stdout, stderr := run(t, nil, append([]string{"audit-receiver"}, args...)...)
 		if code != 2 || stdout != "" || stderr == "" {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, stdout, stderr)
+		}
+	}
+}
+
+// POST /_mockpay/audit runs the same audit from the control plane, signed
+// with the keys of a merchant the server holds — here one made at run time,
+// so the keys cannot be the built-in ones.
+func TestControlPlaneAuditSignsWithTheMerchantsKeys(t *testing.T) {
+	t.Parallel()
+	m := start(t)
+	mm := m.makeMerchant(t, "", map[string]any{"liqpay": map[string]any{}})
+	order := audittest.Order{ID: "o-ctl", Amount: 100, Currency: "UAH"}
+	careful := httptest.NewServer(audittest.LiqPay(mm.LiqPay.PublicKey, mm.LiqPay.PrivateKey, order, audittest.None))
+	defer careful.Close()
+	flawed := httptest.NewServer(audittest.LiqPay(mm.LiqPay.PublicKey, mm.LiqPay.PrivateKey, order, audittest.TrustsUnsigned))
+	defer flawed.Close()
+	liquido := httptest.NewServer(audittest.Liquido("sandbox-client-secret", audittest.Order{ID: "o-ctl", Amount: 10000, Currency: "BRL"}, audittest.BreaksOnDuplicate))
+	defer liquido.Close()
+
+	report := func(body map[string]any) auditJSON {
+		t.Helper()
+		code, got := m.ctl(t, http.MethodPost, "/_mockpay/audit", "", body)
+		if code != http.StatusOK {
+			t.Fatalf("POST /_mockpay/audit %v: HTTP %d %v", body, code, got)
+		}
+		raw, _ := json.Marshal(got)
+		var rep auditJSON
+		if err := json.Unmarshal(raw, &rep); err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	base := map[string]any{"provider": "liqpay", "merchant": mm.LiqPay.PublicKey, "order": "o-ctl", "timeout_ms": 1000}
+	with := func(k string, v any) map[string]any {
+		out := map[string]any{k: v}
+		for bk, bv := range base {
+			if _, ok := out[bk]; !ok {
+				out[bk] = bv
+			}
+		}
+		return out
+	}
+	if rep := report(with("url", careful.URL)); rep.Failed != 0 || len(rep.Results) != 10 {
+		t.Errorf("careful receiver: failed %v", failedIDs(rep))
+	}
+	if rep := report(with("url", flawed.URL)); !cmp.Equal(failedIDs(rep), []string{"missing-signature"}) {
+		t.Errorf("trusts-unsigned receiver: failed %v", failedIDs(rep))
+	}
+	// Another merchant's keys (the built-in one's) sign a callback the
+	// careful receiver refuses: the merchant named really chooses the keys.
+	if rep := report(map[string]any{"provider": "liqpay", "url": careful.URL, "order": "o-ctl"}); !slices.Contains(failedIDs(rep), "valid") {
+		t.Errorf("built-in merchant's keys against the made merchant's receiver: failed %v", failedIDs(rep))
+	}
+	if rep := report(map[string]any{"provider": "liquido", "url": liquido.URL, "order": "o-ctl"}); !cmp.Equal(failedIDs(rep), []string{"duplicate"}) {
+		t.Errorf("liquido breaks-on-duplicate: failed %v", failedIDs(rep))
+	}
+
+	// JUnit XML on request.
+	raw, _ := json.Marshal(with("url", flawed.URL))
+	resp, err := httpClient.Post(m.base+"/_mockpay/audit?format=junit", "application/json", bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	xmlBody, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var doc junitDoc
+	if err := xml.Unmarshal(xmlBody, &doc); err != nil || resp.StatusCode != http.StatusOK || doc.Tests != 10 || doc.Failures != 1 {
+		t.Errorf("?format=junit: HTTP %d, %v, %+v\n%s", resp.StatusCode, err, doc, xmlBody)
+	}
+
+	// The request's own mistakes are 4xx with the control plane's error shape.
+	for _, tc := range []struct {
+		body any
+		code int
+	}{
+		{map[string]any{"provider": "stripe", "url": careful.URL}, http.StatusBadRequest},
+		{map[string]any{"provider": "liqpay"}, http.StatusBadRequest},
+		{map[string]any{"provider": "liqpay", "url": careful.URL, "timeout_ms": 60000}, http.StatusBadRequest},
+		{map[string]any{"provider": "liqpay", "url": careful.URL, "surprise": 1}, http.StatusBadRequest},
+		{"not json", http.StatusBadRequest},
+		{map[string]any{"provider": "liqpay", "url": careful.URL, "merchant": "no-such-merchant"}, http.StatusNotFound},
+	} {
+		code, got := m.ctl(t, http.MethodPost, "/_mockpay/audit", "", tc.body)
+		if code != tc.code || got["error"] == nil {
+			t.Errorf("%v: HTTP %d %v, want %d with an error", tc.body, code, got, tc.code)
 		}
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
-	"strings"
 
 	"github.com/mockpay/mockpay/internal/audit"
 )
@@ -73,7 +72,7 @@ func auditReceiver(args []string, stdout, stderr io.Writer) int {
 		c.Secret = clientSecret
 	}
 	if amount != "" {
-		minor, err := parseAmount(c.Provider, amount)
+		minor, err := audit.ParseAmount(c.Provider, amount)
 		if err != nil {
 			return usageErr(err.Error())
 		}
@@ -125,28 +124,3 @@ func writeJUnit(path string, rep audit.Report) error {
 	}
 	return f.Close()
 }
-
-// parseAmount reads --amount as the provider's callback carries it: LiqPay
-// in major units with up to two decimals, Liquido in minor units.
-func parseAmount(provider, s string) (int64, error) {
-	bad := fmt.Errorf("--amount %q is not an amount (LiqPay: 100.50, Liquido: 10050)", s)
-	if provider == "liquido" {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n <= 0 {
-			return 0, bad
-		}
-		return n, nil
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	if len(frac) > 2 || whole == "" {
-		return 0, bad
-	}
-	frac += strings.Repeat("0", 2-len(frac))
-	w, err1 := strconv.ParseInt(whole, 10, 64)
-	f, err2 := strconv.ParseInt(frac, 10, 64)
-	if err1 != nil || err2 != nil || w < 0 || f < 0 || w > 1<<40 || w*100+f == 0 {
-		return 0, bad
-	}
-	return w*100 + f, nil
-}
-

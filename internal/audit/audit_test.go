@@ -128,3 +128,30 @@ func TestConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestParseAmount(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		provider, in string
+		want         int64
+		ok           bool
+	}{
+		{"liqpay", "100", 10000, true},
+		{"liqpay", "100.5", 10050, true},
+		{"liqpay", "0.01", 1, true},
+		{"liqpay", "1.234", 0, false},
+		{"liqpay", "0", 0, false},
+		{"liqpay", "-1", 0, false},
+		{"liqpay", ".5", 0, false},
+		{"liqpay", "1e3", 0, false},
+		{"liquido", "10050", 10050, true},
+		{"liquido", "100.50", 0, false},
+		{"liquido", "0", 0, false},
+	}
+	for _, tt := range tests {
+		got, err := audit.ParseAmount(tt.provider, tt.in)
+		if got != tt.want || (err == nil) != tt.ok {
+			t.Errorf("ParseAmount(%s, %q) = %d, %v", tt.provider, tt.in, got, err)
+		}
+	}
+}
