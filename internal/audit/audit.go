@@ -288,7 +288,7 @@ func judge(e expect, answers []Answer) (bool, string) {
 	switch {
 	case ok:
 	case e == accepted:
-		did += ": a genuine callback must be accepted (2xx), or the receiver misses every real payment"
+		did += ": a genuine callback must be accepted (2xx), or the receiver misses every real payment (and its refusals of forged ones prove nothing)"
 	case e == refused && anyAccepted(answers):
 		did += ": it accepted it — anyone could mark an order paid this way"
 	default:

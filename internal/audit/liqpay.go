@@ -115,7 +115,7 @@ func liqpayCases(c Config) ([]kase, error) {
 			safe:  "keeps success: a final status is never replaced by an earlier, intermediate one",
 			sends: []send{form(late, c.Secret), form(earlier, c.Secret)}},
 		{id: "unknown-status-wait_secure", kind: Advice, expect: survives, title: "status wait_secure",
-			safe:  "treats wait_secure as not paid yet (reference §9: it is not success) and answers 2xx",
+			safe:  "treats wait_secure (the payment is being checked) as not paid yet, not as success, and answers 2xx",
 			sends: []send{form(pay(base+4, c.Order, "wait_secure", c.Merchant, now.Add(-time.Minute)), c.Secret)}},
 		{id: "unknown-status-wait_lc", kind: Advice, expect: survives, title: "status wait_lc",
 			safe:  "treats a status it does not know as not paid, logs it and answers 2xx",
