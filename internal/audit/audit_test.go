@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/xml"
+	"net/http"
 	"net/http/httptest"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -152,6 +155,40 @@ func TestParseAmount(t *testing.T) {
 		got, err := audit.ParseAmount(tt.provider, tt.in)
 		if got != tt.want || (err == nil) != tt.ok {
 			t.Errorf("ParseAmount(%s, %q) = %d, %v", tt.provider, tt.in, got, err)
+		}
+	}
+}
+
+// The README's case table names every case the audit runs.
+func TestReadmeListsEveryCase(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "\n## Receiver audit\n")
+	if !ok {
+		t.Fatal(`README.md has no "## Receiver audit" section`)
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	for _, provider := range audit.Providers {
+		srv := httptest.NewServer(http.NotFoundHandler())
+		rep, err := audit.Run(context.Background(), audit.Config{Provider: provider, URL: srv.URL})
+		srv.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rep.Results {
+			id := r.ID
+			if strings.HasPrefix(id, "unknown-status-") {
+				id = "unknown-status-…"
+				if !strings.Contains(section, strings.TrimPrefix(r.ID, "unknown-status-")) {
+					t.Errorf("README's Receiver audit section does not name the status of %s", r.ID)
+				}
+			}
+			if !strings.Contains(section, "| `"+id+"` | "+string(r.Kind)+" |") {
+				t.Errorf("README's Receiver audit table has no row for %s (%s)", id, r.Kind)
+			}
 		}
 	}
 }
