@@ -214,8 +214,8 @@ func run(ctx context.Context, c Config, k kase) Result {
 }
 
 // post sends one callback and reads (a bounded part of) the answer.
-func post(ctx context.Context, c Config, s send) Answer {
-	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
+func post(parent context.Context, c Config, s send) Answer {
+	ctx, cancel := context.WithTimeout(parent, c.Timeout)
 	defer cancel()
 	start := time.Now()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(s.body))
@@ -229,7 +229,7 @@ func post(ctx context.Context, c Config, s send) Answer {
 	req.Header.Set("User-Agent", "mockpay-audit")
 	resp, err := c.Client.Do(req)
 	if err != nil {
-		return Answer{Millis: time.Since(start).Milliseconds(), Error: describe(ctx, err, c.Timeout)}
+		return Answer{Millis: time.Since(start).Milliseconds(), Error: describe(parent, ctx, err, c.Timeout)}
 	}
 	defer resp.Body.Close()
 	head, err := io.ReadAll(io.LimitReader(resp.Body, 200))
@@ -239,13 +239,20 @@ func post(ctx context.Context, c Config, s send) Answer {
 	}
 	a.Millis = time.Since(start).Milliseconds()
 	if err != nil {
-		a.Error = "the answer was cut: " + describe(ctx, err, c.Timeout)
+		a.Error = "the answer was cut: " + describe(parent, ctx, err, c.Timeout)
 	}
 	return a
 }
 
-func describe(ctx context.Context, err error, timeout time.Duration) string {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+// describe says why a callback got no (whole) answer: the audit as a whole
+// was stopped, this callback's time ran out, or the network said why.
+func describe(parent, ctx context.Context, err error, timeout time.Duration) string {
+	switch {
+	case errors.Is(parent.Err(), context.DeadlineExceeded):
+		return fmt.Sprintf("not answered before the audit's %s limit", MaxTotal)
+	case parent.Err() != nil:
+		return "the audit was stopped"
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return fmt.Sprintf("no answer within %s", timeout)
 	}
 	var ue *url.Error
