@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -355,6 +356,31 @@ func TestControlPlaneAuditSignsWithTheMerchantsKeys(t *testing.T) {
 		code, got := m.ctl(t, http.MethodPost, "/_mockpay/audit", "", tc.body)
 		if code != tc.code || got["error"] == nil {
 			t.Errorf("%v: HTTP %d %v, want %d with an error", tc.body, code, got, tc.code)
+		}
+	}
+}
+
+// The default output is a table for people: a line per case, and for a
+// failed one what a safe receiver does.
+func TestAuditReceiverPrintsATable(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(audittest.Liquido("sandbox-client-secret",
+		audittest.Order{ID: "mockpay-audit-order", Amount: 10000, Currency: "BRL"}, audittest.TrustsUnsigned))
+	defer srv.Close()
+	code, stdout, _ := run(t, nil, "audit-receiver", "--provider", "liquido", "--url", srv.URL)
+	if code != 1 {
+		t.Errorf("exit status %d, want 1", code)
+	}
+	for _, want := range []string{
+		"RESULT  KIND    CASE",
+		"FAIL    must    missing-signature            answered 200",
+		"PASS    must    valid ",
+		"PASS    advice  stale-timestamp ",
+		"FAIL missing-signature: the body without a Liquido-Signature header.\n  A safe receiver refuses a callback with no signature (4xx).",
+		"9 passed, 1 failed",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("the table lacks %q:\n%s", want, stdout)
 		}
 	}
 }
