@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mockpay/mockpay/internal/audit/audittest"
 	"github.com/mockpay/mockpay/internal/liquidotest"
 )
 
@@ -27,7 +29,8 @@ type dashRequest struct {
 // TestBrowserDashboard drives the dashboard in Chromium (dashboard.mjs): the
 // admin token is asked once; a payment made through the API appears without
 // a reload; its story shows the request, the status and the callback; a
-// refund triggered from the page brings the refund's callback attempt; a
+// refund triggered from the page brings the refund's callback attempt; the
+// merchants view's receiver audit catches a planted flaw; a
 // description holding markup shows as text. It saves screenshots into
 // artifacts/screenshots/ and the list's into docs/dashboard.png, which the
 // README shows, when MOCKPAY_UPDATE_DOCS is set. It then runs the curl lines the merchants view offers and
@@ -69,6 +72,11 @@ func TestBrowserDashboard(t *testing.T) {
 	refusing := newReceiver(t, 500, 500, 500, 500, 500, 500)
 	bad := m.makeMerchant(t, admin, map[string]any{"liqpay": map[string]any{"server_url": refusing.URL + "/liqpay"}})
 	call(t, m.liqpayOf(bad), "request", set(payParams("shop-3001", "4242424242424242"), "description", "Receiver down"))
+	// A receiver that trusts unsigned callbacks, for the merchants view's
+	// receiver audit to catch.
+	auditTarget := httptest.NewServer(audittest.LiqPay(mm.LiqPay.PublicKey, mm.LiqPay.PrivateKey,
+		audittest.Order{ID: "mockpay-audit-order", Amount: 100, Currency: "UAH"}, audittest.TrustsUnsigned))
+	defer auditTarget.Close()
 	lq := &lqServer{mockpay: m, tokens: map[string]string{}}
 	lq.post(t, lqOf(mm), "/v1/payments/charges/card", liquidotest.CardCharge("br-2001", "BR", "4242424242424242"))
 
@@ -93,6 +101,7 @@ func TestBrowserDashboard(t *testing.T) {
 		"scenarioFile": scenarioFile, "scenarioBroken": scenarioBroken,
 		"markup":   sign("shop-1004", "4242424242424242", markup),
 		"merchant": mm.LiqPay.Merchant, "liquidoMerchant": mm.Liquido.Merchant, "merchantToken": mm.Token,
+		"auditURL": auditTarget.URL + "/liqpay/callback",
 	})
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)

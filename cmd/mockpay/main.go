@@ -3,6 +3,7 @@
 //	mockpay [serve] [flags]   serve (the default)
 //	mockpay healthcheck       exit 0 when /_mockpay/health answers 200 (Docker HEALTHCHECK)
 //	mockpay scenarios validate FILE…  check scenario files, every error as file:line:column
+//	mockpay audit-receiver --provider P --url URL  judge a merchant's callback receiver
 //	mockpay version           print the version
 package main
 
@@ -61,6 +62,8 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		}
 		fmt.Fprintln(stderr, "usage: mockpay scenarios validate FILE…")
 		return 2
+	case "audit-receiver":
+		return auditReceiver(args, stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -74,6 +77,7 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `usage: mockpay [serve] [flags]
        mockpay healthcheck [--addr host:port] [--tls]
        mockpay scenarios validate FILE…
+       mockpay audit-receiver --provider liqpay|liquido --url URL [--json] [--junit FILE]
        mockpay version
 
 flags (each has a MOCKPAY_* environment twin):

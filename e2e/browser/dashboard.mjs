@@ -137,6 +137,13 @@ async function liveStoryRefund(page) {
   await page.waitForSelector(`article.merchant[data-merchant="${spec.merchant}"]`);
   out.liqpayRecipe = await page.textContent(`article.merchant[data-merchant="${spec.merchant}"] pre.recipe`);
   out.liquidoRecipe = await page.textContent(`article.merchant[data-merchant="${spec.liquidoMerchant}"] pre.recipe`);
+  // The receiver audit catches a receiver that trusts unsigned callbacks.
+  await page.fill('#au-merchant', spec.merchant);
+  await page.fill('#au-url', spec.auditURL);
+  await page.click('#audit-receiver button[type=submit]');
+  await page.waitForSelector('#audit-result table tbody tr');
+  const failed = await page.$$eval('#audit-result tr.fail', (rs) => rs.map((r) => r.dataset.case));
+  check(failed.join(',') === 'missing-signature', `receiver audit failures: ${failed}`);
   await shot(page, 'dashboard-merchants', { fullPage: true });
 }
 

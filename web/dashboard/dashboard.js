@@ -735,6 +735,37 @@ async function createMerchant(e) {
   }
 }
 
+// ---- receiver audit -------------------------------------------------------
+
+// auditReceiver runs POST /_mockpay/audit and shows each case: what the
+// receiver did, and what a safe one does.
+async function auditReceiver(e) {
+  e.preventDefault();
+  const body = { provider: $('#au-provider').value, url: $('#au-url').value.trim() };
+  const merchant = $('#au-merchant').value.trim();
+  const order = $('#au-order').value.trim();
+  if (merchant) body.merchant = merchant;
+  if (order) body.order = order;
+  const out = clear($('#audit-result'));
+  const button = $('#audit-receiver button[type=submit]');
+  button.disabled = true;
+  out.append(el('p', { class: 'hint' }, 'Sending callbacks…'));
+  try {
+    const rep = await api('POST', '/_mockpay/audit', body);
+    clear(out).append(
+      el('p', { class: rep.failed ? 'error' : 'hint' }, `${rep.passed} passed, ${rep.failed} failed`),
+      el('div', { class: 'scroll' }, el('table', { class: 'grid audit' },
+        el('thead', {}, el('tr', {}, ['Result', 'Kind', 'Case', 'What it did', 'A safe receiver'].map((h) => el('th', {}, h)))),
+        el('tbody', {}, rep.results.map((r) => el('tr', { class: r.passed ? 'pass' : 'fail', 'data-case': r.id },
+          el('td', {}, r.passed ? 'PASS' : 'FAIL'), el('td', {}, r.kind), el('td', { title: r.title }, r.id),
+          el('td', {}, r.did), el('td', {}, r.safe)))))));
+  } catch (err) {
+    clear(out).append(el('p', { class: 'error' }, err.message));
+  } finally {
+    button.disabled = false;
+  }
+}
+
 // ---- scenarios ------------------------------------------------------------
 
 async function loadScenarios(problems) {
@@ -888,6 +919,7 @@ document.addEventListener('DOMContentLoaded', () => {
   for (const id of ['#f-merchant', '#f-provider', '#f-status']) $(id).addEventListener('change', renderPayments);
   $('#f-text').addEventListener('input', renderPayments);
   $('#create-merchant').addEventListener('submit', createMerchant);
+  $('#audit-receiver').addEventListener('submit', auditReceiver);
   $('#reload').addEventListener('click', reloadScenarios);
   window.addEventListener('hashchange', route);
   let resized;
