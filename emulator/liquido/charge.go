@@ -10,10 +10,7 @@ func (in *chargeRequest) run(s *Server, c *call) answer {
 	// side effect — the Magento plugin resends the key on a shopper's retry
 	// on purpose — and another body under the same key is a conflict.
 	if p, ok := m.payments[in.key]; ok {
-		if p.hash != in.hash {
-			return failed(errKeyReused(in.key))
-		}
-		return okPayment(p)
+		return replay(in.key, p.hash, in.hash, func() answer { return okPayment(p) })
 	}
 	var fx *proposal
 	if in.proposalID != "" {

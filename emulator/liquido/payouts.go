@@ -342,10 +342,7 @@ func readPayoutAmount(f fields) int64 {
 func (in *payoutRequest) run(s *Server, c *call) answer {
 	m := c.m
 	if po, ok := m.payouts[in.key]; ok {
-		if po.hash != in.hash {
-			return failed(errKeyReused(in.key))
-		}
-		return okPayout(po)
+		return replay(in.key, po.hash, in.hash, func() answer { return okPayout(po) })
 	}
 	po := &Payout{
 		seq: m.nextSeq(), Key: in.key, Method: in.method, Amount: in.amount, Currency: in.currency, Country: in.country,

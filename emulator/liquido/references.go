@@ -167,10 +167,7 @@ func decodeReference(c *call) (request, *apiError) {
 func (in *referenceRequest) run(s *Server, c *call) answer {
 	m := c.m
 	if ref, ok := m.references[in.key]; ok {
-		if ref.hash != in.hash {
-			return failed(errKeyReused(in.key))
-		}
-		return okReference(ref, c.baseURL)
+		return replay(in.key, ref.hash, in.hash, func() answer { return okReference(ref, c.baseURL) })
 	}
 	if !s.decide(c, scenarios.Request{Action: string(ActionReference), Currency: in.currency, Country: in.country,
 		OrderID: in.key, Description: in.description, Amount: amountOf(in.amount), Body: in.body}) {

@@ -16,10 +16,7 @@ import (
 func (in *refundRequest) run(s *Server, c *call) answer {
 	m := c.m
 	if r, ok := m.refunds[in.key]; ok {
-		if r.hash != in.hash {
-			return failed(errKeyReused(in.key))
-		}
-		return okRefund(r)
+		return replay(in.key, r.hash, in.hash, func() answer { return okRefund(r) })
 	}
 	p := m.payments[in.referenceID]
 	switch {
