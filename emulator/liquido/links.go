@@ -66,12 +66,9 @@ func decodeLinkCreate(c *call) (request, *apiError) {
 	l := PaymentLink{Status: StatusInitial, RefundStatus: StatusInitial}
 	l.OrderID = f.text("orderId", true)
 	if n, ok := f.long("amount", true); ok {
-		switch {
-		case n <= 0:
-			f.fail("amount", "must be greater than 0")
-		case n > maxAmount:
-			f.fail("amount", fmt.Sprintf("must be at most %d", int64(maxAmount)))
-		default:
+		if p := amountProblem(n); p != "" {
+			f.fail("amount", p)
+		} else {
 			l.Amount = n
 		}
 	}

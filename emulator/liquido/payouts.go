@@ -329,11 +329,8 @@ func readPayoutAmount(f fields) int64 {
 		f.fail("amountInCents", "must not be null")
 		return 0
 	}
-	switch {
-	case n <= 0:
-		f.fail("amountInCents", "must be greater than 0")
-	case n > maxAmount:
-		f.fail("amountInCents", fmt.Sprintf("must be at most %d", int64(maxAmount)))
+	if p := amountProblem(n); p != "" {
+		f.fail("amountInCents", p)
 	}
 	return n
 }

@@ -13,6 +13,18 @@ import (
 // pay-in, and keeps FX and tax arithmetic far from overflow.
 const maxAmount = 1_000_000_000_000
 
+// amountProblem says what is wrong with an amount in minor units, "" if
+// nothing: the same bounds and messages for every endpoint that takes one.
+func amountProblem(n int64) string {
+	switch {
+	case n <= 0:
+		return "must be greater than 0"
+	case n > maxAmount:
+		return fmt.Sprintf("must be at most %d", int64(maxAmount))
+	}
+	return ""
+}
+
 // chargeRequest is a validated charge of any method (reference §5.1, §6).
 type chargeRequest struct {
 	action      Action
@@ -88,11 +100,8 @@ func readCharge(a Action, body map[string]any, now time.Time) (*chargeRequest, *
 
 	in.key = readKey(f, "idempotencyKey")
 	if n, ok := f.long("amount", true); ok {
-		switch {
-		case n <= 0:
-			f.fail("amount", "must be greater than 0")
-		case n > maxAmount:
-			f.fail("amount", fmt.Sprintf("must be at most %d", int64(maxAmount)))
+		if p := amountProblem(n); p != "" {
+			f.fail("amount", p)
 		}
 		in.amount = n
 	}
