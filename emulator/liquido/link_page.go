@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -54,21 +53,15 @@ type linkView struct {
 // withLink runs fn on the link behind a linkId, under its merchant's lock;
 // it reports whether there is one.
 func (s *Server) withLink(id string, fn func(m *merchant, l *PaymentLink)) bool {
-	s.mu.RLock()
-	tok, ok := s.links[id]
-	s.mu.RUnlock()
-	if !ok || tok.kind != pageBuy {
-		return false
-	}
-	tok.m.mu.Lock()
-	defer tok.m.mu.Unlock()
-	l := tok.m.links[tok.key]
-	if l == nil || !s.linked(id, tok) {
-		return false
-	}
-	fn(tok.m, l)
-	tok.m.wait = false // pages answer no API call: nothing waits for callbacks
-	return true
+	return s.withToken(id, pageBuy, func(m *merchant, key string) bool {
+		l := m.links[key]
+		if l == nil {
+			return false
+		}
+		fn(m, l)
+		m.wait = false // pages answer no API call: nothing waits for callbacks
+		return true
+	})
 }
 
 // handleLinkPage shows a link's page, or decides headlessly with ?outcome=.
@@ -171,12 +164,7 @@ func (s *Server) payLink(m *merchant, l *PaymentLink, method string, form url.Va
 	if !ok || !contains(l.Methods, method) {
 		return "This payment link does not offer " + method + "."
 	}
-	get := func(name, def string) string {
-		if v := strings.TrimSpace(form.Get(name)); v != "" {
-			return v
-		}
-		return def
-	}
+	get := func(name, def string) string { return formValue(form, name, def) }
 	in := &chargeRequest{
 		action: lm.action, key: l.ID, amount: l.Amount, currency: l.Currency, country: l.Country,
 		method: lm.method, flow: FlowDirect, payerName: l.Name, payerPhone: l.Phone,
@@ -185,23 +173,11 @@ func (s *Server) payLink(m *merchant, l *PaymentLink, method string, form url.Va
 	payer := map[string]any{"name": l.Name, "email": l.Email, "phone": l.Phone}
 	switch lm.action {
 	case ActionCard:
-		pan, ok := normalizePAN(get("cardNumber", "4242424242424242"))
-		if !ok {
-			return "That is not a valid card number."
+		card, problem := readCardForm(form, l.Name, now)
+		if problem != "" {
+			return problem
 		}
-		month, err1 := strconv.Atoi(get("expirationMonth", "12"))
-		year, err2 := strconv.Atoi(get("expirationYear", strconv.Itoa(now.In(zone).Year()+3)))
-		if year >= 0 && year < 100 {
-			year += 2000
-		}
-		if err1 != nil || err2 != nil || month < 1 || month > 12 || year < 2000 || year > 2100 {
-			return "The expiry date is not valid."
-		}
-		holder := get("cardHolderName", l.Name)
-		if holder == "" {
-			holder = "MOCKPAY TEST"
-		}
-		in.card = &cardInput{pan: pan, holder: holder, month: month, year: year}
+		in.card = &card
 	case ActionBoleto:
 		// A boleto is issued to a CPF or CNPJ.
 		doc := docDigits(get("documentId", l.DocumentID))

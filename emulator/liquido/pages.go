@@ -106,6 +106,20 @@ func (s *Server) linkKey(m *merchant, key string, kind pageKind) string {
 // withPage runs fn on the payment behind a token of the given kind, under
 // its merchant's lock; it reports whether the token names one.
 func (s *Server) withPage(token string, kind pageKind, fn func(m *merchant, p *Payment)) bool {
+	return s.withToken(token, kind, func(m *merchant, key string) bool {
+		p := m.payments[key]
+		if p == nil {
+			return false
+		}
+		fn(m, p)
+		return true
+	})
+}
+
+// withToken runs use on the key a token of the given kind names, under the
+// merchant's lock, if the token is still the one registered for it (a reset
+// may have replaced it); use reports whether the key names anything.
+func (s *Server) withToken(token string, kind pageKind, use func(m *merchant, key string) bool) bool {
 	s.mu.RLock()
 	l, ok := s.links[token]
 	s.mu.RUnlock()
@@ -114,12 +128,10 @@ func (s *Server) withPage(token string, kind pageKind, fn func(m *merchant, p *P
 	}
 	l.m.mu.Lock()
 	defer l.m.mu.Unlock()
-	p := l.m.payments[l.key]
-	if p == nil || !s.linked(token, l) {
+	if !s.linked(token, l) {
 		return false
 	}
-	fn(l.m, p)
-	return true
+	return use(l.m, l.key)
 }
 
 type pageView struct {
@@ -265,15 +277,38 @@ func (s *Server) decidePage(w http.ResponseWriter, r *http.Request, k pageKind, 
 // cards decide as on a DIRECT charge. It returns a message for a card the
 // form cannot take. Caller holds m.mu.
 func (s *Server) checkout(m *merchant, p *Payment, form url.Values, now time.Time) string {
-	get := func(name, def string) string {
-		if v := strings.TrimSpace(form.Get(name)); v != "" {
-			return v
-		}
-		return def
+	in, problem := readCardForm(form, payerOf(p).Name, now)
+	if problem != "" {
+		return problem
 	}
+	sc := in.stored()
+	p.card = &sc
+	info := sc.info
+	p.Details.Card.CardInfo = &info
+	if expired(in.month, in.year, now) {
+		s.setStatus(m, p, StatusFailed, 400, "Card expired", now)
+		return ""
+	}
+	// The card is known only now, so the scenarios are asked again; a
+	// fault has no answer to replace here and is ignored.
+	c := &call{m: m, now: now}
+	s.decide(c, scenarios.Request{Action: string(ActionCard), Method: p.Method, Card: in.pan, Currency: p.Currency,
+		Country: p.Country, OrderID: p.Key, Description: p.Description, Amount: amountOf(p.Amount)})
+	o := c.outcome()
+	adopt(p, o)
+	s.applyCardOutcome(m, p, o, now)
+	return ""
+}
+
+// readCardForm reads the card a payer typed on a hosted page (the REDIRECT
+// page, a payment link's). A blank field takes the sandbox's default: the
+// 4242 test card, 12 of three years on, the payer's name or else MOCKPAY
+// TEST. It returns a message for the payer when the card cannot be used.
+func readCardForm(form url.Values, payer string, now time.Time) (cardInput, string) {
+	get := func(name, def string) string { return formValue(form, name, def) }
 	pan, ok := normalizePAN(get("cardNumber", "4242424242424242"))
 	if !ok {
-		return "That is not a valid card number."
+		return cardInput{}, "That is not a valid card number."
 	}
 	month, err1 := strconv.Atoi(get("expirationMonth", "12"))
 	year, err2 := strconv.Atoi(get("expirationYear", strconv.Itoa(now.In(zone).Year()+3)))
@@ -281,29 +316,21 @@ func (s *Server) checkout(m *merchant, p *Payment, form url.Values, now time.Tim
 		year += 2000
 	}
 	if err1 != nil || err2 != nil || month < 1 || month > 12 || year < 2000 || year > 2100 {
-		return "The expiry date is not valid."
+		return cardInput{}, "The expiry date is not valid."
 	}
-	holder := get("cardHolderName", payerOf(p).Name)
+	holder := get("cardHolderName", payer)
 	if holder == "" {
 		holder = "MOCKPAY TEST"
 	}
-	sc := cardInput{pan: pan, holder: holder, month: month, year: year}.stored()
-	p.card = &sc
-	info := sc.info
-	p.Details.Card.CardInfo = &info
-	if expired(month, year, now) {
-		s.setStatus(m, p, StatusFailed, 400, "Card expired", now)
-		return ""
+	return cardInput{pan: pan, holder: holder, month: month, year: year}, ""
+}
+
+// formValue is a page form's field, trimmed, or def when it is blank.
+func formValue(form url.Values, name, def string) string {
+	if v := strings.TrimSpace(form.Get(name)); v != "" {
+		return v
 	}
-	// The card is known only now, so the scenarios are asked again; a
-	// fault has no answer to replace here and is ignored.
-	c := &call{m: m, now: now}
-	s.decide(c, scenarios.Request{Action: string(ActionCard), Method: p.Method, Card: pan, Currency: p.Currency,
-		Country: p.Country, OrderID: p.Key, Description: p.Description, Amount: amountOf(p.Amount)})
-	o := c.outcome()
-	adopt(p, o)
-	s.applyCardOutcome(m, p, o, now)
-	return ""
+	return def
 }
 
 func resultMessage(p *Payment) string {
