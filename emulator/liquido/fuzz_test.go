@@ -98,7 +98,7 @@ func fuzzServer(tb testing.TB) (http.Handler, string) {
 	tb.Cleanup(reg.Close)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	engine := scenarios.NewEngine(log, []scenarios.Vocabulary{Vocabulary()})
-	if err := engine.AddDefaults("default:liquido", DefaultScenarios); err != nil {
+	if err := engine.AddDefaults("default:liquido", TestCardScenarios()); err != nil {
 		tb.Fatal(err)
 	}
 	s := New(Options{Merchants: config.Default().LiquidoMerchants(), Tenants: reg, Logger: log, Scenarios: engine})

@@ -76,7 +76,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Cleanup(e.reg.Close)
 	log := slog.New(slog.DiscardHandler)
 	e.engine = scenarios.NewEngine(log, []scenarios.Vocabulary{liquido.Vocabulary()})
-	if err := e.engine.AddDefaults("default:liquido", liquido.DefaultScenarios); err != nil {
+	if err := e.engine.AddDefaults("default:liquido", liquido.TestCardScenarios()); err != nil {
 		t.Fatal(err)
 	}
 	e.cb = callback.New(callback.Options{Policy: callback.Policy{Timeout: 5 * time.Second, Backoff: []time.Duration{}}})

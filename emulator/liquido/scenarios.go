@@ -1,6 +1,7 @@
 package liquido
 
 import (
+	"bytes"
 	_ "embed"
 	"fmt"
 	"strconv"
@@ -10,10 +11,20 @@ import (
 	"github.com/mockpay/mockpay/scenarios"
 )
 
-// DefaultScenarios are Liquido's test cards as scenarios (defaults.yaml).
+// defaultScenarios are Liquido's test cards as scenarios (defaults.yaml). The
+// package reads them and never changes them; others get a copy.
 //
 //go:embed defaults.yaml
-var DefaultScenarios []byte
+var defaultScenarios []byte
+
+// TestCardScenarios returns Liquido's test cards as scenarios (defaults.yaml),
+// a fresh copy on every call, for the engine's defaults.
+func TestCardScenarios() []byte { return bytes.Clone(defaultScenarios) }
+
+// DefaultScenarios is a copy of TestCardScenarios, kept only until
+// internal/server calls TestCardScenarios() (then it goes: a package
+// variable can be changed by anyone). Nothing here reads it.
+var DefaultScenarios = TestCardScenarios()
 
 // Vocabulary tells the scenario loader Liquido's words: the statuses of
 // reference §13.1, the charge endpoints and the follow-up operations as
