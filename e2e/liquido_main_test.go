@@ -7,7 +7,6 @@ package e2e
 // timestamp layouts. Every helper is prefixed lq.
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -89,26 +88,9 @@ func (r lqReply) json(t *testing.T) map[string]any {
 // []byte. A JSON body gets Content-Type application/json.
 func (s *lqServer) send(t *testing.T, method, path string, body any, header http.Header) lqReply {
 	t.Helper()
-	var r io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		r = strings.NewReader(b)
-	case []byte:
-		r = bytes.NewReader(b)
-	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequest(method, s.base+path, r)
+	req, err := liquidotest.NewRequest(method, s.base+path, body)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
 	}
 	for k, v := range header {
 		req.Header[http.CanonicalHeaderKey(k)] = v

@@ -1,7 +1,6 @@
 package liquido_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -178,23 +177,9 @@ func (e *env) call(m merchant, method, path string, body any) (int, []byte) {
 
 func (e *env) callWith(method, path string, body any, header http.Header) (int, []byte) {
 	e.t.Helper()
-	var r io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		r = strings.NewReader(b)
-	case []byte:
-		r = bytes.NewReader(b)
-	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		r = bytes.NewReader(raw)
-	}
-	req, _ := http.NewRequest(method, e.srv.URL+path, r)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+	req, err := liquidotest.NewRequest(method, e.srv.URL+path, body)
+	if err != nil {
+		e.t.Fatal(err)
 	}
 	for k, v := range header {
 		req.Header[k] = v
