@@ -118,7 +118,7 @@ func (s *lqServer) tokenRequest(t *testing.T, form url.Values, header http.Heade
 }
 
 func lqCredentials(m lqMerchant) url.Values {
-	return url.Values{"grant_type": {"client_credentials"}, "client_id": {m.id}, "client_secret": {m.secret}}
+	return liquidotest.TokenForm(m.id, m.secret)
 }
 
 // newToken asks for a fresh access token for m.
