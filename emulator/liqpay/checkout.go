@@ -1,8 +1,6 @@
 package liqpay
 
 import (
-	"errors"
-	"io"
 	"maps"
 	"net/http"
 	"slices"
@@ -135,14 +133,9 @@ func (s *Server) checkoutRoutes(r *mux.Router) {
 // (reference §2.6).
 func (s *Server) handleCheckout(w http.ResponseWriter, r *http.Request) {
 	// 1. Read the form, capped; the query string serves GET.
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCheckoutBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.reply(w, r, nil, newError(ErrWrong, "", "data (checkout form over 64 KiB)"))
-			return
-		}
-		s.reply(w, r, nil, newError(ErrMissing, "", "data"))
+	body, e := readForm(w, r, maxCheckoutBody, "data (checkout form over 64 KiB)")
+	if e != nil {
+		s.reply(w, r, nil, e)
 		return
 	}
 	env := DecodeEnvelope(body, r.URL.Query())
@@ -191,6 +184,7 @@ func (s *Server) handleCheckout(w http.ResponseWriter, r *http.Request) {
 	}
 	var expires time.Time
 	if raw, ok := params.Str("expired_date"); ok {
+		var err error
 		if expires, err = checkoutDeadline(raw); err != nil {
 			s.reply(w, r, params, newError(ErrWrong, lang, "expired_date"))
 			return

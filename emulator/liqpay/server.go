@@ -131,14 +131,9 @@ type call struct {
 // real API validates (reference §2.4, §6.3).
 func (s *Server) handleRequest(w http.ResponseWriter, r *http.Request) {
 	// 1. Read the form, capped. A body past the cap gets LiqPay's error shape.
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.reply(w, r, nil, newError(ErrWrong, "", "data (request body over 1 MiB)"))
-			return
-		}
-		s.reply(w, r, nil, newError(ErrMissing, "", "data"))
+	body, e := readForm(w, r, MaxBody, "data (request body over 1 MiB)")
+	if e != nil {
+		s.reply(w, r, nil, e)
 		return
 	}
 	env := DecodeEnvelope(body, r.URL.Query())
@@ -214,6 +209,21 @@ func (s *Server) handleRequest(w http.ResponseWriter, r *http.Request) {
 		answer.Body = encode(resp)
 	}
 	fault.Deliver(w, r, answer, out.Delay, out.Fault, s.pages)
+}
+
+// readForm reads a signed form's body, capped at limit. Past the cap is
+// err_wrong on data, tooBig saying what the cap is; a body that cannot be
+// read is missing data.
+func readForm(w http.ResponseWriter, r *http.Request, limit int64, tooBig string) ([]byte, *apiError) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var over *http.MaxBytesError
+		if errors.As(err, &over) {
+			return nil, newError(ErrWrong, "", tooBig)
+		}
+		return nil, newError(ErrMissing, "", "data")
+	}
+	return body, nil
 }
 
 // authenticate runs the checks every signed form passes, the API's and the
