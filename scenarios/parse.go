@@ -506,13 +506,22 @@ func (p *parser) outcome(n *yaml.Node, vocab Vocabulary) Outcome {
 	return o
 }
 
-func (p *parser) transitions(n *yaml.Node, vocab Vocabulary) []Transition {
+// list parses a sequence, item making one element of each entry; anything
+// but a sequence is the error mustBe.
+func list[T any](p *parser, n *yaml.Node, mustBe string, item func(v *yaml.Node) T) []T {
 	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "then must be a list of {after, status}")
+		p.errorf(n, "%s", mustBe)
 		return nil
 	}
-	var out []Transition
+	var out []T
 	for _, v := range n.Content {
+		out = append(out, item(v))
+	}
+	return out
+}
+
+func (p *parser) transitions(n *yaml.Node, vocab Vocabulary) []Transition {
+	return list(p, n, "then must be a list of {after, status}", func(v *yaml.Node) Transition {
 		var t Transition
 		keys := p.fields(v, "then", map[string]func(*yaml.Node){
 			"after":   func(x *yaml.Node) { t.After = p.duration(x, "after") },
@@ -523,18 +532,12 @@ func (p *parser) transitions(n *yaml.Node, vocab Vocabulary) []Transition {
 		if keys != nil && (keys["after"] == nil || keys["status"] == nil) {
 			p.errorf(v, "each then step needs after and status")
 		}
-		out = append(out, t)
-	}
-	return out
+		return t
+	})
 }
 
 func (p *parser) confirmRules(n *yaml.Node, vocab Vocabulary) []ConfirmRule {
-	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "confirm must be a list of {when, status}")
-		return nil
-	}
-	var out []ConfirmRule
-	for _, v := range n.Content {
+	return list(p, n, "confirm must be a list of {when, status}", func(v *yaml.Node) ConfirmRule {
 		var r ConfirmRule
 		keys := p.fields(v, "confirm", map[string]func(*yaml.Node){
 			"when":    func(x *yaml.Node) { r.When = p.matchMap(x, "when") },
@@ -546,9 +549,8 @@ func (p *parser) confirmRules(n *yaml.Node, vocab Vocabulary) []ConfirmRule {
 		if keys != nil && keys["status"] == nil {
 			p.errorf(v, "each confirm rule needs a status")
 		}
-		out = append(out, r)
-	}
-	return out
+		return r
+	})
 }
 
 func (p *parser) fault(n *yaml.Node) *Fault {
@@ -603,12 +605,7 @@ func (p *parser) callbackRules(n *yaml.Node, vocab Vocabulary) []CallbackRule {
 		// One rule for every callback may be written without the list.
 		n = &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{n}, Line: n.Line, Column: n.Column}
 	}
-	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "callbacks must be a rule or a list of rules")
-		return nil
-	}
-	var out []CallbackRule
-	for _, v := range n.Content {
+	return list(p, n, "callbacks must be a rule or a list of rules", func(v *yaml.Node) CallbackRule {
 		var r CallbackRule
 		p.fields(v, "callbacks", map[string]func(*yaml.Node){
 			"status":          func(x *yaml.Node) { r.Status = p.status(x, vocab) },
@@ -630,7 +627,6 @@ func (p *parser) callbackRules(n *yaml.Node, vocab Vocabulary) []CallbackRule {
 				}
 			},
 		})
-		out = append(out, r)
-	}
-	return out
+		return r
+	})
 }
