@@ -1,6 +1,38 @@
 package liquido
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
+
+// decodeCapture reads a capture: no body (BR/MX examples), or a JSON object
+// with an amount for a partial capture (the Chile example, GUESS).
+func decodeCapture(c *call) (request, *apiError) {
+	key, e := pathKey(c)
+	if e != nil {
+		return nil, e
+	}
+	in := &keyRequest{key: key, do: (*Server).capture}
+	if strings.TrimSpace(string(c.body)) == "" {
+		return in, nil
+	}
+	body, e := decodeObject(c.body)
+	if e != nil {
+		return nil, e
+	}
+	f := newFields(body)
+	if n, ok := f.long("amount", false); ok {
+		if n <= 0 {
+			f.fail("amount", "must be greater than 0")
+		}
+		in.amount = n
+	}
+	if f.failed() {
+		return nil, errInvalid(*f.errs)
+	}
+	in.body = body
+	return in, nil
+}
 
 // capture is POST /v1/payments/charges/card/capture/{idempotencyKey}
 // (reference §5.7): an AUTHORIZED card becomes SETTLED, for its whole amount

@@ -8,6 +8,11 @@ import (
 	"github.com/mockpay/mockpay/scenarios"
 )
 
+// banksRequest lists PSE's banks.
+type banksRequest struct{}
+
+func decodeBanks(*call) (request, *apiError) { return banksRequest{}, nil }
+
 // beginLocal starts a local-method payment: IN_PROGRESS with its payment
 // data (QR code, digitable line, reference, account), finalised on the
 // merchant's clock after asyncFinalizationDelay (default 180 s) to

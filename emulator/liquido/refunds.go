@@ -8,6 +8,55 @@ import (
 	"github.com/mockpay/mockpay/scenarios"
 )
 
+// refundRequest is a validated refund (reference §8.1).
+type refundRequest struct {
+	key         string
+	referenceID string
+	amount      int64
+	currency    string
+	country     string
+	description string
+	callbackURL string
+	bankInfo    bool
+	params      testParams
+	body        map[string]any
+	hash        [32]byte
+}
+
+func decodeRefund(c *call) (request, *apiError) {
+	body, e := decodeObject(c.body)
+	if e != nil {
+		return nil, e
+	}
+	f := newFields(body)
+	in := &refundRequest{body: body}
+	in.key = readKey(f, "idempotencyKey")
+	in.referenceID = readKey(f, "referenceId")
+	if n, ok := f.long("amount", true); ok {
+		if n <= 0 {
+			f.fail("amount", "must be greater than 0")
+		}
+		in.amount = n
+	}
+	in.currency = f.text("currency", true)
+	in.country = f.text("country", true)
+	in.description = f.text("description", false)
+	in.params = readTestParams(f, in.description, refundFinalStatuses)
+	in.callbackURL = readURL(f, "callbackUrl", false)
+	if extra := f.object("additionalInfo", false); extra.present("bankTransferAccountInfo") {
+		acct := extra.object("bankTransferAccountInfo", false)
+		for _, name := range []string{"bankCode", "beneficiaryName", "bankAccountNumber"} {
+			acct.text(name, true)
+		}
+		in.bankInfo = true
+	}
+	if f.failed() {
+		return nil, errInvalid(*f.errs)
+	}
+	in.hash = fingerprint(c.m.hashKey, ActionRefund, body)
+	return in, nil
+}
+
 // run refunds a payment (reference §8): fully or partly, each refund with
 // its own idempotencyKey, never more than was charged. Card refunds are
 // synchronous except where a scenario says otherwise (the 4000000000007726
