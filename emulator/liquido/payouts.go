@@ -1,10 +1,8 @@
 package liquido
 
 import (
-	"fmt"
 	"math/big"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -60,12 +58,7 @@ type payoutPlan struct {
 // value it cannot take is a 400 on comment, as for a charge's description.
 func readPayoutPlan(f fields, comment string) payoutPlan {
 	p := payoutPlan{event: statusEventSettled, delay: payoutDefaultDelay}
-	for _, part := range strings.Split(comment, ";") {
-		name, value, ok := strings.Cut(part, "=")
-		if !ok {
-			continue
-		}
-		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+	for name, value := range testParamPairs(comment) {
 		switch {
 		case strings.EqualFold(name, "statusEvent"):
 			switch v := strings.ToUpper(value); v {
@@ -75,12 +68,9 @@ func readPayoutPlan(f fields, comment string) payoutPlan {
 				f.fail("comment", "statusEvent="+value+": must be one of SETTLED, REJECTED, SETTLED_THEN_REJECTED")
 			}
 		case strings.EqualFold(name, "statusDelay"):
-			n, err := strconv.ParseInt(value, 10, 64)
-			if err != nil || n < 0 || time.Duration(n)*time.Second > maxDelay {
-				f.fail("comment", fmt.Sprintf("statusDelay=%s: must be a whole number of seconds from 0 to %d", value, int64(maxDelay/time.Second)))
-				continue
+			if d, ok := delaySeconds(f, "comment", "statusDelay", value); ok {
+				p.delay = d
 			}
-			p.delay = time.Duration(n) * time.Second
 		}
 	}
 	return p
