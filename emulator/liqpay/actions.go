@@ -22,7 +22,8 @@ var actions = map[Action]handler{
 	ActionLCDispute:       (*Server).lcDispute,
 	ActionLCResolve:       (*Server).lcResolve,
 
-	// The rest of the catalogue (catalogue.go and the files it names).
+	// The rest of the catalogue (splits.go, methods.go, invoices.go,
+	// tokens.go, reports.go).
 	ActionPaySplit:                (*Server).charge,
 	ActionPayDonate:               (*Server).charge,
 	ActionCardVerification:        (*Server).charge,
