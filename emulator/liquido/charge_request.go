@@ -185,18 +185,7 @@ func readCharge(a Action, body map[string]any, now time.Time) (*chargeRequest, *
 			}
 		}
 	case ActionPayCash:
-		if s := f.text("expirationDate", false); s != "" {
-			t, err := time.ParseInLocation("2006-01-02", s, zone)
-			y, mo, d := now.In(zone).Date()
-			switch {
-			case err != nil:
-				f.fail("expirationDate", "must be a date such as 2022-09-30")
-			case t.Before(time.Date(y, mo, d, 0, 0, 0, 0, zone)):
-				f.fail("expirationDate", "must not be in the past")
-			default:
-				in.expirationDate = t
-			}
-		}
+		in.expirationDate = readExpirationDate(f, now)
 		if recurring, _ := f.flag("recurring"); recurring {
 			f.fail("recurring", "must be false: a recurring reference is created with POST /v1/payments/charges/references")
 		}

@@ -33,13 +33,7 @@ func decodeLinkRefund(c *call) (request, *apiError) {
 	// The refund's test parameters go in reason, the one free text of the
 	// request (mockpay's convention; the docs name none for link refunds).
 	in.params = readTestParams(f, in.reason, refundFinalStatuses)
-	if extra := f.object("additionalInfo", false); extra.present("bankTransferAccountInfo") {
-		acct := extra.object("bankTransferAccountInfo", false)
-		for _, name := range []string{"bankCode", "beneficiaryName", "bankAccountNumber"} {
-			acct.text(name, true)
-		}
-		in.bankInfo = true
-	}
+	in.bankInfo = readBankInfo(f)
 	if f.failed() {
 		return nil, asCashier(errInvalid(*f.errs))
 	}

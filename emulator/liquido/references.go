@@ -137,18 +137,7 @@ func decodeReference(c *call) (request, *apiError) {
 		}
 		in.amount = n
 	}
-	if s := f.text("expirationDate", false); s != "" {
-		t, err := time.ParseInLocation("2006-01-02", s, zone)
-		y, mo, d := c.now.In(zone).Date()
-		switch {
-		case err != nil:
-			f.fail("expirationDate", "must be a date such as 2022-09-30")
-		case t.Before(time.Date(y, mo, d, 0, 0, 0, 0, zone)):
-			f.fail("expirationDate", "must not be in the past")
-		default:
-			in.expiry = t
-		}
-	}
+	in.expiry = readExpirationDate(f, c.now)
 	in.description = f.text("description", false)
 	in.callbackURL = readURL(f, "callbackUrl", false)
 	if f.present("payer") {

@@ -43,13 +43,7 @@ func decodeRefund(c *call) (request, *apiError) {
 	in.description = f.text("description", false)
 	in.params = readTestParams(f, in.description, refundFinalStatuses)
 	in.callbackURL = readURL(f, "callbackUrl", false)
-	if extra := f.object("additionalInfo", false); extra.present("bankTransferAccountInfo") {
-		acct := extra.object("bankTransferAccountInfo", false)
-		for _, name := range []string{"bankCode", "beneficiaryName", "bankAccountNumber"} {
-			acct.text(name, true)
-		}
-		in.bankInfo = true
-	}
+	in.bankInfo = readBankInfo(f)
 	if f.failed() {
 		return nil, errInvalid(*f.errs)
 	}

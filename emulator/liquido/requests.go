@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -115,6 +116,41 @@ func convert(amount int64, currency, countryCode string) (int64, string) {
 		return amount, currency
 	}
 	return (amount*rate + 50) / 100, local
+}
+
+// readExpirationDate reads an optional expirationDate: a day, in Liquido's
+// zone, no earlier than today. Zero when absent or wrong (wrong fails f).
+func readExpirationDate(f fields, now time.Time) time.Time {
+	s := f.text("expirationDate", false)
+	if s == "" {
+		return time.Time{}
+	}
+	t, err := time.ParseInLocation("2006-01-02", s, zone)
+	y, mo, d := now.In(zone).Date()
+	switch {
+	case err != nil:
+		f.fail("expirationDate", "must be a date such as 2022-09-30")
+	case t.Before(time.Date(y, mo, d, 0, 0, 0, 0, zone)):
+		f.fail("expirationDate", "must not be in the past")
+	default:
+		return t
+	}
+	return time.Time{}
+}
+
+// readBankInfo reads a refund's optional
+// additionalInfo.bankTransferAccountInfo, whose three fields are then
+// required, and reports whether it was sent.
+func readBankInfo(f fields) bool {
+	extra := f.object("additionalInfo", false)
+	if !extra.present("bankTransferAccountInfo") {
+		return false
+	}
+	acct := extra.object("bankTransferAccountInfo", false)
+	for _, name := range []string{"bankCode", "beneficiaryName", "bankAccountNumber"} {
+		acct.text(name, true)
+	}
+	return true
 }
 
 // keyRequest is a request naming an existing payment or refund in its path.
