@@ -1,6 +1,9 @@
 package liquido
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Liquido writes its timestamps as text in several shapes, none of them ISO
 // 8601 (reference §3, §18.9). Each shape is one small type here.
@@ -59,4 +62,40 @@ func quoted(t time.Time, layout string, loc *time.Location) []byte {
 		return []byte("null")
 	}
 	return []byte(`"` + t.In(loc).Format(layout) + `"`)
+}
+
+// The UnmarshalJSON methods read the timestamps back as MarshalJSON wrote
+// them, for payments restored from a state file.
+
+func (t *Time) UnmarshalJSON(b []byte) error {
+	return parseQuoted(b, TimeLayout, zone, (*time.Time)(t))
+}
+
+func (t *UTCTime) UnmarshalJSON(b []byte) error {
+	return parseQuoted(b, "2006-01-02 15:04:05 UTC", time.UTC, (*time.Time)(t))
+}
+
+func (t *LocalTime) UnmarshalJSON(b []byte) error {
+	return parseQuoted(b, "2006-01-02 15:04:05", zone, (*time.Time)(t))
+}
+
+func (t *Date) UnmarshalJSON(b []byte) error {
+	return parseQuoted(b, "2006-01-02", time.UTC, (*time.Time)(t))
+}
+
+func parseQuoted(b []byte, layout string, loc *time.Location, out *time.Time) error {
+	if string(b) == "null" {
+		*out = time.Time{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	t, err := time.ParseInLocation(layout, s, loc)
+	if err != nil {
+		return err
+	}
+	*out = t
+	return nil
 }
