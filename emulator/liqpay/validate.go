@@ -2,11 +2,16 @@ package liqpay
 
 import "regexp"
 
+// phonePattern is a phone LiqPay takes: 10 to 15 digits, with or without
+// the leading + (+380950000001 and 380950000001 alike, reference §3).
 var phonePattern = regexp.MustCompile(`^\+?[0-9]{10,15}$`)
 
 // currencies LiqPay accepts (err_wrong_currency's own text, reference §6.2).
 var currencies = map[string]bool{"UAH": true, "USD": true, "EUR": true}
 
+// validateCharge checks a charge before anything is stored: the order, then
+// the card or, instead, a card_token (paytoken needs one; with both, pay
+// takes the card).
 func validateCharge(c *call) (chargeInput, *apiError) {
 	in, e := validateOrder(c)
 	if e != nil {
@@ -79,6 +84,7 @@ func validateOrder(c *call) (chargeInput, *apiError) {
 	return in, nil
 }
 
+// cvvValid is 3 or 4 digits: Amex's CID has four.
 func cvvValid(cvv string) bool {
 	if len(cvv) < 3 || len(cvv) > 4 {
 		return false
@@ -91,6 +97,9 @@ func cvvValid(cvv string) bool {
 	return true
 }
 
+// requireOrderID checks order_id: absent (or null) is err_missing, present
+// but not a string is order_id_empty, as LiqPay words them; more than 255
+// characters is err_wrong.
 func requireOrderID(c *call) *apiError {
 	v, present := c.params["order_id"]
 	id, ok := c.params.Str("order_id")
