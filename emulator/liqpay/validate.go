@@ -97,8 +97,8 @@ func cvvValid(cvv string) bool {
 	return true
 }
 
-// requireOrderID checks order_id: absent (or null) is err_missing, present
-// but not a string is order_id_empty, as LiqPay words them; more than 255
+// requireOrderID checks order_id: absent (or null) is err_missing, an empty
+// string order_id_empty, as LiqPay tells them apart; more than 255
 // characters is err_wrong.
 func requireOrderID(c *call) *apiError {
 	v, present := c.params["order_id"]
