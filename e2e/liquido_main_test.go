@@ -291,19 +291,11 @@ func lqCheckDecisionPage(t *testing.T, u string) lqPageReply {
 
 // lqRefund refunds amount of the payment reference under its own key.
 func lqRefund(key, reference string, amount int64, country string) map[string]any {
-	return map[string]any{
-		"idempotencyKey": key, "referenceId": reference, "amount": amount,
-		"currency": liquidotest.Currency(country), "country": country, "description": "refund test",
-	}
+	return liquidotest.Refund(key, reference, amount, liquidotest.Currency(country), country)
 }
 
 // lqWith sets key/value pairs on a request body and returns it.
-func lqWith(body map[string]any, kv ...any) map[string]any {
-	for i := 0; i+1 < len(kv); i += 2 {
-		body[kv[i].(string)] = kv[i+1]
-	}
-	return body
-}
+func lqWith(body map[string]any, kv ...any) map[string]any { return liquidotest.With(body, kv...) }
 
 // lqKey names a payment after the running (sub)test, unique per server.
 func lqKey(t *testing.T, suffix string) string {
@@ -433,17 +425,7 @@ func lqInvalid(path string, fieldMessages ...string) string {
 }
 
 // lqAt reads a dotted path of a decoded answer.
-func lqAt(m map[string]any, path string) any {
-	var cur any = m
-	for _, part := range strings.Split(path, ".") {
-		obj, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = obj[part]
-	}
-	return cur
-}
+func lqAt(m map[string]any, path string) any { return liquidotest.At(m, path) }
 
 // Callbacks.
 

@@ -331,24 +331,9 @@ func str(v any) string {
 }
 
 // at reads a dotted path of a decoded answer.
-func at(m map[string]any, path string) any {
-	var cur any = m
-	for _, part := range strings.Split(path, ".") {
-		obj, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = obj[part]
-	}
-	return cur
-}
+func at(m map[string]any, path string) any { return liquidotest.At(m, path) }
 
-func with(body map[string]any, kv ...any) map[string]any {
-	for i := 0; i+1 < len(kv); i += 2 {
-		body[kv[i].(string)] = kv[i+1]
-	}
-	return body
-}
+func with(body map[string]any, kv ...any) map[string]any { return liquidotest.With(body, kv...) }
 
 // noRedirect sends page requests without following the redirect back to the merchant.
 var noRedirect = &http.Client{
