@@ -294,16 +294,10 @@ func (s *Server) linkView(m *merchant, l *PaymentLink) linkView {
 	return v
 }
 
-// renderLink writes the page with headers that keep it out of frames and
-// stop anything but its own stylesheet.
+// renderLink writes the page with a hosted page's headers; its CSP lets
+// nothing but its own stylesheet load.
 func (s *Server) renderLink(w http.ResponseWriter, code int, v linkView) {
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", linkPageCSP)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Cache-Control", "no-store")
+	securePageHeaders(w, linkPageCSP)
 	w.WriteHeader(code)
 	if err := linkPage.Execute(w, v); err != nil {
 		s.log.Error("render liquido payment link page", "err", err)

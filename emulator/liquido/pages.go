@@ -235,6 +235,18 @@ func formValue(form url.Values, name, def string) string {
 	return def
 }
 
+// securePageHeaders are the headers of a hosted page: never framed
+// (clickjacking), never sniffed, never cached, no referrer leaking the token.
+func securePageHeaders(w http.ResponseWriter, csp string) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", csp)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
+}
+
 func resultMessage(p *Payment) string {
 	switch p.Status {
 	case StatusSettled:
