@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -57,7 +58,7 @@ func (p *parser) matchMap(v *yaml.Node, what string) map[string]*StringMatch {
 func (p *parser) stringMatch(n *yaml.Node, what string, allowed []string) *StringMatch {
 	m := &StringMatch{}
 	check := func(v *yaml.Node) {
-		if allowed != nil && v.Value != "" && !contains(allowed, v.Value) {
+		if allowed != nil && v.Value != "" && !slices.Contains(allowed, v.Value) {
 			p.errorf(v, "%s %q is not one of %s", what, v.Value, strings.Join(sortedCopy(allowed), ", "))
 		}
 	}
@@ -97,15 +98,6 @@ func sortedCopy(list []string) []string {
 	out := append([]string(nil), list...)
 	sort.Strings(out)
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (p *parser) amountMatch(n *yaml.Node) *AmountMatch {

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -10,7 +11,7 @@ import (
 
 func (p *parser) status(n *yaml.Node, vocab Vocabulary) string {
 	s := p.str(n, "status")
-	if s != "" && vocab.Statuses != nil && !contains(vocab.Statuses, s) {
+	if s != "" && vocab.Statuses != nil && !slices.Contains(vocab.Statuses, s) {
 		p.errorf(n, "status %q is not a %s status (%s)", s, vocab.Provider, strings.Join(vocab.Statuses, ", "))
 	}
 	return s
