@@ -2,6 +2,7 @@ package liquido
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -89,7 +90,7 @@ func readCharge(a Action, body map[string]any, now time.Time) (*chargeRequest, *
 	in.currency = f.text("currency", true)
 	in.country = f.text("country", true)
 	in.method = f.text("paymentMethod", true)
-	if in.method != "" && !contains(rule.methods, in.method) {
+	if in.method != "" && !slices.Contains(rule.methods, in.method) {
 		f.fail("paymentMethod", "must be "+oneOf(rule.methods)+" on this endpoint")
 	}
 	cc, known := countries[in.country]
@@ -97,7 +98,7 @@ func readCharge(a Action, body map[string]any, now time.Time) (*chargeRequest, *
 	case in.country == "":
 	case !known:
 		f.fail("country", "must be one of "+countryList())
-	case rule.countries != nil && !contains(rule.countries, in.country):
+	case rule.countries != nil && !slices.Contains(rule.countries, in.country):
 		f.fail("country", fmt.Sprintf("%s is not offered in %s (only %s)", string(a), in.country, strings.Join(rule.countries, ", ")))
 	}
 	if in.currency != "" && known && in.currency != cc.currency && in.currency != "USD" {
@@ -268,7 +269,7 @@ func readPayer(p fields, in *chargeRequest, cc country, known bool) {
 	doc := p.object("document", false)
 	id := doc.text("documentId", true)
 	in.docType = doc.text("type", true)
-	if known && in.docType != "" && !contains(cc.documents, in.docType) {
+	if known && in.docType != "" && !slices.Contains(cc.documents, in.docType) {
 		doc.fail("type", "must be "+oneOf(cc.documents)+" in "+in.country)
 	}
 	clean := strings.NewReplacer(".", "", "-", "", "/", "", " ", "").Replace(id)

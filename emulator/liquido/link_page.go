@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -161,7 +162,7 @@ func (s *Server) decideLink(w http.ResponseWriter, r *http.Request, decision str
 // a message for the payer when the form cannot be used. Caller holds m.mu.
 func (s *Server) payLink(m *merchant, l *PaymentLink, method string, form url.Values, baseURL string, now time.Time) string {
 	lm, ok := linkMethods[method]
-	if !ok || !contains(l.Methods, method) {
+	if !ok || !slices.Contains(l.Methods, method) {
 		return "This payment link does not offer " + method + "."
 	}
 	get := func(name, def string) string { return formValue(form, name, def) }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -165,9 +166,9 @@ func readLinkMethods(f fields, country string, known bool) []string {
 		switch {
 		case !ok:
 			f.fail("allowPaymentMethods", fmt.Sprintf("%v is not a payment link method: use %s", e, strings.Join(linkMethodOrder, ", ")))
-		case contains(out, name):
+		case slices.Contains(out, name):
 			f.fail("allowPaymentMethods", name+" is listed twice")
-		case known && !contains(lm.countries, country):
+		case known && !slices.Contains(lm.countries, country):
 			f.fail("allowPaymentMethods", fmt.Sprintf("%s is not offered in %s (only %s)", name, country, strings.Join(lm.countries, ", ")))
 		default:
 			out = append(out, name)
