@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/mockpay/mockpay/internal/liquidotest"
 )
 
 // lqClaims decodes an access token's payload (reference §2.1: a JWT).
@@ -101,15 +103,7 @@ func TestLiquidoTokens(t *testing.T) {
 	t.Run("token endpoint errors", func(t *testing.T) {
 		t.Parallel()
 		form := func(kv ...string) url.Values {
-			v := lqCredentials(lqDefault)
-			for i := 0; i+1 < len(kv); i += 2 {
-				if kv[i+1] == "" {
-					v.Del(kv[i])
-				} else {
-					v.Set(kv[i], kv[i+1])
-				}
-			}
-			return v
+			return liquidotest.TokenForm(lqDefault.id, lqDefault.secret, kv...)
 		}
 		basic := func(id, secret string) http.Header {
 			return http.Header{"Authorization": {"Basic " + base64.StdEncoding.EncodeToString([]byte(id+":"+secret))}}

@@ -7,7 +7,6 @@ package e2e
 // timestamp layouts. Every helper is prefixed lq.
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -89,26 +88,9 @@ func (r lqReply) json(t *testing.T) map[string]any {
 // []byte. A JSON body gets Content-Type application/json.
 func (s *lqServer) send(t *testing.T, method, path string, body any, header http.Header) lqReply {
 	t.Helper()
-	var r io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		r = strings.NewReader(b)
-	case []byte:
-		r = bytes.NewReader(b)
-	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequest(method, s.base+path, r)
+	req, err := liquidotest.NewRequest(method, s.base+path, body)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
 	}
 	for k, v := range header {
 		req.Header[http.CanonicalHeaderKey(k)] = v
@@ -136,7 +118,7 @@ func (s *lqServer) tokenRequest(t *testing.T, form url.Values, header http.Heade
 }
 
 func lqCredentials(m lqMerchant) url.Values {
-	return url.Values{"grant_type": {"client_credentials"}, "client_id": {m.id}, "client_secret": {m.secret}}
+	return liquidotest.TokenForm(m.id, m.secret)
 }
 
 // newToken asks for a fresh access token for m.
@@ -309,19 +291,11 @@ func lqCheckDecisionPage(t *testing.T, u string) lqPageReply {
 
 // lqRefund refunds amount of the payment reference under its own key.
 func lqRefund(key, reference string, amount int64, country string) map[string]any {
-	return map[string]any{
-		"idempotencyKey": key, "referenceId": reference, "amount": amount,
-		"currency": liquidotest.Currency(country), "country": country, "description": "refund test",
-	}
+	return liquidotest.Refund(key, reference, amount, liquidotest.Currency(country), country)
 }
 
 // lqWith sets key/value pairs on a request body and returns it.
-func lqWith(body map[string]any, kv ...any) map[string]any {
-	for i := 0; i+1 < len(kv); i += 2 {
-		body[kv[i].(string)] = kv[i+1]
-	}
-	return body
-}
+func lqWith(body map[string]any, kv ...any) map[string]any { return liquidotest.With(body, kv...) }
 
 // lqKey names a payment after the running (sub)test, unique per server.
 func lqKey(t *testing.T, suffix string) string {
@@ -451,17 +425,7 @@ func lqInvalid(path string, fieldMessages ...string) string {
 }
 
 // lqAt reads a dotted path of a decoded answer.
-func lqAt(m map[string]any, path string) any {
-	var cur any = m
-	for _, part := range strings.Split(path, ".") {
-		obj, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = obj[part]
-	}
-	return cur
-}
+func lqAt(m map[string]any, path string) any { return liquidotest.At(m, path) }
 
 // Callbacks.
 

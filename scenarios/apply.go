@@ -3,11 +3,7 @@ package scenarios
 // Helpers providers use to carry an outcome out: its callback rules and its
 // later transitions. The provider does the locking and the wire format.
 
-import (
-	"time"
-
-	"github.com/mockpay/mockpay/internal/callback"
-)
+import "time"
 
 // RuleFor is the first of rules that applies to a callback reporting status
 // (a zero rule, which changes nothing, when none does).
@@ -20,24 +16,24 @@ func RuleFor(rules []CallbackRule, status string) CallbackRule {
 	return CallbackRule{}
 }
 
-// Apply turns one callback into what the rule makes of it: none (drop),
-// or one plus Duplicate copies, sent to URL, after Delay, unordered. The
-// provider handles Signature (it alone knows how to sign) and
+// Copies is how many callbacks the rule makes of one: none when it drops
+// it, else the one plus Duplicate copies. Each is sent to Target, after
+// Delay, and with Unordered it may overtake the payment's other callbacks;
+// the provider handles Signature (it alone knows how to sign) and
 // BeforeResponse (it alone writes the answer).
-func (r CallbackRule) Apply(req callback.Request) []callback.Request {
+func (r CallbackRule) Copies() int {
 	if r.Drop {
-		return nil
+		return 0
 	}
+	return 1 + r.Duplicate
+}
+
+// Target is where the rule sends a callback meant for url.
+func (r CallbackRule) Target(url string) string {
 	if r.URL != "" {
-		req.URL = r.URL
+		return r.URL
 	}
-	req.Delay += r.Delay
-	req.Unordered = req.Unordered || r.Unordered
-	out := make([]callback.Request, 0, 1+r.Duplicate)
-	for range 1 + r.Duplicate {
-		out = append(out, req)
-	}
-	return out
+	return url
 }
 
 // PlayThen schedules an outcome's later transitions with at (a tenant

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -119,7 +120,7 @@ func (e *Engine) actionApplies(sc *Scenario, action string) bool {
 	}
 	for _, v := range e.vocab {
 		if v.Provider == sc.Provider && len(v.DefaultActions) > 0 {
-			return contains(v.DefaultActions, action)
+			return slices.Contains(v.DefaultActions, action)
 		}
 	}
 	return true

@@ -31,7 +31,7 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(data)
 	}
-	f.Add(liqpay.DefaultScenarios)
+	f.Add(liqpay.TestCardScenarios())
 
 	vocabs := append(append([]scenarios.Vocabulary(nil), vocab...), liqpay.Vocabulary())
 	known := map[string]bool{}

@@ -752,7 +752,7 @@ func TestParseValidFaults(t *testing.T) {
 // and the provider's words agree.
 func TestParseLiqPayDefaults(t *testing.T) {
 	t.Parallel()
-	set, err := scenarios.Parse("defaults.yaml", liqpay.DefaultScenarios, []scenarios.Vocabulary{liqpay.Vocabulary()})
+	set, err := scenarios.Parse("defaults.yaml", liqpay.TestCardScenarios(), []scenarios.Vocabulary{liqpay.Vocabulary()})
 	if err != nil {
 		t.Fatal(err)
 	}

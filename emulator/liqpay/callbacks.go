@@ -48,22 +48,24 @@ func (s *Server) notify(sh *shop, p *Payment) {
 	}
 	data, signature := CallbackBody(body, key)
 	id := strconv.FormatInt(p.ID, 10)
-	reqs := rule.Apply(callback.Request{
-		Tenant:   sh.tenant.ID,
-		Provider: "liqpay",
-		URL:      target,
-		Header:   http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
-		Body:     []byte(url.Values{"data": {data}, "signature": {signature}}.Encode()),
-		OrderKey: id,
+	req := callback.Request{
+		Tenant:    sh.tenant.ID,
+		Provider:  "liqpay",
+		URL:       rule.Target(target),
+		Delay:     rule.Delay,
+		Unordered: rule.Unordered,
+		Header:    http.Header{"Content-Type": {"application/x-www-form-urlencoded"}},
+		Body:      []byte(url.Values{"data": {data}, "signature": {signature}}.Encode()),
+		OrderKey:  id,
 		Labels: map[string]string{
 			"order_id": p.OrderID, "payment_id": id, "status": string(p.Status), "action": p.Action,
 		},
 		Policy: s.opts.CallbackPolicy(sh.merchant.PublicKey),
-	})
-	for _, req := range reqs {
+	}
+	for range rule.Copies() {
 		s.opts.Callbacks.Enqueue(sh.tenant.Clock, req)
 	}
-	if rule.BeforeResponse && len(reqs) > 0 {
+	if rule.BeforeResponse && rule.Copies() > 0 {
 		p.waitCallbacks = true
 	}
 }

@@ -1,8 +1,6 @@
 package liqpay
 
 import (
-	"errors"
-	"io"
 	"maps"
 	"net/http"
 	"slices"
@@ -135,14 +133,9 @@ func (s *Server) checkoutRoutes(r *mux.Router) {
 // (reference §2.6).
 func (s *Server) handleCheckout(w http.ResponseWriter, r *http.Request) {
 	// 1. Read the form, capped; the query string serves GET.
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCheckoutBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.reply(w, r, nil, newError(ErrWrong, "", "data (checkout form over 64 KiB)"))
-			return
-		}
-		s.reply(w, r, nil, newError(ErrMissing, "", "data"))
+	body, e := readForm(w, r, maxCheckoutBody, "data (checkout form over 64 KiB)")
+	if e != nil {
+		s.reply(w, r, nil, e)
 		return
 	}
 	env := DecodeEnvelope(body, r.URL.Query())
@@ -154,34 +147,16 @@ func (s *Server) handleCheckout(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// 2–4. Decode data, find the merchant, verify the signature.
-	params, err := DecodeData(env.Data)
-	if err != nil {
-		s.reply(w, r, nil, newError(ErrWrong, "en", "data (neither base64-encoded JSON nor JSON)"))
+	// 2–4. Decode data, find the merchant, verify the signature, require a
+	// version, as /api/request does.
+	c, e := s.authenticate(r, env)
+	if e != nil {
+		s.reply(w, r, c.params, e)
 		return
 	}
-	lang := language(params)
-	sh := s.shop(params.S("public_key"))
-	if sh == nil {
-		s.reply(w, r, params, newError(ErrPublicKeyNotFound, lang, ""))
-		return
-	}
-	version, versionOK := params.Int("version")
-	algo := algoFor(version)
-	if !VerifySignature(algo, sh.merchant.PrivateKey, env.Data, env.Signature) {
-		s.reply(w, r, params, newError(ErrInvalidSignature, lang, ""))
-		return
-	}
+	sh, params, lang := c.shop, c.params, c.lang
 
-	// 5. Version and action: one the checkout takes and mockpay emulates.
-	if _, present := params.Str("version"); !present {
-		s.reply(w, r, params, newError(ErrMissing, lang, "version"))
-		return
-	}
-	if !versionOK || version < 1 {
-		s.reply(w, r, params, newError(ErrWrong, lang, "version"))
-		return
-	}
+	// 5. The action: one the checkout takes and mockpay emulates.
 	action := Action(params.S("action"))
 	if action == "" {
 		s.reply(w, r, params, newError(ErrAPIAction, lang, ""))
@@ -198,8 +173,7 @@ func (s *Server) handleCheckout(w http.ResponseWriter, r *http.Request) {
 
 	// 6. The order: what a charge needs besides the card, and the
 	// checkout's own fields. The order_id must still be free.
-	c := &call{shop: sh, params: params, action: action, lang: lang, version: version,
-		algo: algo, now: sh.tenant.Clock.Now(), baseURL: s.baseURL(r)}
+	c.action = action
 	if _, e := validateOrder(c); e != nil {
 		s.reply(w, r, params, e)
 		return
@@ -210,13 +184,14 @@ func (s *Server) handleCheckout(w http.ResponseWriter, r *http.Request) {
 	}
 	var expires time.Time
 	if raw, ok := params.Str("expired_date"); ok {
+		var err error
 		if expires, err = checkoutDeadline(raw); err != nil {
 			s.reply(w, r, params, newError(ErrWrong, lang, "expired_date"))
 			return
 		}
 	}
 	sh.mu.Lock()
-	e := sh.checkOrderFree(c)
+	e = sh.checkOrderFree(c)
 	token := sh.confirmToken()
 	sh.mu.Unlock()
 	if e != nil {
@@ -226,7 +201,7 @@ func (s *Server) handleCheckout(w http.ResponseWriter, r *http.Request) {
 
 	// 7. Keep the session and send the browser to its page.
 	co := &checkout{token: token, shop: sh, params: maps.Clone(params), action: action, lang: lang,
-		version: version, algo: algo, baseURL: c.baseURL, expires: expires}
+		version: c.version, algo: c.algo, baseURL: c.baseURL, expires: expires}
 	s.checkouts.add(co)
 	s.log.Info("liqpay checkout", "path", r.URL.Path, "public_key", sh.merchant.PublicKey, "action", action,
 		"order_id", params.S("order_id"), "token", token)

@@ -56,7 +56,7 @@ const successTestCard = "4242424242424242"
 // checkoutTestCards are the cards the page lists for a person to copy: the
 // success card, then every card of the embedded default scenarios with its
 // description, so the list cannot drift from what the cards do.
-var checkoutTestCards = testCards(DefaultScenarios)
+var checkoutTestCards = testCards(defaultScenarios)
 
 func testCards(defaults []byte) []testCardView {
 	var file struct {

@@ -87,24 +87,13 @@ func (s *Server) handleCheckoutPay(w http.ResponseWriter, r *http.Request) {
 	params["card_exp_month"] = month
 	params["card_exp_year"] = year
 	params["card_cvv"] = strings.TrimSpace(form.Get("cvv"))
-	c := &call{shop: sh, params: params, action: co.action, lang: co.lang, version: co.version,
-		algo: co.algo, now: now, baseURL: co.baseURL}
+	c := co.call(params, co.action, now)
 	handler, known := actions[co.action]
 	if !known { // the session was made while the action was emulated; it always is
 		s.renderCheckout(w, http.StatusOK, "checkout-message", messageView(co, co.lang, "unavailable", describe(errNotEmulated, co.lang, string(co.action))))
 		return
 	}
-	// Decide as the pipeline does: a charge decides inside its action,
-	// after its own checks; any other action before it runs.
-	if !isCharge(c.action) {
-		s.decide(c)
-		if c.unprocessedFault() {
-			s.deliverFault(w, r, c)
-			return
-		}
-	}
-	resp := handler(s, c)
-	s.afterCheckoutCall(w, r, co, c, resp)
+	s.runCheckoutCall(w, r, co, c, handler)
 }
 
 // handleCheckoutConfirm takes a verification step's form (OTP, CVV, sender
@@ -144,15 +133,29 @@ func (s *Server) handleCheckoutConfirm(w http.ResponseWriter, r *http.Request) {
 			params[f] = v
 		}
 	}
-	c := &call{shop: sh, params: params, action: ActionConfirm, lang: co.lang, version: co.version,
+	s.runCheckoutCall(w, r, co, co.call(params, ActionConfirm, now), actions[ActionConfirm])
+}
+
+// call is a request the session's pages make on the merchant's behalf, in
+// the session's language, version and signature algorithm.
+func (co *checkout) call(params Params, action Action, now time.Time) *call {
+	return &call{shop: co.shop, params: params, action: action, lang: co.lang, version: co.version,
 		algo: co.algo, now: now, baseURL: co.baseURL}
-	s.decide(c) // as the pipeline does for every action that is not a charge
-	if c.unprocessedFault() {
-		s.deliverFault(w, r, c)
-		return
+}
+
+// runCheckoutCall runs a page's call as the pipeline runs a request: a
+// charge decides inside its action, after its own checks; any other action
+// decides before it runs, and a fault that strikes before processing
+// answers instead.
+func (s *Server) runCheckoutCall(w http.ResponseWriter, r *http.Request, co *checkout, c *call, handler handler) {
+	if !isCharge(c.action) {
+		s.decide(c)
+		if c.unprocessedFault() {
+			s.deliverFault(w, r, c)
+			return
+		}
 	}
-	resp := actions[ActionConfirm](s, c)
-	s.afterCheckoutCall(w, r, co, c, resp)
+	s.afterCheckoutCall(w, r, co, c, handler(s, c))
 }
 
 // handleCheckoutCancel is the customer's Cancel: the order becomes a
@@ -168,8 +171,7 @@ func (s *Server) handleCheckoutCancel(w http.ResponseWriter, r *http.Request) {
 	sh := co.shop
 	sh.mu.Lock()
 	now := sh.tenant.Clock.Now()
-	c := &call{shop: sh, params: co.params, action: co.action, lang: co.lang, version: co.version,
-		algo: co.algo, now: now, baseURL: co.baseURL}
+	c := co.call(co.params, co.action, now)
 	p := co.payment
 	switch {
 	case p == nil && co.expired(now):

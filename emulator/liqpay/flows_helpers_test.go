@@ -65,7 +65,7 @@ var testStart = time.Date(2027, 1, 31, 10, 0, 0, 0, time.UTC)
 func newTestbed(t *testing.T, userScenarios string) *testbed {
 	t.Helper()
 	eng := scenarios.NewEngine(slog.New(slog.DiscardHandler), []scenarios.Vocabulary{Vocabulary()})
-	if err := eng.AddDefaults("default:liqpay", DefaultScenarios); err != nil {
+	if err := eng.AddDefaults("default:liqpay", TestCardScenarios()); err != nil {
 		t.Fatal(err)
 	}
 	if userScenarios != "" {

@@ -25,7 +25,7 @@ func fuzzServer(tb testing.TB) http.Handler {
 	reg := tenant.NewRegistry(1, nil)
 	tb.Cleanup(reg.Close)
 	engine := scenarios.NewEngine(slog.New(slog.NewTextHandler(io.Discard, nil)), []scenarios.Vocabulary{liqpay.Vocabulary()})
-	if err := engine.AddDefaults("default:liqpay", liqpay.DefaultScenarios); err != nil {
+	if err := engine.AddDefaults("default:liqpay", liqpay.TestCardScenarios()); err != nil {
 		tb.Fatal(err)
 	}
 	s := liqpay.New(liqpay.Options{

@@ -216,22 +216,7 @@ func payerMessage(p *Payment) string {
 // shop's lock.
 func (s *Server) withPayer(r *http.Request, fn func(sh *shop, p *Payment, now time.Time)) bool {
 	token := mux.Vars(r)["token"]
-	s.mu.RLock()
-	sh := s.tokens[token]
-	s.mu.RUnlock()
-	if sh == nil {
-		return false
-	}
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	p := sh.invoices[token]
-	if p == nil {
-		return false
-	}
-	now := sh.tenant.Clock.Now()
-	s.expireIfDue(sh, p, now)
-	fn(sh, p, now)
-	return true
+	return s.withToken(token, func(sh *shop) *Payment { return sh.invoices[token] }, fn)
 }
 
 func (s *Server) renderPayer(w http.ResponseWriter, code int, v payerView) {

@@ -1,7 +1,6 @@
 package liqpay
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/mockpay/mockpay/scenarios"
@@ -116,23 +115,7 @@ type Money4 int64
 // MarshalJSON writes the value with at least one decimal.
 func (m Money4) MarshalJSON() ([]byte, error) { return []byte(m.String()), nil }
 
-func (m Money4) String() string {
-	neg := m < 0
-	if neg {
-		m = -m
-	}
-	s := strconv.FormatInt(int64(m/10000), 10)
-	if frac := int64(m % 10000); frac != 0 {
-		f := strconv.FormatInt(frac+10000, 10)[1:]
-		s += "." + strings.TrimRight(f, "0")
-	} else {
-		s += ".0"
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
-}
+func (m Money4) String() string { return decimal(int64(m), 10000) }
 
 // money4 widens kopecks to ten-thousandths.
 func money4(a Amount) Money4 { return Money4(a) * 100 }

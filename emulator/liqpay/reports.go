@@ -218,7 +218,11 @@ func (s *Server) register(c *call) any {
 	if e != nil {
 		return e
 	}
-	sh := c.shop
+	return c.shop.registerOf(day, format)
+}
+
+// registerOf is the register of a day's settled payments in format.
+func (sh *shop) registerOf(day time.Time, format string) registerJSON {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	return registerAnswer(sh.settledOn(day), format)
@@ -260,10 +264,7 @@ func (s *Server) reportsCompensation(c *call) any {
 	if e != nil {
 		return e
 	}
-	sh := c.shop
-	sh.mu.Lock()
-	defer sh.mu.Unlock()
-	return registerAnswer(sh.settledOn(day), format)
+	return c.shop.registerOf(day, format)
 }
 
 // reportsCompensationFile prepares a day's compensation as a CSV file at

@@ -1,6 +1,7 @@
 package liqpay
 
 import (
+	"bytes"
 	_ "embed"
 	"slices"
 	"sort"
@@ -10,10 +11,20 @@ import (
 	"github.com/mockpay/mockpay/scenarios"
 )
 
-// DefaultScenarios are LiqPay's test cards as scenarios (defaults.yaml).
+// defaultScenarios are LiqPay's test cards as scenarios (defaults.yaml). The
+// package reads them and never changes them; others get a copy.
 //
 //go:embed defaults.yaml
-var DefaultScenarios []byte
+var defaultScenarios []byte
+
+// TestCardScenarios returns LiqPay's test cards as scenarios (defaults.yaml),
+// a fresh copy on every call, for the engine's defaults.
+func TestCardScenarios() []byte { return bytes.Clone(defaultScenarios) }
+
+// DefaultScenarios is a copy of TestCardScenarios, kept only until
+// internal/server calls TestCardScenarios() (then it goes: a package
+// variable can be changed by anyone). Nothing here reads it.
+var DefaultScenarios = TestCardScenarios()
 
 // allStatuses is every status of reference §5.1, and seed 000's dispute of a
 // secured payment.

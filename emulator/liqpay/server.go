@@ -131,14 +131,9 @@ type call struct {
 // real API validates (reference §2.4, §6.3).
 func (s *Server) handleRequest(w http.ResponseWriter, r *http.Request) {
 	// 1. Read the form, capped. A body past the cap gets LiqPay's error shape.
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.reply(w, r, nil, newError(ErrWrong, "", "data (request body over 1 MiB)"))
-			return
-		}
-		s.reply(w, r, nil, newError(ErrMissing, "", "data"))
+	body, e := readForm(w, r, MaxBody, "data (request body over 1 MiB)")
+	if e != nil {
+		s.reply(w, r, nil, e)
 		return
 	}
 	env := DecodeEnvelope(body, r.URL.Query())
@@ -147,39 +142,16 @@ func (s *Server) handleRequest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// 2. Decode data: base64 JSON, or raw JSON from the Python SDK.
-	params, err := DecodeData(env.Data)
-	if err != nil {
-		s.reply(w, r, nil, newError(ErrWrong, "en", "data (neither base64-encoded JSON nor JSON)"))
+	// 2–4. Decode data, find the merchant, verify the signature, require a
+	// version: the checks every signed LiqPay form passes.
+	c, e := s.authenticate(r, env)
+	if e != nil {
+		s.reply(w, r, c.params, e)
 		return
 	}
-	lang := language(params)
+	sh, params, lang := c.shop, c.params, c.lang
 
-	// 3. Find the merchant: an unknown public_key wins over everything else.
-	sh := s.shop(params.S("public_key"))
-	if sh == nil {
-		s.reply(w, r, params, newError(ErrPublicKeyNotFound, lang, ""))
-		return
-	}
-
-	// 4. Verify the signature over data exactly as received; the version
-	// picks the hash (SHA3-256 from version 7 on).
-	version, versionOK := params.Int("version")
-	algo := algoFor(version)
-	if !VerifySignature(algo, sh.merchant.PrivateKey, env.Data, env.Signature) {
-		s.reply(w, r, params, newError(ErrInvalidSignature, lang, ""))
-		return
-	}
-
-	// 5. Version and action. Legacy paths name the action when data does not.
-	if _, present := params.Str("version"); !present {
-		s.reply(w, r, params, newError(ErrMissing, lang, "version"))
-		return
-	}
-	if !versionOK || version < 1 {
-		s.reply(w, r, params, newError(ErrWrong, lang, "version"))
-		return
-	}
+	// 5. The action. Legacy paths name it when data does not.
 	action := params.S("action")
 	if action == "" {
 		action = mux.Vars(r)["action"]
@@ -197,14 +169,13 @@ func (s *Server) handleRequest(w http.ResponseWriter, r *http.Request) {
 		s.reply(w, r, params, e)
 		return
 	}
+	c.action = Action(action)
 
 	// 6. Decide: the first scenario that matches (user scenarios, then
 	// the embedded test cards). A charge decides inside its action, after
 	// its own validation and the order_id check, so a rejected request
 	// does not use up a scenario's times. A fault that strikes before
 	// processing answers instead and changes nothing.
-	c := &call{shop: sh, params: params, action: Action(action), lang: lang, version: version,
-		algo: algo, now: sh.tenant.Clock.Now(), baseURL: s.baseURL(r)}
 	if !isCharge(c.action) {
 		s.decide(c)
 		if c.unprocessedFault() {
@@ -238,6 +209,55 @@ func (s *Server) handleRequest(w http.ResponseWriter, r *http.Request) {
 		answer.Body = encode(resp)
 	}
 	fault.Deliver(w, r, answer, out.Delay, out.Fault, s.pages)
+}
+
+// readForm reads a signed form's body, capped at limit. Past the cap is
+// err_wrong on data, tooBig saying what the cap is; a body that cannot be
+// read is missing data.
+func readForm(w http.ResponseWriter, r *http.Request, limit int64, tooBig string) ([]byte, *apiError) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var over *http.MaxBytesError
+		if errors.As(err, &over) {
+			return nil, newError(ErrWrong, "", tooBig)
+		}
+		return nil, newError(ErrMissing, "", "data")
+	}
+	return body, nil
+}
+
+// authenticate runs the checks every signed form passes, the API's and the
+// hosted checkout's alike, in the order the real API applies them
+// (reference §2.4, §6.3): decode data (base64 JSON, or raw JSON from the
+// Python SDK), find the merchant (an unknown public_key wins over everything
+// else), verify the signature over data exactly as received (the version
+// picks the hash: SHA3-256 from version 7 on), then require a version. The
+// call it returns has no action yet. On failure the call holds only the
+// params that decoded, nil if none, for the error answer to echo.
+func (s *Server) authenticate(r *http.Request, env Envelope) (*call, *apiError) {
+	params, err := DecodeData(env.Data)
+	if err != nil {
+		return &call{}, newError(ErrWrong, "en", "data (neither base64-encoded JSON nor JSON)")
+	}
+	lang := language(params)
+	failed := &call{params: params}
+	sh := s.shop(params.S("public_key"))
+	if sh == nil {
+		return failed, newError(ErrPublicKeyNotFound, lang, "")
+	}
+	version, versionOK := params.Int("version")
+	algo := algoFor(version)
+	if !VerifySignature(algo, sh.merchant.PrivateKey, env.Data, env.Signature) {
+		return failed, newError(ErrInvalidSignature, lang, "")
+	}
+	if _, present := params.Str("version"); !present {
+		return failed, newError(ErrMissing, lang, "version")
+	}
+	if !versionOK || version < 1 {
+		return failed, newError(ErrWrong, lang, "version")
+	}
+	return &call{shop: sh, params: params, lang: lang, version: version, algo: algo,
+		now: sh.tenant.Clock.Now(), baseURL: s.baseURL(r)}, nil
 }
 
 // decide asks the scenario engine for this request's scenario.

@@ -27,7 +27,7 @@ type liqpayState struct {
 	Shops map[string]shopState `json:"shops"` // by public_key
 }
 
-// shopState is one shop's state: one field per field of books (payment.go)
+// shopState is one shop's state: one field per field of books (shop.go)
 // and the shop's checkout sessions. A field added to books needs its line
 // here, in snapshotShop and in restoreShop.
 type shopState struct {

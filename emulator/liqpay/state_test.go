@@ -25,7 +25,7 @@ func newStateServer(t *testing.T, yaml ...string) (*Server, *tenant.Registry, *l
 	reg := tenant.NewRegistry(7, wall)
 	t.Cleanup(reg.Close)
 	eng := scenarios.NewEngine(nil, []scenarios.Vocabulary{Vocabulary()})
-	if err := eng.AddDefaults("default:liqpay", DefaultScenarios); err != nil {
+	if err := eng.AddDefaults("default:liqpay", TestCardScenarios()); err != nil {
 		t.Fatal(err)
 	}
 	for _, y := range yaml {

@@ -8,7 +8,7 @@ import "github.com/mockpay/mockpay/scenarios"
 // LiqPay's own documentation pays with 4731195301524634, which fails Luhn,
 // and with 03/22, long past (seed 001). Any other card is checked as a real
 // card would be.
-var documentedTestCards = testCardsOf(DefaultScenarios)
+var documentedTestCards = testCardsOf(defaultScenarios)
 
 func testCardsOf(yaml []byte) map[string]bool {
 	cards := map[string]bool{}

@@ -117,6 +117,13 @@ func (s *Server) decide3DS(w http.ResponseWriter, r *http.Request, decision, ret
 // after applying any expiry that fell due; it reports whether the token
 // names a payment.
 func (s *Server) with3DS(token string, fn func(sh *shop, p *Payment, now time.Time)) bool {
+	return s.withToken(token, func(sh *shop) *Payment { return sh.byToken[token] }, fn)
+}
+
+// withToken runs fn on the payment a page token names (find looks it up in
+// the token's shop) under the shop's lock, after applying any expiry that
+// fell due; it reports whether the token names a payment.
+func (s *Server) withToken(token string, find func(sh *shop) *Payment, fn func(sh *shop, p *Payment, now time.Time)) bool {
 	s.mu.RLock()
 	sh := s.tokens[token]
 	s.mu.RUnlock()
@@ -125,7 +132,7 @@ func (s *Server) with3DS(token string, fn func(sh *shop, p *Payment, now time.Ti
 	}
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	p := sh.byToken[token]
+	p := find(sh)
 	if p == nil {
 		return false
 	}

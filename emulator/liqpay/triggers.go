@@ -1,6 +1,7 @@
 package liqpay
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -37,12 +38,7 @@ var notLiqPay = map[string]string{
 
 // TriggerEvents lists the events Trigger accepts, sorted.
 func TriggerEvents() []string {
-	out := make([]string, 0, len(triggers))
-	for name := range triggers {
-		out = append(out, name)
-	}
-	slices.Sort(out)
-	return out
+	return slices.Sorted(maps.Keys(triggers))
 }
 
 // Trigger applies a provider event to a merchant's payment, named by its

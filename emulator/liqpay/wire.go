@@ -20,14 +20,18 @@ type Amount int64
 // MarshalJSON writes the amount the way LiqPay does.
 func (a Amount) MarshalJSON() ([]byte, error) { return []byte(a.String()), nil }
 
-func (a Amount) String() string {
-	neg := a < 0
+func (a Amount) String() string { return decimal(int64(a), 100) }
+
+// decimal writes n units of 1/unit (a power of ten) as LiqPay writes money:
+// the decimals it needs, and at least one (3.0, 0.05, 7.34).
+func decimal(n, unit int64) string {
+	neg := n < 0
 	if neg {
-		a = -a
+		n = -n
 	}
-	s := strconv.FormatInt(int64(a/100), 10)
-	if frac := int64(a % 100); frac != 0 {
-		f := fmt.Sprintf("%02d", frac)
+	s := strconv.FormatInt(n/unit, 10)
+	if frac := n % unit; frac != 0 {
+		f := strconv.FormatInt(frac+unit, 10)[1:]
 		s += "." + strings.TrimRight(f, "0")
 	} else {
 		s += ".0"

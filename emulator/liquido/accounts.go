@@ -112,10 +112,7 @@ func decodeAccount(c *call) (request, *apiError) {
 func (in *accountRequest) run(s *Server, c *call) answer {
 	m := c.m
 	if a, ok := m.accounts[in.key]; ok {
-		if a.hash != in.hash {
-			return failed(errKeyReused(in.key))
-		}
-		return okAccount(a)
+		return replay(in.key, a.hash, in.hash, func() answer { return okAccount(a) })
 	}
 	if !s.decide(c, scenarios.Request{Action: string(ActionAccount), Method: MethodClabeAccount, Currency: "MXN", Country: "MX",
 		OrderID: in.key, Description: in.description, Body: in.body}) {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/mockpay/mockpay/internal/liquidotest"
 )
 
 func TestTokenIsIssuedForClientCredentials(t *testing.T) {
@@ -96,15 +98,7 @@ func statusBody(code int, body []byte) string {
 func TestTokenEndpointErrors(t *testing.T) {
 	e := newEnv(t)
 	ok := func(kv ...string) url.Values {
-		v := url.Values{"grant_type": {"client_credentials"}, "client_id": {merchantA.id}, "client_secret": {merchantA.secret}}
-		for i := 0; i+1 < len(kv); i += 2 {
-			if kv[i+1] == "" {
-				v.Del(kv[i])
-			} else {
-				v.Set(kv[i], kv[i+1])
-			}
-		}
-		return v
+		return liquidotest.TokenForm(merchantA.id, merchantA.secret, kv...)
 	}
 	tests := []struct {
 		name   string

@@ -149,11 +149,13 @@ func (s *Server) notify(m *merchant, n notice) {
 		s.log.Error("liquido callback body", "err", err)
 		return
 	}
-	reqs := rule.Apply(callback.Request{
-		Tenant:   m.tenant.ID,
-		Provider: "liquido",
-		URL:      target,
-		Header:   http.Header{"Content-Type": {jsonType}},
+	req := callback.Request{
+		Tenant:    m.tenant.ID,
+		Provider:  "liquido",
+		URL:       rule.Target(target),
+		Delay:     rule.Delay,
+		Unordered: rule.Unordered,
+		Header:    http.Header{"Content-Type": {jsonType}},
 		// Signed as each attempt is sent, timestamped with the merchant's
 		// virtual clock at that moment, as a real retry would be.
 		Sign:     signer(callbackSecret(m, spec)),
@@ -164,11 +166,11 @@ func (s *Server) notify(m *merchant, n notice) {
 			"idempotency_key": n.key, "reference_id": n.reference, "status": string(n.status), "event": string(n.event),
 		},
 		Policy: s.opts.CallbackPolicy(m.cfg.ClientID),
-	})
-	for _, req := range reqs {
+	}
+	for range rule.Copies() {
 		s.opts.Callbacks.Enqueue(m.tenant.Clock, req)
 	}
-	if rule.BeforeResponse && len(reqs) > 0 {
+	if rule.BeforeResponse && rule.Copies() > 0 {
 		m.wait = true
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
@@ -63,7 +64,7 @@ func FuzzChargeDecoder(f *testing.F) {
 		case in == nil:
 			t.Fatal("neither a request nor an error")
 		default:
-			if !validKey(in.key) || in.amount <= 0 || in.amount > maxAmount || !contains(methodRules[a].methods, in.method) {
+			if !validKey(in.key) || in.amount <= 0 || in.amount > maxAmount || !slices.Contains(methodRules[a].methods, in.method) {
 				t.Fatalf("accepted an invalid request: %+v", in)
 			}
 			if _, ok := countries[in.country]; !ok {
@@ -98,7 +99,7 @@ func fuzzServer(tb testing.TB) (http.Handler, string) {
 	tb.Cleanup(reg.Close)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	engine := scenarios.NewEngine(log, []scenarios.Vocabulary{Vocabulary()})
-	if err := engine.AddDefaults("default:liquido", DefaultScenarios); err != nil {
+	if err := engine.AddDefaults("default:liquido", TestCardScenarios()); err != nil {
 		tb.Fatal(err)
 	}
 	s := New(Options{Merchants: config.Default().LiquidoMerchants(), Tenants: reg, Logger: log, Scenarios: engine})

@@ -1,7 +1,6 @@
 package liquido_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -76,7 +75,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Cleanup(e.reg.Close)
 	log := slog.New(slog.DiscardHandler)
 	e.engine = scenarios.NewEngine(log, []scenarios.Vocabulary{liquido.Vocabulary()})
-	if err := e.engine.AddDefaults("default:liquido", liquido.DefaultScenarios); err != nil {
+	if err := e.engine.AddDefaults("default:liquido", liquido.TestCardScenarios()); err != nil {
 		t.Fatal(err)
 	}
 	e.cb = callback.New(callback.Options{Policy: callback.Policy{Timeout: 5 * time.Second, Backoff: []time.Duration{}}})
@@ -178,23 +177,9 @@ func (e *env) call(m merchant, method, path string, body any) (int, []byte) {
 
 func (e *env) callWith(method, path string, body any, header http.Header) (int, []byte) {
 	e.t.Helper()
-	var r io.Reader
-	switch b := body.(type) {
-	case nil:
-	case string:
-		r = strings.NewReader(b)
-	case []byte:
-		r = bytes.NewReader(b)
-	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		r = bytes.NewReader(raw)
-	}
-	req, _ := http.NewRequest(method, e.srv.URL+path, r)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+	req, err := liquidotest.NewRequest(method, e.srv.URL+path, body)
+	if err != nil {
+		e.t.Fatal(err)
 	}
 	for k, v := range header {
 		req.Header[k] = v
@@ -346,24 +331,9 @@ func str(v any) string {
 }
 
 // at reads a dotted path of a decoded answer.
-func at(m map[string]any, path string) any {
-	var cur any = m
-	for _, part := range strings.Split(path, ".") {
-		obj, ok := cur.(map[string]any)
-		if !ok {
-			return nil
-		}
-		cur = obj[part]
-	}
-	return cur
-}
+func at(m map[string]any, path string) any { return liquidotest.At(m, path) }
 
-func with(body map[string]any, kv ...any) map[string]any {
-	for i := 0; i+1 < len(kv); i += 2 {
-		body[kv[i].(string)] = kv[i+1]
-	}
-	return body
-}
+func with(body map[string]any, kv ...any) map[string]any { return liquidotest.With(body, kv...) }
 
 // noRedirect sends page requests without following the redirect back to the merchant.
 var noRedirect = &http.Client{

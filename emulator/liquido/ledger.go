@@ -15,10 +15,7 @@ func (s *Server) publish(m *merchant, p *Payment, now time.Time) {
 	if s.opts.Ledger == nil {
 		return
 	}
-	s.opts.Ledger.Publish(ledger.Record{
-		Provider: "liquido",
-		Merchant: m.cfg.ClientID,
-		Tenant:   m.tenant.ID,
+	s.record(m, ledger.Record{
 		ID:       p.Key,
 		OrderID:  p.Key,
 		Status:   string(p.Status),
@@ -37,10 +34,7 @@ func (s *Server) publishPayout(m *merchant, po *Payout, now time.Time) {
 	if s.opts.Ledger == nil {
 		return
 	}
-	s.opts.Ledger.Publish(ledger.Record{
-		Provider: "liquido",
-		Merchant: m.cfg.ClientID,
-		Tenant:   m.tenant.ID,
+	s.record(m, ledger.Record{
 		ID:       po.Key,
 		OrderID:  po.Key,
 		Status:   string(po.Status),
@@ -62,10 +56,7 @@ func (s *Server) publishLink(m *merchant, l *PaymentLink, now time.Time) {
 	if s.opts.Ledger == nil || l.payment != nil {
 		return
 	}
-	s.opts.Ledger.Publish(ledger.Record{
-		Provider: "liquido",
-		Merchant: m.cfg.ClientID,
-		Tenant:   m.tenant.ID,
+	s.record(m, ledger.Record{
 		ID:       l.ID,
 		OrderID:  l.ID,
 		Status:   string(l.Status),
@@ -76,4 +67,11 @@ func (s *Server) publishLink(m *merchant, l *PaymentLink, now time.Time) {
 		Updated:  now,
 		Payment:  bytes.TrimSpace(l.encoded()),
 	})
+}
+
+// record hands one record to the ledger under the merchant's names. The
+// callers check for a ledger first, so nothing is encoded for none.
+func (s *Server) record(m *merchant, rec ledger.Record) {
+	rec.Provider, rec.Merchant, rec.Tenant = "liquido", m.cfg.ClientID, m.tenant.ID
+	s.opts.Ledger.Publish(rec)
 }

@@ -6,8 +6,8 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -54,21 +54,15 @@ type linkView struct {
 // withLink runs fn on the link behind a linkId, under its merchant's lock;
 // it reports whether there is one.
 func (s *Server) withLink(id string, fn func(m *merchant, l *PaymentLink)) bool {
-	s.mu.RLock()
-	tok, ok := s.links[id]
-	s.mu.RUnlock()
-	if !ok || tok.kind != pageBuy {
-		return false
-	}
-	tok.m.mu.Lock()
-	defer tok.m.mu.Unlock()
-	l := tok.m.links[tok.key]
-	if l == nil || !s.linked(id, tok) {
-		return false
-	}
-	fn(tok.m, l)
-	tok.m.wait = false // pages answer no API call: nothing waits for callbacks
-	return true
+	return s.withToken(id, pageBuy, func(m *merchant, key string) bool {
+		l := m.links[key]
+		if l == nil {
+			return false
+		}
+		fn(m, l)
+		m.wait = false // pages answer no API call: nothing waits for callbacks
+		return true
+	})
 }
 
 // handleLinkPage shows a link's page, or decides headlessly with ?outcome=.
@@ -168,15 +162,10 @@ func (s *Server) decideLink(w http.ResponseWriter, r *http.Request, decision str
 // a message for the payer when the form cannot be used. Caller holds m.mu.
 func (s *Server) payLink(m *merchant, l *PaymentLink, method string, form url.Values, baseURL string, now time.Time) string {
 	lm, ok := linkMethods[method]
-	if !ok || !contains(l.Methods, method) {
+	if !ok || !slices.Contains(l.Methods, method) {
 		return "This payment link does not offer " + method + "."
 	}
-	get := func(name, def string) string {
-		if v := strings.TrimSpace(form.Get(name)); v != "" {
-			return v
-		}
-		return def
-	}
+	get := func(name, def string) string { return formValue(form, name, def) }
 	in := &chargeRequest{
 		action: lm.action, key: l.ID, amount: l.Amount, currency: l.Currency, country: l.Country,
 		method: lm.method, flow: FlowDirect, payerName: l.Name, payerPhone: l.Phone,
@@ -185,23 +174,11 @@ func (s *Server) payLink(m *merchant, l *PaymentLink, method string, form url.Va
 	payer := map[string]any{"name": l.Name, "email": l.Email, "phone": l.Phone}
 	switch lm.action {
 	case ActionCard:
-		pan, ok := normalizePAN(get("cardNumber", "4242424242424242"))
-		if !ok {
-			return "That is not a valid card number."
+		card, problem := readCardForm(form, l.Name, now)
+		if problem != "" {
+			return problem
 		}
-		month, err1 := strconv.Atoi(get("expirationMonth", "12"))
-		year, err2 := strconv.Atoi(get("expirationYear", strconv.Itoa(now.In(zone).Year()+3)))
-		if year >= 0 && year < 100 {
-			year += 2000
-		}
-		if err1 != nil || err2 != nil || month < 1 || month > 12 || year < 2000 || year > 2100 {
-			return "The expiry date is not valid."
-		}
-		holder := get("cardHolderName", l.Name)
-		if holder == "" {
-			holder = "MOCKPAY TEST"
-		}
-		in.card = &cardInput{pan: pan, holder: holder, month: month, year: year}
+		in.card = &card
 	case ActionBoleto:
 		// A boleto is issued to a CPF or CNPJ.
 		doc := docDigits(get("documentId", l.DocumentID))
@@ -318,16 +295,10 @@ func (s *Server) linkView(m *merchant, l *PaymentLink) linkView {
 	return v
 }
 
-// renderLink writes the page with headers that keep it out of frames and
-// stop anything but its own stylesheet.
+// renderLink writes the page with a hosted page's headers; its CSP lets
+// nothing but its own stylesheet load.
 func (s *Server) renderLink(w http.ResponseWriter, code int, v linkView) {
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", linkPageCSP)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Cache-Control", "no-store")
+	securePageHeaders(w, linkPageCSP)
 	w.WriteHeader(code)
 	if err := linkPage.Execute(w, v); err != nil {
 		s.log.Error("render liquido payment link page", "err", err)

@@ -36,92 +36,6 @@ var page = template.Must(template.ParseFS(pageFS, "pages/page.html"))
 // against form-action.
 const pageCSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'"
 
-// pageKind names a hosted page (or file) and its path under /liquido/.
-type pageKind int
-
-const (
-	page3DS pageKind = iota
-	pageCheckout
-	pagePay
-	fileBoleto
-	pageReference // a PayCash recurring reference's page (reference_page.go)
-	pageBuy       // a payment link's page (links.go); its token is the linkId
-)
-
-func (k pageKind) path() string {
-	switch k {
-	case page3DS:
-		return "3ds"
-	case pageCheckout:
-		return "checkout"
-	case pagePay:
-		return "pay"
-	case pageReference:
-		return "reference"
-	case pageBuy:
-		return "buy"
-	}
-	return "files/boleto"
-}
-
-// link is what a page token stands for. Pages carry no credentials, so the
-// token is the only way to a payment, and it names the merchant too.
-type link struct {
-	m    *merchant
-	key  string
-	kind pageKind
-}
-
-// linked reports whether token still names l. A page looks its token up
-// before it takes the merchant's lock; a reset in between drops the token,
-// and the key may by then name a new object of the same key. Caller holds
-// l.m.mu (lock order: merchant before s.mu).
-func (s *Server) linked(token string, l link) bool {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.links[token] == l
-}
-
-// link registers a fresh token for a payment's page or file. Caller holds
-// m.mu (the token comes from the merchant's seeded generator).
-func (s *Server) link(m *merchant, p *Payment, kind pageKind) string {
-	return s.linkKey(m, p.Key, kind)
-}
-
-// linkKey registers a fresh token for the page of whatever key names in
-// the kind's own map. Caller holds m.mu.
-func (s *Server) linkKey(m *merchant, key string, kind pageKind) string {
-	for {
-		token := m.uuid()
-		s.mu.Lock()
-		if _, taken := s.links[token]; !taken {
-			s.links[token] = link{m: m, key: key, kind: kind}
-			s.mu.Unlock()
-			return token
-		}
-		s.mu.Unlock()
-	}
-}
-
-// withPage runs fn on the payment behind a token of the given kind, under
-// its merchant's lock; it reports whether the token names one.
-func (s *Server) withPage(token string, kind pageKind, fn func(m *merchant, p *Payment)) bool {
-	s.mu.RLock()
-	l, ok := s.links[token]
-	s.mu.RUnlock()
-	if !ok || l.kind != kind {
-		return false
-	}
-	l.m.mu.Lock()
-	defer l.m.mu.Unlock()
-	p := l.m.payments[l.key]
-	if p == nil || !s.linked(token, l) {
-		return false
-	}
-	fn(l.m, p)
-	return true
-}
-
 type pageView struct {
 	Title, Note                     string
 	Pending, CardForm               bool
@@ -265,15 +179,38 @@ func (s *Server) decidePage(w http.ResponseWriter, r *http.Request, k pageKind, 
 // cards decide as on a DIRECT charge. It returns a message for a card the
 // form cannot take. Caller holds m.mu.
 func (s *Server) checkout(m *merchant, p *Payment, form url.Values, now time.Time) string {
-	get := func(name, def string) string {
-		if v := strings.TrimSpace(form.Get(name)); v != "" {
-			return v
-		}
-		return def
+	in, problem := readCardForm(form, payerOf(p).Name, now)
+	if problem != "" {
+		return problem
 	}
+	sc := in.stored()
+	p.card = &sc
+	info := sc.info
+	p.Details.Card.CardInfo = &info
+	if expired(in.month, in.year, now) {
+		s.setStatus(m, p, StatusFailed, 400, "Card expired", now)
+		return ""
+	}
+	// The card is known only now, so the scenarios are asked again; a
+	// fault has no answer to replace here and is ignored.
+	c := &call{m: m, now: now}
+	s.decide(c, scenarios.Request{Action: string(ActionCard), Method: p.Method, Card: in.pan, Currency: p.Currency,
+		Country: p.Country, OrderID: p.Key, Description: p.Description, Amount: amountOf(p.Amount)})
+	o := c.outcome()
+	adopt(p, o)
+	s.applyCardOutcome(m, p, o, now)
+	return ""
+}
+
+// readCardForm reads the card a payer typed on a hosted page (the REDIRECT
+// page, a payment link's). A blank field takes the sandbox's default: the
+// 4242 test card, 12 of three years on, the payer's name or else MOCKPAY
+// TEST. It returns a message for the payer when the card cannot be used.
+func readCardForm(form url.Values, payer string, now time.Time) (cardInput, string) {
+	get := func(name, def string) string { return formValue(form, name, def) }
 	pan, ok := normalizePAN(get("cardNumber", "4242424242424242"))
 	if !ok {
-		return "That is not a valid card number."
+		return cardInput{}, "That is not a valid card number."
 	}
 	month, err1 := strconv.Atoi(get("expirationMonth", "12"))
 	year, err2 := strconv.Atoi(get("expirationYear", strconv.Itoa(now.In(zone).Year()+3)))
@@ -281,29 +218,33 @@ func (s *Server) checkout(m *merchant, p *Payment, form url.Values, now time.Tim
 		year += 2000
 	}
 	if err1 != nil || err2 != nil || month < 1 || month > 12 || year < 2000 || year > 2100 {
-		return "The expiry date is not valid."
+		return cardInput{}, "The expiry date is not valid."
 	}
-	holder := get("cardHolderName", payerOf(p).Name)
+	holder := get("cardHolderName", payer)
 	if holder == "" {
 		holder = "MOCKPAY TEST"
 	}
-	sc := cardInput{pan: pan, holder: holder, month: month, year: year}.stored()
-	p.card = &sc
-	info := sc.info
-	p.Details.Card.CardInfo = &info
-	if expired(month, year, now) {
-		s.setStatus(m, p, StatusFailed, 400, "Card expired", now)
-		return ""
+	return cardInput{pan: pan, holder: holder, month: month, year: year}, ""
+}
+
+// formValue is a page form's field, trimmed, or def when it is blank.
+func formValue(form url.Values, name, def string) string {
+	if v := strings.TrimSpace(form.Get(name)); v != "" {
+		return v
 	}
-	// The card is known only now, so the scenarios are asked again; a
-	// fault has no answer to replace here and is ignored.
-	c := &call{m: m, now: now}
-	s.decide(c, scenarios.Request{Action: string(ActionCard), Method: p.Method, Card: pan, Currency: p.Currency,
-		Country: p.Country, OrderID: p.Key, Description: p.Description, Amount: amountOf(p.Amount)})
-	o := c.outcome()
-	adopt(p, o)
-	s.applyCardOutcome(m, p, o, now)
-	return ""
+	return def
+}
+
+// securePageHeaders are the headers of a hosted page: never framed
+// (clickjacking), never sniffed, never cached, no referrer leaking the token.
+func securePageHeaders(w http.ResponseWriter, csp string) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", csp)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
 }
 
 func resultMessage(p *Payment) string {
@@ -352,51 +293,4 @@ func money(amount int64, currency string) string {
 		return fmt.Sprintf("R$ %s,%02d", s, minor)
 	}
 	return fmt.Sprintf("%d.%02d %s", major, minor, currency)
-}
-
-// handleBoletoFile serves a boleto as a PDF: the link GET
-// /v1/payments/files/boleto/pdf/{key} answers with.
-func (s *Server) handleBoletoFile(w http.ResponseWriter, r *http.Request) {
-	token := mux.Vars(r)["token"]
-	var pdf []byte
-	s.withPage(token, fileBoleto, func(m *merchant, p *Payment) {
-		b := p.Details.Boleto
-		if b == nil {
-			return
-		}
-		who := payerOf(p)
-		lines := []string{
-			"Boleto bancario - mockpay sandbox (Liquido)",
-			"Beneficiario: LIQUIDO BRASIL LTDA",
-			"Pagador: " + who.Name + " " + who.Document.Type + " " + who.Document.DocumentID,
-			"Valor: " + money(p.FinalAmount, p.FinalCurrency),
-			"Vencimento: " + time.Time(b.DueDate).Format("02/01/2006"),
-			"Referencia (idempotencyKey): " + p.Key,
-			"Situacao: " + string(p.Status),
-			"",
-			"Linha digitavel:",
-			formatLine(b.DigitalLine),
-		}
-		pdf = boletoPDF(lines, b.Barcode)
-	})
-	if pdf == nil {
-		http.Error(w, "Unknown boleto file.", http.StatusNotFound)
-		return
-	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `inline; filename="boleto-`+token+`.pdf"`)
-	w.Header().Set("Content-Length", strconv.Itoa(len(pdf)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(pdf)
-	}
-}
-
-// formatLine writes a 47-digit line the way boletos print it:
-// AAAAA.AAAAA BBBBB.BBBBBB CCCCC.CCCCCC D EEEEEEEEEEEEEE.
-func formatLine(l string) string {
-	if len(l) != 47 {
-		return l
-	}
-	return l[0:5] + "." + l[5:10] + " " + l[10:15] + "." + l[15:21] + " " + l[21:26] + "." + l[26:32] + " " + l[32:33] + " " + l[33:47]
 }

@@ -1,11 +1,8 @@
 package liquido
 
 import (
-	"encoding/json"
-	"fmt"
 	"math/big"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -61,12 +58,7 @@ type payoutPlan struct {
 // value it cannot take is a 400 on comment, as for a charge's description.
 func readPayoutPlan(f fields, comment string) payoutPlan {
 	p := payoutPlan{event: statusEventSettled, delay: payoutDefaultDelay}
-	for _, part := range strings.Split(comment, ";") {
-		name, value, ok := strings.Cut(part, "=")
-		if !ok {
-			continue
-		}
-		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+	for name, value := range testParamPairs(comment) {
 		switch {
 		case strings.EqualFold(name, "statusEvent"):
 			switch v := strings.ToUpper(value); v {
@@ -76,12 +68,9 @@ func readPayoutPlan(f fields, comment string) payoutPlan {
 				f.fail("comment", "statusEvent="+value+": must be one of SETTLED, REJECTED, SETTLED_THEN_REJECTED")
 			}
 		case strings.EqualFold(name, "statusDelay"):
-			n, err := strconv.ParseInt(value, 10, 64)
-			if err != nil || n < 0 || time.Duration(n)*time.Second > maxDelay {
-				f.fail("comment", fmt.Sprintf("statusDelay=%s: must be a whole number of seconds from 0 to %d", value, int64(maxDelay/time.Second)))
-				continue
+			if d, ok := delaySeconds(f, "comment", "statusDelay", value); ok {
+				p.delay = d
 			}
-			p.delay = time.Duration(n) * time.Second
 		}
 	}
 	return p
@@ -330,11 +319,8 @@ func readPayoutAmount(f fields) int64 {
 		f.fail("amountInCents", "must not be null")
 		return 0
 	}
-	switch {
-	case n <= 0:
-		f.fail("amountInCents", "must be greater than 0")
-	case n > maxAmount:
-		f.fail("amountInCents", fmt.Sprintf("must be at most %d", int64(maxAmount)))
+	if p := amountProblem(n); p != "" {
+		f.fail("amountInCents", p)
 	}
 	return n
 }
@@ -343,10 +329,7 @@ func readPayoutAmount(f fields) int64 {
 func (in *payoutRequest) run(s *Server, c *call) answer {
 	m := c.m
 	if po, ok := m.payouts[in.key]; ok {
-		if po.hash != in.hash {
-			return failed(errKeyReused(in.key))
-		}
-		return okPayout(po)
+		return replay(in.key, po.hash, in.hash, func() answer { return okPayout(po) })
 	}
 	po := &Payout{
 		seq: m.nextSeq(), Key: in.key, Method: in.method, Amount: in.amount, Currency: in.currency, Country: in.country,
@@ -366,100 +349,4 @@ func (in *payoutRequest) run(s *Server, c *call) answer {
 
 func okPayout(po *Payout) answer {
 	return answer{code: http.StatusOK, body: po.answer(), key: po.Key, status: po.Status}
-}
-
-// schedulePayout plays the comment's statusEvent on the merchant's clock:
-// after statusDelay the payout settles or is rejected; SETTLED_THEN_REJECTED
-// settles, then is returned after the same delay again (GUESS: the sandbox
-// page does not say when the return comes). A statusDelay under 15 s is
-// rejected, as the sandbox page says. Caller holds m.mu.
-func (s *Server) schedulePayout(m *merchant, po *Payout) {
-	first, msg := StatusSettled, ""
-	switch {
-	case po.plan.delay < payoutMinDelay:
-		first, msg = StatusRejected, "statusDelay must be at least 15 seconds"
-	case po.plan.event == statusEventRejected:
-		first = StatusRejected
-	}
-	po.timer = m.at(po.Created.Add(po.plan.delay), func() {
-		if po.Status != StatusInProgress {
-			return
-		}
-		s.setPayoutStatus(m, po, first, msg, m.tenant.Clock.Now())
-		if first == StatusSettled && po.plan.event == statusEventSettledThenRejected {
-			s.schedulePayoutReturn(m, po)
-		}
-	})
-}
-
-// schedulePayoutReturn returns a SETTLED payout statusDelay after it
-// settled, for SETTLED_THEN_REJECTED. Caller holds m.mu.
-func (s *Server) schedulePayoutReturn(m *merchant, po *Payout) {
-	po.timer = m.at(po.Finished.Add(po.plan.delay), func() {
-		if po.Status == StatusSettled {
-			s.setPayoutStatus(m, po, StatusRejected, payoutReturned, m.tenant.Clock.Now())
-		}
-	})
-}
-
-// payoutReturned is the transferErrorMsg of a settled payout returned.
-const payoutReturned = "Payout returned by the recipient's bank"
-
-// setPayoutStatus is the one place a payout's status changes: it stamps the
-// final time, sets transferStatusCode and transferErrorMsg (200 and "" as
-// the documented answer writes them, 400 and a message once REJECTED —
-// Liquido publishes no payout failure codes, GUESS), and sends
-// PAYOUT_SUCCEEDED on SETTLED and PAYOUT_REJECTED on REJECTED, a return
-// after settling included. Caller holds m.mu.
-func (s *Server) setPayoutStatus(m *merchant, po *Payout, st Status, msg string, now time.Time) {
-	prev := po.Status
-	po.Status = st
-	po.Code, po.ErrMsg = http.StatusOK, ""
-	if st == StatusRejected {
-		if msg == "" {
-			msg = "Payout rejected by the receiving bank"
-		}
-		po.Code, po.ErrMsg = http.StatusBadRequest, msg
-	}
-	if st == StatusSettled || st == StatusRejected {
-		po.Finished = now
-	}
-	defer s.publishPayout(m, po, now) // to the ledger, as this change leaves the payout
-	if prev == st {
-		return
-	}
-	switch st {
-	case StatusSettled:
-		s.notifyPayout(m, po, EventPayoutSucceeded)
-	case StatusRejected:
-		s.notifyPayout(m, po, EventPayoutRejected)
-	}
-}
-
-// notifyPayout sends a payout's callback: {eventType, data: {payoutDetails}}
-// (GUESS, in the pattern of a charge's chargeDetails), signed like every
-// Liquido callback. Caller holds m.mu.
-func (s *Server) notifyPayout(m *merchant, po *Payout, ev Event) {
-	s.notify(m, notice{
-		event: ev, status: po.Status, key: po.Key, reference: po.Key, url: po.CallbackURL,
-		details: po.encoded(),
-		foreign: func() []byte {
-			fake := *po
-			fake.Key += "-foreign"
-			return fake.encoded()
-		},
-		wrap: func(details []byte) any {
-			var cb payoutCallbackJSON
-			cb.EventType, cb.Data.PayoutDetails = ev, details
-			return cb
-		},
-	})
-}
-
-// payoutCallbackJSON is a payout callback's body.
-type payoutCallbackJSON struct {
-	EventType Event `json:"eventType"`
-	Data      struct {
-		PayoutDetails json.RawMessage `json:"payoutDetails"`
-	} `json:"data"`
 }

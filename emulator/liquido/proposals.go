@@ -80,11 +80,8 @@ func decodeProposal(c *call) (request, *apiError) {
 	f := newFields(body)
 	in := &proposalRequest{body: body}
 	if n, ok := f.long("amount", true); ok {
-		switch {
-		case n <= 0:
-			f.fail("amount", "must be greater than 0")
-		case n > maxAmount:
-			f.fail("amount", fmt.Sprintf("must be at most %d", int64(maxAmount)))
+		if p := amountProblem(n); p != "" {
+			f.fail("amount", p)
 		}
 		in.amount = n
 	}

@@ -28,18 +28,6 @@ var referencePage = template.Must(template.New("reference").Parse(string(referen
 // no frames, no scripts.
 var referencePageCSP = web.CSP()
 
-// securePageHeaders are the headers of a hosted page: never framed
-// (clickjacking), never sniffed, never cached, no referrer leaking the token.
-func securePageHeaders(w http.ResponseWriter, csp string) {
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", csp)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Cache-Control", "no-store")
-}
-
 type referenceView struct {
 	Merchant, Key, Number, Convenio, Currency string
 	Status, Fixed, Expires, Amount            string

@@ -137,18 +137,7 @@ func decodeReference(c *call) (request, *apiError) {
 		}
 		in.amount = n
 	}
-	if s := f.text("expirationDate", false); s != "" {
-		t, err := time.ParseInLocation("2006-01-02", s, zone)
-		y, mo, d := c.now.In(zone).Date()
-		switch {
-		case err != nil:
-			f.fail("expirationDate", "must be a date such as 2022-09-30")
-		case t.Before(time.Date(y, mo, d, 0, 0, 0, 0, zone)):
-			f.fail("expirationDate", "must not be in the past")
-		default:
-			in.expiry = t
-		}
-	}
+	in.expiry = readExpirationDate(f, c.now)
 	in.description = f.text("description", false)
 	in.callbackURL = readURL(f, "callbackUrl", false)
 	if f.present("payer") {
@@ -167,10 +156,7 @@ func decodeReference(c *call) (request, *apiError) {
 func (in *referenceRequest) run(s *Server, c *call) answer {
 	m := c.m
 	if ref, ok := m.references[in.key]; ok {
-		if ref.hash != in.hash {
-			return failed(errKeyReused(in.key))
-		}
-		return okReference(ref, c.baseURL)
+		return replay(in.key, ref.hash, in.hash, func() answer { return okReference(ref, c.baseURL) })
 	}
 	if !s.decide(c, scenarios.Request{Action: string(ActionReference), Currency: in.currency, Country: in.country,
 		OrderID: in.key, Description: in.description, Amount: amountOf(in.amount), Body: in.body}) {

@@ -6,13 +6,12 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/mockpay/mockpay/internal/liquidotest"
 )
 
 func refund(key, reference string, amount int64, currency, country string) map[string]any {
-	return map[string]any{
-		"idempotencyKey": key, "referenceId": reference, "amount": amount,
-		"currency": currency, "country": country, "description": "refund test",
-	}
+	return liquidotest.Refund(key, reference, amount, currency, country)
 }
 
 func TestRefunds(t *testing.T) {

@@ -1,8 +1,11 @@
 package liquido
 
 import (
+	"bytes"
 	_ "embed"
 	"fmt"
+	"iter"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -10,10 +13,20 @@ import (
 	"github.com/mockpay/mockpay/scenarios"
 )
 
-// DefaultScenarios are Liquido's test cards as scenarios (defaults.yaml).
+// defaultScenarios are Liquido's test cards as scenarios (defaults.yaml). The
+// package reads them and never changes them; others get a copy.
 //
 //go:embed defaults.yaml
-var DefaultScenarios []byte
+var defaultScenarios []byte
+
+// TestCardScenarios returns Liquido's test cards as scenarios (defaults.yaml),
+// a fresh copy on every call, for the engine's defaults.
+func TestCardScenarios() []byte { return bytes.Clone(defaultScenarios) }
+
+// DefaultScenarios is a copy of TestCardScenarios, kept only until
+// internal/server calls TestCardScenarios() (then it goes: a package
+// variable can be changed by anyone). Nothing here reads it.
+var DefaultScenarios = TestCardScenarios()
 
 // Vocabulary tells the scenario loader Liquido's words: the statuses of
 // reference §13.1, the charge endpoints and the follow-up operations as
@@ -108,39 +121,46 @@ var (
 // without regard to case.
 func readTestParams(f fields, desc string, allowed []Status) testParams {
 	p := testParams{finalStatus: StatusSettled, delay: defaultDelay}
-	for _, part := range strings.Split(desc, ";") {
-		name, value, ok := strings.Cut(part, "=")
-		if !ok {
-			continue
-		}
-		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+	for name, value := range testParamPairs(desc) {
 		switch {
 		case strings.EqualFold(name, "finalStatus"):
 			st := Status(strings.ToUpper(value))
-			if !containsStatus(allowed, st) {
+			if !slices.Contains(allowed, st) {
 				f.fail("description", fmt.Sprintf("finalStatus=%s: must be one of %s", value, joinStatuses(allowed)))
 				continue
 			}
 			p.finalStatus = st
 		case strings.EqualFold(name, "asyncFinalizationDelay"):
-			n, err := strconv.ParseInt(value, 10, 64)
-			if err != nil || n < 0 || time.Duration(n)*time.Second > maxDelay {
-				f.fail("description", fmt.Sprintf("asyncFinalizationDelay=%s: must be a whole number of seconds from 0 to %d", value, int64(maxDelay/time.Second)))
-				continue
+			if d, ok := delaySeconds(f, "description", "asyncFinalizationDelay", value); ok {
+				p.delay = d
 			}
-			p.delay = time.Duration(n) * time.Second
 		}
 	}
 	return p
 }
 
-func containsStatus(list []Status, s Status) bool {
-	for _, v := range list {
-		if v == s {
-			return true
+// testParamPairs yields the name=value pairs of a description or a payout's
+// comment, trimmed; text without "=" is left alone.
+func testParamPairs(s string) iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for _, part := range strings.Split(s, ";") {
+			name, value, ok := strings.Cut(part, "=")
+			if ok && !yield(strings.TrimSpace(name), strings.TrimSpace(value)) {
+				return
+			}
 		}
 	}
-	return false
+}
+
+// delaySeconds reads a test parameter's delay: whole seconds, 0 to maxDelay.
+// Anything else fails field with a message naming the parameter.
+func delaySeconds(f fields, field, name, value string) (time.Duration, bool) {
+	n, err := strconv.ParseInt(value, 10, 64)
+	if err != nil || n < 0 || time.Duration(n)*time.Second > maxDelay {
+		f.fail(field, fmt.Sprintf("%s=%s: must be a whole number of seconds from 0 to %d", name, value, int64(maxDelay/time.Second)))
+		return 0, false
+	}
+	return time.Duration(n) * time.Second, true
 }
 
 func joinStatuses(list []Status) string {

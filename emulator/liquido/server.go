@@ -183,7 +183,9 @@ type call struct {
 }
 
 // request is a decoded, validated API request. run carries it out under its
-// merchant's lock: the idempotency check, the decision, and applying it.
+// merchant's lock, always in the same order: the idempotency check or the
+// lookup, the checks that need state, the decision (decide), then applying
+// it. Errors found before the decision leave no trace; nothing after it fails.
 type request interface {
 	run(s *Server, c *call) answer
 }

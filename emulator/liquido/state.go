@@ -358,42 +358,6 @@ func (s *Server) Signer(tenantID, spec string) func(at time.Time, body []byte) h
 	return nil
 }
 
-// The UnmarshalJSON methods read the timestamps back as MarshalJSON wrote
-// them, for payments restored from a state file.
-
-func (t *Time) UnmarshalJSON(b []byte) error {
-	return parseQuoted(b, TimeLayout, zone, (*time.Time)(t))
-}
-
-func (t *UTCTime) UnmarshalJSON(b []byte) error {
-	return parseQuoted(b, "2006-01-02 15:04:05 UTC", time.UTC, (*time.Time)(t))
-}
-
-func (t *LocalTime) UnmarshalJSON(b []byte) error {
-	return parseQuoted(b, "2006-01-02 15:04:05", zone, (*time.Time)(t))
-}
-
-func (t *Date) UnmarshalJSON(b []byte) error {
-	return parseQuoted(b, "2006-01-02", time.UTC, (*time.Time)(t))
-}
-
-func parseQuoted(b []byte, layout string, loc *time.Location, out *time.Time) error {
-	if string(b) == "null" {
-		*out = time.Time{}
-		return nil
-	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
-	}
-	t, err := time.ParseInLocation(layout, s, loc)
-	if err != nil {
-		return err
-	}
-	*out = t
-	return nil
-}
-
 func linkIDOf(l *PaymentLink) string {
 	if l == nil {
 		return ""

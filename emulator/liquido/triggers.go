@@ -1,6 +1,7 @@
 package liquido
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -43,12 +44,7 @@ var notLiquido = map[string]string{
 
 // TriggerEvents lists the events Trigger accepts, sorted.
 func TriggerEvents() []string {
-	out := make([]string, 0, len(triggers))
-	for name := range triggers {
-		out = append(out, name)
-	}
-	slices.Sort(out)
-	return out
+	return slices.Sorted(maps.Keys(triggers))
 }
 
 // Trigger applies a provider event to a merchant's payment or refund, named

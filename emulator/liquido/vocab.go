@@ -181,12 +181,3 @@ var countries = map[string]country{
 var usdRates = map[string]int64{
 	"BRL": 500, "MXN": 1700, "COP": 400000, "CLP": 90000, "PEN": 375, "ARS": 90000, "GTQ": 780,
 }
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}

@@ -47,7 +47,7 @@ func TestTimeFormats(t *testing.T) {
 }
 
 func TestDefaultScenariosLoad(t *testing.T) {
-	set, err := scenarios.Parse("defaults.yaml", liquido.DefaultScenarios, []scenarios.Vocabulary{liquido.Vocabulary()})
+	set, err := scenarios.Parse("defaults.yaml", liquido.TestCardScenarios(), []scenarios.Vocabulary{liquido.Vocabulary()})
 	if err != nil {
 		t.Fatal(err)
 	}

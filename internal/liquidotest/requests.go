@@ -3,6 +3,8 @@
 // what a valid request needs is made once.
 package liquidotest
 
+import "strings"
+
 // Currency is the local currency of the countries the fixtures use.
 func Currency(country string) string {
 	switch country {
@@ -59,6 +61,36 @@ func LocalCharge(key, country, method string) map[string]any {
 		"paymentFlow":    "DIRECT",
 		"payer":          Payer(country),
 	}
+}
+
+// Refund refunds amount of the payment reference under its own key.
+func Refund(key, reference string, amount int64, currency, country string) map[string]any {
+	return map[string]any{
+		"idempotencyKey": key, "referenceId": reference, "amount": amount,
+		"currency": currency, "country": country, "description": "refund test",
+	}
+}
+
+// With sets key, value pairs on a request body and returns it.
+func With(body map[string]any, kv ...any) map[string]any {
+	for i := 0; i+1 < len(kv); i += 2 {
+		body[kv[i].(string)] = kv[i+1]
+	}
+	return body
+}
+
+// At reads a dotted path ("transferDetails.pix.qrCode") of a decoded answer;
+// nil where the path leaves the objects.
+func At(m map[string]any, path string) any {
+	var cur any = m
+	for _, part := range strings.Split(path, ".") {
+		obj, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = obj[part]
+	}
+	return cur
 }
 
 // Event is a Liquido callback body as a merchant decodes it
