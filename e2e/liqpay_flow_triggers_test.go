@@ -92,6 +92,12 @@ func TestLiqPayFlowTriggers(t *testing.T) {
 				req = set(payParams(orderID, "4242424242424242"), tc.charge...)
 			}
 			made := s.do(t, set(req, "order_id", orderID, "server_url", rv.URL))
+			// The payment's own first callback arrives before any trigger's:
+			// a regular charge is another payment, whose callbacks are not
+			// ordered after the subscription's.
+			if code, got := s.mockpay.send(t, http.MethodGet, "/_mockpay/await/callbacks?merchant="+publicKey+"&order_id="+orderID+"&count=1&timeout=10s", "", ""); code != http.StatusOK {
+				t.Fatalf("awaiting the first callback: HTTP %d %v", code, got)
+			}
 			id := fmt.Sprint(made["id"])
 			if made["payment_id"] != nil {
 				id = fmt.Sprint(made["payment_id"])

@@ -21,11 +21,6 @@ var defaultScenarios []byte
 // a fresh copy on every call, for the engine's defaults.
 func TestCardScenarios() []byte { return bytes.Clone(defaultScenarios) }
 
-// DefaultScenarios is a copy of TestCardScenarios, kept only until
-// internal/server calls TestCardScenarios() (then it goes: a package
-// variable can be changed by anyone). Nothing here reads it.
-var DefaultScenarios = TestCardScenarios()
-
 // allStatuses is every status of reference §5.1, and seed 000's dispute of a
 // secured payment.
 var allStatuses = []Status{

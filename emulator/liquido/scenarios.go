@@ -23,11 +23,6 @@ var defaultScenarios []byte
 // a fresh copy on every call, for the engine's defaults.
 func TestCardScenarios() []byte { return bytes.Clone(defaultScenarios) }
 
-// DefaultScenarios is a copy of TestCardScenarios, kept only until
-// internal/server calls TestCardScenarios() (then it goes: a package
-// variable can be changed by anyone). Nothing here reads it.
-var DefaultScenarios = TestCardScenarios()
-
 // Vocabulary tells the scenario loader Liquido's words: the statuses of
 // reference §13.1, the charge endpoints and the follow-up operations as
 // actions. A scenario without match.action applies to charges only.

@@ -69,10 +69,10 @@ func Vocabulary() []scenarios.Vocabulary {
 func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, error) {
 	s := &Server{cfg: cfg, log: log, tenants: tenant.NewRegistry(cfg.Seed, wall)}
 	s.scenarios = scenarios.NewEngine(log.With("part", "scenarios"), Vocabulary())
-	if err := s.scenarios.AddDefaults("default:liqpay", liqpay.DefaultScenarios); err != nil {
+	if err := s.scenarios.AddDefaults("default:liqpay", liqpay.TestCardScenarios()); err != nil {
 		return nil, err
 	}
-	if err := s.scenarios.AddDefaults("default:liquido", liquido.DefaultScenarios); err != nil {
+	if err := s.scenarios.AddDefaults("default:liquido", liquido.TestCardScenarios()); err != nil {
 		return nil, err
 	}
 	if err := s.scenarios.LoadPaths(cfg.ScenarioDirs); err != nil {
