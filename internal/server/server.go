@@ -112,7 +112,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 		Ledger:         feed{s.ledger, s.events},
 	})
 
-	r := mux.NewRouter()
+	r := mux.NewRouter().SkipClean(true) // cleanPath cleans, without mux's redirect
 	s.router = r
 	s.liqpay.Routes(r)
 	s.liquido.Routes(r)
@@ -167,7 +167,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 	r.NotFoundHandler = notFound
 	r.MethodNotAllowedHandler = notFound
 	guard := &control.Guard{AdminToken: cfg.AdminToken, AllowedHosts: cfg.AllowedHosts, Tokens: s.tokens, Global: globalRoutes}
-	s.handler = s.recorder(r).Wrap(Recover(log, s.panicked)(guard.Wrap(r)))
+	s.handler = cleanPath(refuseSmuggling(s.recorder(r).Wrap(Recover(log, s.panicked)(guard.Wrap(r)))))
 	if cfg.StateFile != "" {
 		if err := s.openState(cfg.StateFile); err != nil {
 			return nil, err
@@ -253,9 +253,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		ConnContext:       headsContext,
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() { errc <- hs.Serve(headsListener{ln}) }()
 	// Scenario files are re-read when they change; a broken edit keeps the
 	// last good version and is logged.
 	go s.scenarios.Watch(time.Second, ctx.Done())
@@ -270,6 +271,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	err := hs.Shutdown(shutdownCtx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// Requests still in flight after the grace period (a scripted hang,
+		// a slow client) are cut: stopping as asked is not a failure, and a
+		// container runtime must not report it as one.
+		s.log.Warn("grace period over: cutting requests still in flight")
+		_ = hs.Close()
+		err = nil
+	}
 	// Saved before the dispatcher stops: stopping unschedules the retries
 	// the state file must keep.
 	s.saveState()
