@@ -30,7 +30,7 @@ func (l headsListener) Accept() (net.Conn, error) {
 	if _, ok := c.(*tls.Conn); ok {
 		return c, nil
 	}
-	return &headsConn{Conn: c, lineStart: true}, nil
+	return &headsConn{Conn: c}, nil
 }
 
 // headsConn scans what is read for request heads carrying both headers.
@@ -40,15 +40,16 @@ type headsConn struct {
 	net.Conn
 	smuggled atomic.Bool
 
-	lineStart bool
-	inHead    bool
-	cl, te    bool
-	prefix    []byte // the first bytes of the current line, up to maxPrefix
-	tail      [9]byte
-	tailLen   int
+	inHead bool
+	cl, te bool
+	prefix []byte // the first bytes of the current line, lower-cased, up to maxPrefix
+	tail   []byte // the last bytes of the current line, up to len(" HTTP/1.1\r")
 }
 
-const maxPrefix = 20 // enough for "transfer-encoding:"
+const (
+	maxPrefix = len("transfer-encoding:")
+	maxTail   = len(" HTTP/1.1\r")
+)
 
 func (c *headsConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
@@ -58,26 +59,38 @@ func (c *headsConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// scan follows lines through b; bodies pass by at memchr speed.
 func (c *headsConn) scan(b []byte) {
-	for _, ch := range b {
-		if ch == '\n' {
-			c.endLine()
-			continue
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		seg := b
+		if i >= 0 {
+			seg = b[:i]
 		}
-		if ch == '\r' {
-			continue
+		if room := maxPrefix - len(c.prefix); room > 0 {
+			for _, ch := range seg[:min(room, len(seg))] {
+				c.prefix = append(c.prefix, lower(ch))
+			}
 		}
-		if len(c.prefix) < maxPrefix {
-			c.prefix = append(c.prefix, lower(ch))
+		if len(seg) >= maxTail {
+			c.tail = append(c.tail[:0], seg[len(seg)-maxTail:]...)
+		} else {
+			c.tail = append(c.tail, seg...)
+			if over := len(c.tail) - maxTail; over > 0 {
+				c.tail = append(c.tail[:0], c.tail[over:]...)
+			}
 		}
-		copy(c.tail[:], c.tail[1:])
-		c.tail[len(c.tail)-1] = ch
-		c.tailLen++
+		if i < 0 {
+			return
+		}
+		c.endLine()
+		b = b[i+1:]
 	}
 }
 
 func (c *headsConn) endLine() {
-	line := c.prefix
+	line := bytes.TrimSuffix(c.prefix, []byte("\r"))
+	tail := bytes.TrimSuffix(c.tail, []byte("\r"))
 	switch {
 	case c.inHead && len(line) == 0: // the blank line ending a head
 		if c.cl && c.te {
@@ -87,12 +100,12 @@ func (c *headsConn) endLine() {
 	case c.inHead:
 		c.cl = c.cl || bytes.HasPrefix(line, []byte("content-length:"))
 		c.te = c.te || bytes.HasPrefix(line, []byte("transfer-encoding:"))
-	case c.tailLen >= len(c.tail) && bytes.HasPrefix(c.tail[:], []byte(" HTTP/1.")):
+	case len(tail) >= len(" HTTP/1.x") && bytes.HasPrefix(tail[len(tail)-len(" HTTP/1.x"):], []byte(" HTTP/1.")):
 		// A request line ("POST /api/request HTTP/1.1") starts a head.
 		c.inHead, c.cl, c.te = true, false, false
 	}
 	c.prefix = c.prefix[:0]
-	c.tailLen = 0
+	c.tail = c.tail[:0]
 }
 
 func lower(ch byte) byte {
