@@ -175,6 +175,20 @@ func TestBadInputCorpus(t *testing.T) {
 	if r := s.call(t, lq, http.MethodGet, "/v1/payments/charges/dup-ok", nil); r.code != http.StatusNotFound {
 		t.Errorf("Liquido dup-ok after the corpus: HTTP %d %s, want 404", r.code, r.body)
 	}
+	// Duplicate keys: the last one wins in both APIs (as PHP's json_decode
+	// and Jackson read them), so a good last value goes through.
+	dupLiqPay := signedJSON(`{"version":3,"public_key":"` + publicKey + `","action":"pay","amount":"1","currency":"UAH","description":"d",` +
+		`"card":"4242424242424242","card_exp_month":"12","card_exp_year":"99","card_cvv":"123","order_id":"` + long + `","order_id":"dup-last"}`)
+	_, _, body := rawRequest(t, m.base, badRequest{method: "POST", path: api, contentType: form, body: dupLiqPay})
+	if got, err := liqpayclient.DecodeJSON(body); err != nil || got["order_id"] != "dup-last" || got["status"] != "success" {
+		t.Errorf("LiqPay pay with duplicate order_id, the last good: %s", body)
+	}
+	dupLiquido := bytes.Replace(lqCharge(), []byte(`"idempotencyKey":"badinput-lq"`), []byte(`"idempotencyKey":"`+long+`","idempotencyKey":"dup-last"`), 1)
+	if code, _, body := rawRequest(t, m.base, badRequest{method: "POST", path: card, contentType: jsonCT, header: lqHeader, body: dupLiquido}); code != http.StatusOK ||
+		!bytes.Contains(body, []byte(`"idempotencyKey":"dup-last"`)) {
+		t.Errorf("Liquido charge with duplicate idempotencyKey, the last good: HTTP %d %s", code, body)
+	}
+
 	// A new payment still goes through.
 	checkFields(t, "a new LiqPay payment", map[string]any{"result": "ok", "status": "success"},
 		m.do(t, payParams("badinput-after", "4242424242424242")))
