@@ -24,7 +24,10 @@ import (
 // method, plus the hosted pages a real payment leads to (LiqPay 3-D Secure,
 // checkout, invoice, the dashboard): each HTML answer, the pages' own
 // "not found" and error pages included, must forbid framing (clickjacking)
-// with X-Frame-Options and carry a Content-Security-Policy.
+// with X-Frame-Options and carry a Content-Security-Policy. Liquido's pages
+// reached with a real token (3-D Secure, checkout, payment, link, PayCash
+// reference) are held to the same in emulator/liquido's
+// TestHostedPagesUseTheSharedStylesheet.
 func TestEveryPageForbidsFraming(t *testing.T) {
 	s, err := New(config.Default(), slog.New(slog.DiscardHandler), nil)
 	if err != nil {
