@@ -242,7 +242,8 @@ func (s *Server) panicked(w http.ResponseWriter, r *http.Request) {
 }
 
 // Serve runs the HTTP server on ln until ctx is cancelled, then shuts down
-// gracefully: in-flight requests get up to 5 s to finish.
+// gracefully: in-flight requests get up to 5 s to finish and are cut after
+// that; a stop as asked returns nil whatever was still in flight.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
 		Handler: s.handler,
