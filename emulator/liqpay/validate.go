@@ -108,7 +108,7 @@ func requireOrderID(c *call) *apiError {
 		return newError(ErrMissing, c.lang, "order_id")
 	case !ok:
 		return newError(ErrOrderIDEmpty, c.lang, "")
-	case len(id) > 255:
+	case len(id) > 255, !cleanID(id):
 		return newError(ErrWrong, c.lang, "order_id")
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"math/big"
 	"strings"
+	"unicode/utf8"
 )
 
 // decodeObject parses a request body into a JSON object, leniently where
@@ -16,6 +17,12 @@ import (
 func decodeObject(body []byte) (map[string]any, *apiError) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, errBadRequest("Required request body is missing")
+	}
+	if !utf8.Valid(body) {
+		// Jackson reads bytes as UTF-8 and fails on a malformed sequence
+		// (Spring: 400 "JSON parse error: Invalid UTF-8 start byte …");
+		// Go's decoder would silently turn it into U+FFFD and store it.
+		return nil, errBadRequest("JSON parse error: Invalid UTF-8 start byte")
 	}
 	if !json.Valid(body) {
 		body = fixLeadingZeros(body)

@@ -238,6 +238,11 @@ type Options struct {
 	// their turn without holding a goroutine each. It protects the machine,
 	// not the receivers: it is no small worker pool.
 	MaxInFlight int
+	// MaxInFlightPerTenant caps one tenant's concurrent attempts (default a
+	// quarter of MaxInFlight), so that a merchant whose receiver hangs or
+	// crawls fills only its own share and other tenants' callbacks still
+	// go out at once. Tenants with a backlog take turns for free slots.
+	MaxInFlightPerTenant int
 	// OnAttempt, when set, is handed the callback (with the attempt just
 	// finished and its next scheduled one) each time an attempt finishes:
 	// the dashboard's live feed. It runs under the dispatcher's lock, so it

@@ -18,11 +18,12 @@ import (
 // Dispatcher delivers callbacks; it is safe for concurrent use. Create it
 // with New and stop it with Close.
 type Dispatcher struct {
-	client      *http.Client
-	policy      Policy
-	log         *slog.Logger
-	maxRecords  int
-	maxInFlight int
+	client       *http.Client
+	policy       Policy
+	log          *slog.Logger
+	maxRecords   int
+	maxInFlight  int
+	maxPerTenant int // attempts of one tenant sent at once; the rest wait in its backlog
 
 	base   context.Context // parent of every attempt; cancelled when Close gives up waiting
 	cancel context.CancelFunc
@@ -35,15 +36,20 @@ type Dispatcher struct {
 	idle *sync.Cond
 	// attempt is broadcast when any attempt ends, while someone Waits for
 	// one callback.
-	attempt   *sync.Cond
-	waiters   int
-	seq       uint64
-	byID      map[string]*record
-	tenants   map[string]*tenant
-	inflight  map[string]int // attempts launched and not finished, by tenant name; survives Reset so Settle covers cancelled ones
-	total     int            // sum of inflight
-	running   int            // goroutines sending attempts, at most maxInFlight
-	backlog   []job          // launched attempts waiting for a running goroutine, oldest first
+	attempt  *sync.Cond
+	waiters  int
+	seq      uint64
+	byID     map[string]*record
+	tenants  map[string]*tenant
+	inflight map[string]int // attempts launched and not finished, by tenant name; survives Reset so Settle covers cancelled ones
+	total    int            // sum of inflight
+	running  int            // goroutines sending attempts, at most maxInFlight
+	// ready lists, in round-robin order, the tenants with a backlog and a
+	// free slot under maxPerTenant. A goroutine that finishes an attempt
+	// takes its next job from the front tenant, which then goes to the
+	// back: a tenant whose receiver hangs fills its own slots only, and
+	// every other tenant's attempts keep going out at once.
+	ready     []*tenant
 	closed    bool
 	changed   chan struct{}         // closed by the next finished attempt (observe.go)
 	attempts  map[AttemptKey]uint64 // finished attempts, for metrics
@@ -62,6 +68,10 @@ type tenant struct {
 	// pile up when a receiver is down.
 	done      []*record
 	forgotten int // records in records marked forgotten, compacted away in bulk
+
+	sending int   // this tenant's attempts being sent now, at most maxPerTenant
+	backlog []job // launched attempts waiting for a slot, oldest first
+	listed  bool  // in Dispatcher.ready
 }
 
 // record is the dispatcher's own view of a callback; snapshot copies it out.
@@ -110,6 +120,9 @@ type job struct {
 const (
 	defaultMaxRecords  = 10000
 	defaultMaxInFlight = 1024
+	// defaultTenantShare is the fraction of MaxInFlight one tenant may
+	// use: a hung receiver holds at most a quarter of the goroutines.
+	defaultTenantShare = 4
 )
 
 // New returns a Dispatcher ready to Enqueue.
@@ -134,6 +147,11 @@ func New(opts Options) *Dispatcher {
 	if d.maxInFlight <= 0 {
 		d.maxInFlight = defaultMaxInFlight
 	}
+	d.maxPerTenant = opts.MaxInFlightPerTenant
+	if d.maxPerTenant <= 0 {
+		d.maxPerTenant = max(1, d.maxInFlight/defaultTenantShare)
+	}
+	d.maxPerTenant = min(d.maxPerTenant, d.maxInFlight)
 	if d.client == nil {
 		d.client = defaultClient(d.maxInFlight)
 	}
@@ -510,7 +528,8 @@ func (d *Dispatcher) stopTimer(r *record) {
 }
 
 // launch counts an attempt as in flight and hands it to a goroutine, or to
-// the backlog when MaxInFlight goroutines are busy.
+// its tenant's backlog when the tenant already sends maxPerTenant attempts
+// or MaxInFlight goroutines are busy.
 func (d *Dispatcher) launch(r *record, at time.Time, manual bool) {
 	if !manual {
 		r.tries++
@@ -520,15 +539,28 @@ func (d *Dispatcher) launch(r *record, at time.Time, manual bool) {
 	d.inflight[r.t.name]++
 	d.total++
 	j := job{r: r, ctx: r.t.ctx, at: at, number: r.numbered, manual: manual}
-	if d.running < d.maxInFlight {
+	t := r.t
+	if len(t.backlog) == 0 && t.sending < d.maxPerTenant && d.running < d.maxInFlight {
 		d.running++
+		t.sending++
 		go d.run(j)
 		return
 	}
-	d.backlog = append(d.backlog, j)
+	t.backlog = append(t.backlog, j)
+	d.list(t)
 }
 
-// run sends j, then keeps taking jobs from the backlog while there are any.
+// list puts t at the back of the ready ring if it has a backlog and a free
+// slot and is not there yet.
+func (d *Dispatcher) list(t *tenant) {
+	if !t.listed && len(t.backlog) > 0 && t.sending < d.maxPerTenant {
+		t.listed = true
+		d.ready = append(d.ready, t)
+	}
+}
+
+// run sends j, then keeps taking jobs from the tenants' backlogs while there
+// are any.
 func (d *Dispatcher) run(j job) {
 	for {
 		a := d.send(j)
@@ -549,6 +581,8 @@ func (d *Dispatcher) run(j job) {
 			d.mu.Lock()
 		}
 		d.done(j)
+		j.r.t.sending--
+		d.list(j.r.t)
 		next, more := d.takeBacklog()
 		d.mu.Unlock()
 		if !more {
@@ -558,15 +592,29 @@ func (d *Dispatcher) run(j job) {
 	}
 }
 
+// takeBacklog hands the calling goroutine the oldest job of the tenant at
+// the front of the ready ring, or retires the goroutine when none waits.
 func (d *Dispatcher) takeBacklog() (job, bool) {
-	if len(d.backlog) == 0 {
-		d.running--
-		return job{}, false
+	for len(d.ready) > 0 {
+		t := d.ready[0]
+		d.ready[0] = nil
+		d.ready = d.ready[1:]
+		t.listed = false
+		if len(t.backlog) == 0 || t.sending >= d.maxPerTenant {
+			continue
+		}
+		j := t.backlog[0]
+		t.backlog[0] = job{}
+		t.backlog = t.backlog[1:]
+		if len(t.backlog) == 0 {
+			t.backlog = nil // let a burst's array go
+		}
+		t.sending++
+		d.list(t) // to the back: one job per turn
+		return j, true
 	}
-	j := d.backlog[0]
-	d.backlog[0] = job{}
-	d.backlog = d.backlog[1:]
-	return j, true
+	d.running--
+	return job{}, false
 }
 
 // complete records a finished attempt and decides what follows it. It

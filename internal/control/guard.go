@@ -56,8 +56,9 @@ func (g *Guard) Wrap(next http.Handler) http.Handler {
 		g.origin = http.NewCrossOriginProtection()
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// The cleaned path decides: the router serves /./_mockpay/… (by a
-		// redirect today) as /_mockpay/…, so the guard must see it so too.
+		// The cleaned path decides: the router serves /./_mockpay/… as
+		// /_mockpay/… (the server cleans paths before routing, without a
+		// redirect), so the guard must see it so too, whoever mounts it.
 		p := path.Clean("/" + r.URL.Path)
 		if strings.HasSuffix(r.URL.Path, "/") && p != "/" {
 			p += "/" // Clean drops it; the dashboard's path ends in one

@@ -112,7 +112,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 		Ledger:         feed{s.ledger, s.events},
 	})
 
-	r := mux.NewRouter()
+	r := mux.NewRouter().SkipClean(true) // cleanPath cleans, without mux's redirect
 	s.router = r
 	s.liqpay.Routes(r)
 	s.liquido.Routes(r)
@@ -168,7 +168,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 	r.NotFoundHandler = notFound
 	r.MethodNotAllowedHandler = notFound
 	guard := &control.Guard{AdminToken: cfg.AdminToken, AllowedHosts: cfg.AllowedHosts, Tokens: s.tokens, Global: globalRoutes}
-	s.handler = s.recorder(r).Wrap(Recover(log, s.panicked)(guard.Wrap(r)))
+	s.handler = cleanPath(refuseSmuggling(s.recorder(r).Wrap(Recover(log, s.panicked)(guard.Wrap(r)))))
 	if cfg.StateFile != "" {
 		if err := s.openState(cfg.StateFile); err != nil {
 			return nil, err
@@ -243,7 +243,8 @@ func (s *Server) panicked(w http.ResponseWriter, r *http.Request) {
 }
 
 // Serve runs the HTTP server on ln until ctx is cancelled, then shuts down
-// gracefully: in-flight requests get up to 5 s to finish.
+// gracefully: in-flight requests get up to 5 s to finish and are cut after
+// that; a stop as asked returns nil whatever was still in flight.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
 		Handler: s.handler,
@@ -254,9 +255,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		ConnContext:       headsContext,
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() { errc <- hs.Serve(headsListener{ln}) }()
 	// Scenario files are re-read when they change; a broken edit keeps the
 	// last good version and is logged.
 	go s.scenarios.Watch(time.Second, ctx.Done())
@@ -271,6 +273,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	err := hs.Shutdown(shutdownCtx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		// Requests still in flight after the grace period (a scripted hang,
+		// a slow client) are cut: stopping as asked is not a failure, and a
+		// container runtime must not report it as one.
+		s.log.Warn("grace period over: cutting requests still in flight")
+		_ = hs.Close()
+		err = nil
+	}
 	// Saved before the dispatcher stops: stopping unschedules the retries
 	// the state file must keep.
 	s.saveState()
