@@ -162,6 +162,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 	r.HandleFunc("/_mockpay/merchants/{key}", ms.Get).Methods(http.MethodGet)
 	r.HandleFunc("/_mockpay/merchants/{key}", ms.Delete).Methods(http.MethodDelete)
 	r.HandleFunc("/_mockpay/openapi.json", control.OpenAPI).Methods(http.MethodGet)
+	s.runRoutes(r) // expectations and run bundles (runs.go)
 	s.dashboardRoutes(r)
 	notFound := http.HandlerFunc(s.notFound)
 	r.NotFoundHandler = notFound
