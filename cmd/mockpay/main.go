@@ -3,6 +3,9 @@
 //	mockpay [serve] [flags]   serve (the default)
 //	mockpay healthcheck       exit 0 when /_mockpay/health answers 200 (Docker HEALTHCHECK)
 //	mockpay scenarios validate FILE…  check scenario files, every error as file:line:column
+//	mockpay expectations      report the scenario files' expectations of a running mockpay
+//	mockpay bundle            export a merchant's run (HAR) from a running mockpay
+//	mockpay replay BUNDLE     serve an exported run again
 //	mockpay version           print the version
 package main
 
@@ -61,6 +64,12 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		}
 		fmt.Fprintln(stderr, "usage: mockpay scenarios validate FILE…")
 		return 2
+	case "expectations":
+		return expectations(args, getenv, stdout, stderr)
+	case "bundle":
+		return exportBundle(args, getenv, stdout, stderr)
+	case "replay":
+		return replay(args, stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -74,6 +83,9 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `usage: mockpay [serve] [flags]
        mockpay healthcheck [--addr host:port] [--tls]
        mockpay scenarios validate FILE…
+       mockpay expectations [--url URL] [--merchant KEY] [--junit FILE] [--json]
+       mockpay bundle [--url URL] --merchant KEY [-o FILE]
+       mockpay replay BUNDLE [--addr host:port]
        mockpay version
 
 flags (each has a MOCKPAY_* environment twin):

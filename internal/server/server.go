@@ -190,6 +190,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // It reports how many callbacks were still pending.
 func (s *Server) Close(ctx context.Context) int {
 	s.saveState()
+	s.writeBundles()
 	pending := s.callbacks.Close(ctx)
 	s.tenants.Close()
 	return pending
@@ -274,6 +275,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	// Saved before the dispatcher stops: stopping unschedules the retries
 	// the state file must keep.
 	s.saveState()
+	s.writeBundles() // --bundle-on-exit, also before the dispatcher stops
 	// Callbacks in flight get the rest of the grace period; what is left
 	// undelivered is reported, not silently dropped.
 	if pending := s.callbacks.Close(shutdownCtx); pending > 0 {
