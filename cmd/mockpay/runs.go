@@ -231,8 +231,9 @@ func replay(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	run := h.Log.Mockpay
-	fmt.Fprintf(stdout, "mockpay %s replaying %s (%d requests, exported %s by mockpay %s) on http://%s\n",
-		server.Version, run.Tenant, len(h.Log.Entries), run.ExportedAt.Format(time.RFC3339), run.MockpayVersion, loopbackFor(ln.Addr().String()))
+	fmt.Fprintf(stdout, "mockpay %s replay listening on http://%s\n", server.Version, loopbackFor(ln.Addr().String()))
+	fmt.Fprintf(stdout, "  %s: %d requests, exported %s by mockpay %s\n",
+		run.Tenant, len(h.Log.Entries), run.ExportedAt.Format(time.RFC3339), run.MockpayVersion)
 	fmt.Fprintf(stdout, "  virtual time %s, seed %d; callbacks are not sent\n", run.VirtualNow.Format(time.RFC3339), run.Seed)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
