@@ -48,7 +48,7 @@ func TestExpectationsReport(t *testing.T) {
 		"version: 1",
 		"provider: liqpay",
 		"expect:",
-		"  - {order: x-paid, ends: success}",         // 4 met
+		"  - {order: x-paid, ends: success}", // 4 met
 		"  - {order: x-paid, callbacks_delivered: 1}", // 5 met
 		"  - {order: x-failed, ends: success}",        // 6 unmet: declined
 		"  - {order: x-missing, ends: success}",       // 7 unmet: never made

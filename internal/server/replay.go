@@ -127,7 +127,7 @@ func atVirtualNow(raw json.RawMessage, run *bundle.Run) (json.RawMessage, error)
 	if err := json.Unmarshal(raw, &st); err != nil || st == nil {
 		return nil, fmt.Errorf("bundle: state part tenants is malformed")
 	}
-	offset := run.VirtualNow.Sub(time.Now())
+	offset := time.Until(run.VirtualNow)
 	st["clocks"], _ = json.Marshal(map[string]time.Duration{run.Tenant: offset})
 	return json.Marshal(st)
 }
