@@ -1,0 +1,139 @@
+package server_test
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/mockpay/mockpay/emulator/liqpay"
+	"github.com/mockpay/mockpay/internal/bundle"
+	"github.com/mockpay/mockpay/internal/config"
+	"github.com/mockpay/mockpay/internal/server"
+)
+
+// postAs signs params with a shop's keys.
+func postAs(t *testing.T, base, public, private string, params map[string]any) map[string]any {
+	t.Helper()
+	params["public_key"], params["version"] = public, 3
+	raw, _ := json.Marshal(params)
+	data := base64.StdEncoding.EncodeToString(raw)
+	form := url.Values{"data": {data}, "signature": {liqpay.Sign(liqpay.SHA1, private, data)}}
+	resp, err := http.PostForm(base+"/api/request", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// inProcess runs s over HTTP until the test ends.
+func inProcess(t *testing.T, s *server.Server) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(func() {
+		ts.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		s.Close(ctx)
+	})
+	return ts
+}
+
+// A bundle holds its merchant's run only: another shop's payments,
+// requests and runtime scenarios stay out. Its replay answers the
+// merchant's status reads as the original, knows nothing of the other
+// shop's payments, and sends no callbacks, not even the one that was
+// waiting for its retry.
+func TestBundleHoldsOneMerchantAndReplaysWithoutCallbacks(t *testing.T) {
+	t.Parallel()
+	cfg := config.Default()
+	cfg.Seed = 7
+	cfg.Callbacks.Backoff = []config.Duration{config.Duration(10 * time.Minute)}
+	cfg.LiqPay.Merchants = []config.LiqPayMerchant{{PublicKey: "shop2", PrivateKey: "shop2_secret"}}
+	s, err := server.New(cfg, quiet, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := inProcess(t, s)
+	rv := newReceiver(t, http.StatusInternalServerError) // the first attempt fails; the retry waits 10 minutes
+	mine := pay("mine-1", "4242424242424242")
+	mine["server_url"] = rv.URL
+	postAs(t, ts.URL, config.DefaultLiqPayPublicKey, config.DefaultLiqPayPrivateKey, mine)
+	postAs(t, ts.URL, config.DefaultLiqPayPublicKey, config.DefaultLiqPayPrivateKey, pay("mine-2", "4000000000000002"))
+	postAs(t, ts.URL, "shop2", "shop2_secret", pay("theirs-1", "4242424242424242"))
+	control(t, http.MethodPut, ts.URL+"/_mockpay/scenarios/theirs-set?merchant=shop2", "version: 1\nscenarios: []\n", nil)
+	advance(t, ts.URL, "0s")
+	if n := len(rv.Received()); n != 1 {
+		t.Fatalf("%d callback attempts before the export, want 1", n)
+	}
+
+	resp, err := http.Get(ts.URL + "/_mockpay/bundle?merchant=" + config.DefaultLiqPayPublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if cd := resp.Header.Get("Content-Disposition"); cd != `attachment; filename="mockpay-liqpay-sandbox_i00000000.har"` {
+		t.Errorf("Content-Disposition %q", cd)
+	}
+	var raw strings.Builder
+	h, err := bundle.Read(io.TeeReader(resp.Body, &raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, other := range []string{"theirs-1", "theirs-set", "shop2_secret", "4242424242424242"} {
+		if strings.Contains(raw.String(), other) {
+			t.Errorf("the bundle holds %q", other)
+		}
+	}
+	if len(h.Log.Entries) != 2 || h.Log.Mockpay.Seed != 7 || h.Log.Mockpay.Tenant != "liqpay:"+config.DefaultLiqPayPublicKey {
+		t.Errorf("bundle: %d entries, seed %d, tenant %s", len(h.Log.Entries), h.Log.Mockpay.Seed, h.Log.Mockpay.Tenant)
+	}
+
+	status := func(base, order string) map[string]any {
+		return postAs(t, base, config.DefaultLiqPayPublicKey, config.DefaultLiqPayPrivateKey, map[string]any{"action": "status", "order_id": order})
+	}
+	before := map[string]any{"mine-1": status(ts.URL, "mine-1"), "mine-2": status(ts.URL, "mine-2")}
+
+	r, err := server.Replay(config.Default(), quiet, h, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := inProcess(t, r)
+	after := map[string]any{"mine-1": status(rs.URL, "mine-1"), "mine-2": status(rs.URL, "mine-2")}
+	if diff := cmp.Diff(before, after); diff != "" {
+		t.Errorf("replayed status (-original +replay):\n%s", diff)
+	}
+	if got := postAs(t, rs.URL, "shop2", "shop2_secret", map[string]any{"action": "status", "order_id": "theirs-1"}); got["result"] != "error" {
+		t.Errorf("the replay knows another shop's payment: %v", got)
+	}
+	log := callbackLog(t, rs.URL, "merchant="+config.DefaultLiqPayPublicKey)
+	if len(log) != 1 || log[0].Status != "pending" || len(log[0].Attempts) != 1 {
+		t.Fatalf("replayed callback log: %+v, want the one pending callback with its failed attempt", log)
+	}
+	advance(t, rs.URL, "1h") // the retry falls due, but a replay sends nothing
+	if n := len(rv.Received()); n != 1 {
+		t.Errorf("the replay sent %d callback attempts", n-1)
+	}
+	var clock struct {
+		Clocks []struct {
+			Now time.Time `json:"now"`
+		} `json:"clocks"`
+	}
+	control(t, http.MethodGet, rs.URL+"/_mockpay/clock?merchant="+config.DefaultLiqPayPublicKey, "", &clock)
+	if len(clock.Clocks) != 1 || clock.Clocks[0].Now.Sub(h.Log.Mockpay.VirtualNow) < time.Hour || clock.Clocks[0].Now.Sub(h.Log.Mockpay.VirtualNow) > time.Hour+time.Minute {
+		t.Errorf("replay clock %+v, want the export's virtual now (%s) plus the hour advanced", clock, h.Log.Mockpay.VirtualNow)
+	}
+}
