@@ -183,6 +183,8 @@ func Read(r io.Reader) (*HAR, error) {
 		return nil, fmt.Errorf("bundle version %d, this build reads version %d", run.Version, Version)
 	case run.Provider != "liqpay" && run.Provider != "liquido", run.Merchant == "":
 		return nil, errors.New("log._mockpay names no merchant")
+	case run.Tenant != run.Provider+":"+run.Merchant:
+		return nil, fmt.Errorf("log._mockpay.tenant %q is not %s:%s", run.Tenant, run.Provider, run.Merchant)
 	case len(run.State) == 0:
 		return nil, errors.New("log._mockpay.state is missing")
 	}

@@ -137,3 +137,66 @@ func TestBundleHoldsOneMerchantAndReplaysWithoutCallbacks(t *testing.T) {
 		t.Errorf("replay clock %+v, want the export's virtual now (%s) plus the hour advanced", clock, h.Log.Mockpay.VirtualNow)
 	}
 }
+
+// A merchant made through the control plane replays too: its keys and its
+// own scenario set (here, expectations) come back with it.
+func TestBundleOfAMadeMerchantReplays(t *testing.T) {
+	t.Parallel()
+	cfg := config.Default()
+	cfg.Seed = 9
+	s, err := server.New(cfg, quiet, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := inProcess(t, s)
+	spec := `{"liqpay":{},"scenarios":"version: 1\nexpect:\n  - {order: made-1, ends: success}\n  - {order: made-2, ends: success}\n"}`
+	resp, err := http.Post(ts.URL+"/_mockpay/merchants", "application/json", strings.NewReader(spec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var made struct {
+		LiqPay struct {
+			PublicKey  string `json:"public_key"`
+			PrivateKey string `json:"private_key"`
+		} `json:"liqpay"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&made)
+	resp.Body.Close()
+	if err != nil || made.LiqPay.PublicKey == "" {
+		t.Fatalf("making a merchant: HTTP %d, %v %+v", resp.StatusCode, err, made)
+	}
+	key, secret := made.LiqPay.PublicKey, made.LiqPay.PrivateKey
+	postAs(t, ts.URL, key, secret, pay("made-1", "4242424242424242"))
+	postAs(t, ts.URL, key, secret, pay("made-2", "4000000000000002"))
+	report := func(base string) any {
+		var out any
+		control(t, http.MethodGet, base+"/_mockpay/expectations?merchant="+key, "", &out)
+		return out
+	}
+	status := func(base, order string) map[string]any {
+		return postAs(t, base, key, secret, map[string]any{"action": "status", "order_id": order})
+	}
+	before := []any{status(ts.URL, "made-1"), status(ts.URL, "made-2"), report(ts.URL)}
+
+	resp, err = http.Get(ts.URL + "/_mockpay/bundle?merchant=" + key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := bundle.Read(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !h.Log.Mockpay.Made {
+		t.Error("the bundle does not say the merchant was made through the control plane")
+	}
+	r, err := server.Replay(config.Default(), quiet, h, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := inProcess(t, r)
+	after := []any{status(rs.URL, "made-1"), status(rs.URL, "made-2"), report(rs.URL)}
+	if diff := cmp.Diff(before, after); diff != "" {
+		t.Errorf("replay of a made merchant (-original +replay):\n%s", diff)
+	}
+}
