@@ -172,30 +172,40 @@ func (p *parser) expectation(n *yaml.Node, implied string) (Expectation, bool) {
 		p.errorf(bad, "no_bad_signatures: false expects nothing; write true or leave the item out")
 	}
 	if ends != nil {
-		x.Ends = p.endStatus(ends, x.Provider)
+		x.Ends, x.Provider = p.endStatus(ends, x.Provider)
 	}
 	return x, len(p.errs) == before
 }
 
 // endStatus checks ends: against the provider's statuses (every
-// provider's when the expectation applies to both).
-func (p *parser) endStatus(n *yaml.Node, provider string) string {
+// provider's when the expectation applies to both). A status only one
+// provider has narrows the expectation to that provider: SETTLED is
+// Liquido's, success LiqPay's.
+func (p *parser) endStatus(n *yaml.Node, provider string) (string, string) {
 	s := p.str(n, "ends")
 	if s == "" {
-		return s
+		return s, provider
 	}
-	var known []string
+	var known, owners []string
 	for name, v := range p.vocab {
 		if provider == "" || provider == name {
 			if v.Statuses == nil || contains(v.Statuses, s) {
-				return s
+				owners = append(owners, name)
+				continue
 			}
 			known = append(known, v.Statuses...)
 		}
 	}
-	if provider == "" {
-		provider = "known"
+	switch {
+	case len(owners) == 1:
+		return s, owners[0]
+	case len(owners) > 1:
+		return s, provider
 	}
-	p.errorf(n, "ends %q is not a %s status (%s)", s, provider, strings.Join(sortedCopy(known), ", "))
-	return s
+	what := provider
+	if what == "" {
+		what = "known"
+	}
+	p.errorf(n, "ends %q is not a %s status (%s)", s, what, strings.Join(sortedCopy(known), ", "))
+	return s, provider
 }

@@ -64,14 +64,20 @@ func TestExpectParses(t *testing.T) {
 }
 
 // A file of expectations alone is valid; its expectations apply to both
-// providers unless their words say otherwise.
+// providers unless their words (or an ends status) say otherwise.
 func TestExpectAlone(t *testing.T) {
 	t.Parallel()
-	set, err := scenarios.Parse("f.yaml", []byte(doc("version: 1", "expect:", "  - {order: o-1, ends: success}")), expectVocab)
+	set, err := scenarios.Parse("f.yaml", []byte(doc("version: 1", "expect:",
+		"  - {order: o-1, ends: success}", "  - {order: o-2, ends: SETTLED}", "  - {no_bad_signatures: true}")), expectVocab)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]scenarios.Expectation{{Line: 3, Column: 5, Order: "o-1", Ends: "success"}}, set.Expect); diff != "" {
+	want := []scenarios.Expectation{
+		{Line: 3, Column: 5, Provider: "liqpay", Order: "o-1", Ends: "success"}, // a status only LiqPay has
+		{Line: 4, Column: 5, Provider: "liquido", Order: "o-2", Ends: "SETTLED"},
+		{Line: 5, Column: 5, NoBadSignatures: true}, // both
+	}
+	if diff := cmp.Diff(want, set.Expect); diff != "" {
 		t.Error(diff)
 	}
 }
