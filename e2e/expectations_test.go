@@ -179,3 +179,21 @@ func paymentID(t *testing.T, s *lqServer, order string) string {
 	id, _ := json.Marshal(got["payment_id"])
 	return string(id)
 }
+
+// `mockpay scenarios validate` checks expect: as strictly as the rest,
+// every problem with its position.
+func TestValidateExpectations(t *testing.T) {
+	t.Parallel()
+	good := writeFile(t, "good.yaml", "version: 1\nexpect:\n  - {order: o-1, ends: success}\n  - {idempotency_key: k-1, ends: SETTLED}\n")
+	code, out, errOut := cli(t, "scenarios", "validate", good)
+	if code != 0 || out != good+": 0 scenarios, 2 expectations, valid\n" {
+		t.Errorf("valid file: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	bad := writeFile(t, "bad.yaml", "version: 1\nexpect:\n  - {order: o-1, ends: sucess}\n  - {no_bad_signature: true}\n")
+	code, _, errOut = cli(t, "scenarios", "validate", bad)
+	want := bad + `:3:24: ends "sucess" is not a known status (`
+	want2 := bad + `:4:6: expectation: unknown key "no_bad_signature" (known: callbacks_delivered, ends, event, idempotency_key, liqpay_version, merchant, no_bad_signatures, order, provider)`
+	if code != 1 || !strings.HasPrefix(errOut, want) || !strings.HasSuffix(errOut, "\n"+want2+"\n") || strings.Count(errOut, "\n") != 2 {
+		t.Errorf("invalid file: exit %d, stderr:\n%s\nwant lines starting %q and %q", code, errOut, want, want2)
+	}
+}

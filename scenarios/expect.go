@@ -130,6 +130,9 @@ func (p *parser) expectation(n *yaml.Node, implied string) (Expectation, bool) {
 	if keys == nil {
 		return x, false
 	}
+	// An unknown or malformed key is reported already; what the item then
+	// claims is not worth a second message.
+	keyErrors := len(p.errs) > before
 	// The provider: given, else implied by the words used, else the file's.
 	_, hasKey := keys["idempotency_key"]
 	word := ""
@@ -156,6 +159,7 @@ func (p *parser) expectation(n *yaml.Node, implied string) (Expectation, bool) {
 	}
 	_, hasOrder := keys["order"]
 	switch {
+	case keyErrors:
 	case claims == 0:
 		p.errorf(n, "expectation states nothing: give one of ends, callbacks_delivered, no_bad_signatures, liqpay_version")
 	case claims > 1:

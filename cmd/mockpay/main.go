@@ -291,6 +291,10 @@ func validate(paths []string, stdout, stderr io.Writer) int {
 				bad++
 				continue
 			}
+			if len(set.Expect) > 0 {
+				fmt.Fprintf(stdout, "%s: %d scenarios, %d expectations, valid\n", f, len(set.Scenarios), len(set.Expect))
+				continue
+			}
 			fmt.Fprintf(stdout, "%s: %d scenarios, valid\n", f, len(set.Scenarios))
 		}
 	}
