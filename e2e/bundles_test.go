@@ -131,6 +131,9 @@ func TestBundleReplayAnswersAsTheOriginal(t *testing.T) {
 		}
 		checkHAR(t, raw)
 		checkNoCards(t, raw, "4242424242424242", "4000000000003063", "4000000000000002")
+		if !bytes.Contains(raw, []byte(`"url":"`+s.base+`/`)) && !bytes.Contains(raw, []byte(`"url": "`+s.base+`/`)) {
+			t.Errorf("no request URL under %s in the bundle", s.base)
+		}
 		r := &lqServer{mockpay: startWith(t, nil, "replay", file, "--addr", "127.0.0.1:0"), tokens: map[string]string{}}
 		if diff := cmp.Diff(tc.before, tc.reads(r)); diff != "" {
 			t.Errorf("%s: the replay answers differently (-original +replay):\n%s", tc.merchant, diff)

@@ -55,7 +55,7 @@ func (s *Server) serveBundle(w http.ResponseWriter, r *http.Request) {
 		control.WriteJSON(w, http.StatusNotFound, control.Error{Error: err.Error()})
 		return
 	}
-	h, err := s.Bundle(t)
+	h, err := s.Bundle(t, s.exportBase(r))
 	if err != nil {
 		s.log.Error("exporting a bundle failed", "tenant", t.ID, "err", err)
 		control.WriteJSON(w, http.StatusInternalServerError, control.Error{Error: "exporting the bundle failed, see the mockpay log"})
@@ -76,11 +76,27 @@ func bundleName(t *tenant.Tenant) string {
 	return "mockpay-" + t.Provider + "-" + safe + ".har"
 }
 
-// Bundle exports tenant t's run: its journal as HAR entries, and in
-// log._mockpay what a replay needs (the seed, the virtual time, the
-// scenarios in force, clock moves, callbacks with their attempts, and the
-// merchant's state).
-func (s *Server) Bundle(t *tenant.Tenant) (*bundle.HAR, error) {
+// exportBase is the base URL the bundle's request URLs start with: the
+// configured --base-url, else the address the bundle was asked at.
+func (s *Server) exportBase(r *http.Request) string {
+	if s.cfg.BaseURL != "" {
+		return s.cfg.BaseURL
+	}
+	if r == nil {
+		return "http://" + s.cfg.Addr
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// Bundle exports tenant t's run: its journal as HAR entries, their URLs
+// under base, and in log._mockpay what a replay needs (the seed, the
+// virtual time, the scenarios in force, clock moves, callbacks with their
+// attempts, and the merchant's state).
+func (s *Server) Bundle(t *tenant.Tenant, base string) (*bundle.HAR, error) {
 	run := &bundle.Run{Format: bundle.Format, Version: bundle.Version, MockpayVersion: Version,
 		Provider: t.Provider, Merchant: t.Key, Tenant: t.ID, Seed: s.tenants.Seed(),
 		ExportedAt: time.Now().UTC(), VirtualNow: t.Clock.Now().UTC()}
@@ -128,7 +144,7 @@ func (s *Server) Bundle(t *tenant.Tenant) (*bundle.HAR, error) {
 		Pages: []any{}, Entries: make([]bundle.Entry, 0, len(entries)), Mockpay: run,
 		Comment: "mockpay run of " + t.ID + "; `mockpay replay FILE` serves it again"}}
 	for _, e := range entries {
-		h.Log.Entries = append(h.Log.Entries, s.harEntry(e))
+		h.Log.Entries = append(h.Log.Entries, harEntry(e, base))
 	}
 	return h, nil
 }
@@ -141,15 +157,7 @@ func orEmpty[T any](list []T) []T {
 }
 
 // harEntry turns a journal entry (already masked) into a HAR entry.
-func (s *Server) harEntry(e *journal.Entry) bundle.Entry {
-	base := s.cfg.BaseURL
-	if base == "" {
-		host := "localhost"
-		if hs := e.RequestHeaders["Host"]; len(hs) > 0 {
-			host = hs[0]
-		}
-		base = "http://" + host
-	}
+func harEntry(e *journal.Entry, base string) bundle.Entry {
 	u := strings.TrimSuffix(base, "/") + e.Path
 	if e.Query != "" {
 		u += "?" + e.Query

@@ -57,7 +57,7 @@ func (s *Server) writeBundles() {
 // writeBundle writes t's bundle to path through a temporary file, so a
 // reader never sees half a bundle.
 func (s *Server) writeBundle(t *tenant.Tenant, path string) error {
-	h, err := s.Bundle(t)
+	h, err := s.Bundle(t, s.exportBase(nil))
 	if err != nil {
 		return err
 	}
