@@ -18,9 +18,9 @@ import (
 	"github.com/mockpay/mockpay/internal/bundle"
 )
 
-// getRaw GETs a control plane path and returns the body, failing on any
+// controlBody GETs a control plane path and returns the body, failing on any
 // status but 200.
-func (m *mockpay) getRaw(t *testing.T, path string) []byte {
+func (m *mockpay) controlBody(t *testing.T, path string) []byte {
 	t.Helper()
 	resp, err := httpClient.Get(m.base + path)
 	if err != nil {
@@ -34,8 +34,8 @@ func (m *mockpay) getRaw(t *testing.T, path string) []byte {
 	return body
 }
 
-// cli runs the binary with args and returns its exit status and output.
-func cli(t *testing.T, args ...string) (int, string, string) {
+// runMockpay runs the binary with args and returns its exit status and output.
+func runMockpay(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
 	var stdout, stderr bytes.Buffer
@@ -50,8 +50,8 @@ func cli(t *testing.T, args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
-// decodeJSON decodes an answer for a comparison after JSON decoding.
-func decodeJSON(t *testing.T, raw []byte) any {
+// decodeAny decodes an answer for a comparison after JSON decoding.
+func decodeAny(t *testing.T, raw []byte) any {
 	t.Helper()
 	var v any
 	if err := json.Unmarshal(raw, &v); err != nil {
@@ -92,7 +92,7 @@ func TestBundleReplayAnswersAsTheOriginal(t *testing.T) {
 		for order := range orders {
 			out[order] = s.do(t, map[string]any{"version": 3, "action": "status", "order_id": order})
 		}
-		out["list"] = decodeJSON(t, s.getRaw(t, "/_mockpay/payments?merchant="+publicKey))
+		out["list"] = decodeAny(t, s.controlBody(t, "/_mockpay/payments?merchant="+publicKey))
 		return out
 	}
 	liquidoReads := func(s *lqServer) map[string]any {
@@ -100,7 +100,7 @@ func TestBundleReplayAnswersAsTheOriginal(t *testing.T) {
 		for _, key := range lqKeys {
 			out[key] = s.payment(t, m, key)
 		}
-		out["list"] = decodeJSON(t, s.getRaw(t, "/_mockpay/payments?merchant="+m.id))
+		out["list"] = decodeAny(t, s.controlBody(t, "/_mockpay/payments?merchant="+m.id))
 		return out
 	}
 	statuses := map[string]bool{}
@@ -122,7 +122,7 @@ func TestBundleReplayAnswersAsTheOriginal(t *testing.T) {
 		{m.id, liquidoReads, beforeLiquido},
 	} {
 		file := filepath.Join(dir, tc.merchant+".har")
-		if code, out, errOut := cli(t, "bundle", "--url", s.base, "--merchant", tc.merchant, "-o", file); code != 0 {
+		if code, out, errOut := runMockpay(t, "bundle", "--url", s.base, "--merchant", tc.merchant, "-o", file); code != 0 {
 			t.Fatalf("mockpay bundle: exit %d\n%s%s", code, out, errOut)
 		}
 		raw, err := os.ReadFile(file)
@@ -253,7 +253,7 @@ func TestBundleErrors(t *testing.T) {
 		}
 	}
 	bad := writeFile(t, "bad.har", `{"log":{"version":"1.2","creator":{"name":"x","version":"1"},"entries":[]}}`)
-	if code, _, errOut := cli(t, "replay", bad, "--addr", "127.0.0.1:0"); code == 0 || !strings.Contains(errOut, "not a mockpay bundle") {
+	if code, _, errOut := runMockpay(t, "replay", bad, "--addr", "127.0.0.1:0"); code == 0 || !strings.Contains(errOut, "not a mockpay bundle") {
 		t.Errorf("replay of a HAR without _mockpay: exit %d, stderr %q", code, errOut)
 	}
 }

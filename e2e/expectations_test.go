@@ -14,8 +14,8 @@ import (
 	"github.com/mockpay/mockpay/internal/liqpayclient"
 )
 
-// judged is what the test checks of one reported expectation.
-type judged struct {
+// expectJudged is what the test checks of one reported expectation.
+type expectJudged struct {
 	Merchant    string `json:"merchant"`
 	Expectation string `json:"expectation"`
 	Line        int    `json:"line"`
@@ -23,7 +23,7 @@ type judged struct {
 	Seen        string `json:"seen"`
 }
 
-type junitReport struct {
+type expectJUnit struct {
 	Tests    int `xml:"tests,attr"`
 	Failures int `xml:"failures,attr"`
 	Suites   []struct {
@@ -77,9 +77,9 @@ func TestExpectationsReport(t *testing.T) {
 
 	var rep struct {
 		Met, Unmet   int
-		Expectations []judged
+		Expectations []expectJudged
 	}
-	if err := json.Unmarshal(s.getRaw(t, "/_mockpay/expectations"), &rep); err != nil {
+	if err := json.Unmarshal(s.controlBody(t, "/_mockpay/expectations"), &rep); err != nil {
 		t.Fatal(err)
 	}
 	for i := range rep.Expectations {
@@ -87,7 +87,7 @@ func TestExpectationsReport(t *testing.T) {
 			rep.Expectations[i].Seen = "" // checked for the unmet ones and one met one
 		}
 	}
-	want := []judged{
+	want := []expectJudged{
 		{publicKey, "order x-paid ends success", 4, true, "payment " + paymentID(t, s, "x-paid") + " is success"},
 		{publicKey, "exactly 1 callback delivered for order x-paid", 5, true, ""},
 		{publicKey, "order x-failed ends success", 6, false, "payment " + paymentID(t, s, "x-failed") + " is failure"},
@@ -118,7 +118,7 @@ func TestExpectationsReport(t *testing.T) {
 	// JUnit XML, from the control plane and from the command.
 	checkJUnit := func(raw []byte, tests, failures int, failed []string) {
 		t.Helper()
-		var j junitReport
+		var j expectJUnit
 		if err := xml.Unmarshal(raw, &j); err != nil {
 			t.Fatalf("JUnit XML does not parse: %v\n%s", err, raw)
 		}
@@ -147,10 +147,10 @@ func TestExpectationsReport(t *testing.T) {
 	}
 	all := append([]string{"exactly 1 CHARGE_FAILED callback delivered for order xl-1 [liquido:" + lqDefault.id + "]"}, lpFailed...)
 	sort.Strings(all)
-	checkJUnit(s.getRaw(t, "/_mockpay/expectations?format=junit"), 9, 4, all)
+	checkJUnit(s.controlBody(t, "/_mockpay/expectations?format=junit"), 9, 4, all)
 
 	file := writeFile(t, "report.xml", "")
-	code, out, errOut := cli(t, "expectations", "--url", s.base, "--merchant", publicKey, "--junit", file)
+	code, out, errOut := runMockpay(t, "expectations", "--url", s.base, "--merchant", publicKey, "--junit", file)
 	if code != 1 || !strings.Contains(out, "UNMET") || !strings.Contains(out, "3 met, 3 unmet") {
 		t.Errorf("mockpay expectations --merchant %s: exit %d, want 1\n%s%s", publicKey, code, out, errOut)
 	}
@@ -162,12 +162,12 @@ func TestExpectationsReport(t *testing.T) {
 
 	// Every expectation of the Liquido merchant but one is met; a file of
 	// met expectations only exits 0.
-	if code, out, errOut := cli(t, "expectations", "--url", s.base, "--merchant", lqDefault.id); code != 1 || !strings.Contains(out, "2 met, 1 unmet") {
+	if code, out, errOut := runMockpay(t, "expectations", "--url", s.base, "--merchant", lqDefault.id); code != 1 || !strings.Contains(out, "2 met, 1 unmet") {
 		t.Errorf("mockpay expectations --merchant %s: exit %d\n%s%s", lqDefault.id, code, out, errOut)
 	}
 	ok := &lqServer{mockpay: start(t, "--scenarios", writeFile(t, "ok.yaml", "version: 1\nexpect:\n  - {no_bad_signatures: true}\n")), tokens: map[string]string{}}
 	ok.do(t, payParams("ok-1", "4242424242424242"))
-	if code, out, errOut := cli(t, "expectations", "--url", ok.base); code != 0 || !strings.Contains(out, "1 met, 0 unmet") {
+	if code, out, errOut := runMockpay(t, "expectations", "--url", ok.base); code != 0 || !strings.Contains(out, "1 met, 0 unmet") {
 		t.Errorf("all met: exit %d, want 0\n%s%s", code, out, errOut)
 	}
 }
@@ -185,12 +185,12 @@ func paymentID(t *testing.T, s *lqServer, order string) string {
 func TestValidateExpectations(t *testing.T) {
 	t.Parallel()
 	good := writeFile(t, "good.yaml", "version: 1\nexpect:\n  - {order: o-1, ends: success}\n  - {idempotency_key: k-1, ends: SETTLED}\n")
-	code, out, errOut := cli(t, "scenarios", "validate", good)
+	code, out, errOut := runMockpay(t, "scenarios", "validate", good)
 	if code != 0 || out != good+": 0 scenarios, 2 expectations, valid\n" {
 		t.Errorf("valid file: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 	bad := writeFile(t, "bad.yaml", "version: 1\nexpect:\n  - {order: o-1, ends: sucess}\n  - {no_bad_signature: true}\n")
-	code, _, errOut = cli(t, "scenarios", "validate", bad)
+	code, _, errOut = runMockpay(t, "scenarios", "validate", bad)
 	want := bad + `:3:24: ends "sucess" is not a known status (`
 	want2 := bad + `:4:6: expectation: unknown key "no_bad_signature" (known: callbacks_delivered, ends, event, idempotency_key, liqpay_version, merchant, no_bad_signatures, order, provider)`
 	if code != 1 || !strings.HasPrefix(errOut, want) || !strings.HasSuffix(errOut, "\n"+want2+"\n") || strings.Count(errOut, "\n") != 2 {

@@ -20,8 +20,8 @@ import (
 	"github.com/mockpay/mockpay/internal/server"
 )
 
-// postAs signs params with a shop's keys.
-func postAs(t *testing.T, base, public, private string, params map[string]any) map[string]any {
+// bundlePost signs params with a shop's keys.
+func bundlePost(t *testing.T, base, public, private string, params map[string]any) map[string]any {
 	t.Helper()
 	params["public_key"], params["version"] = public, 3
 	raw, _ := json.Marshal(params)
@@ -39,8 +39,8 @@ func postAs(t *testing.T, base, public, private string, params map[string]any) m
 	return out
 }
 
-// inProcess runs s over HTTP until the test ends.
-func inProcess(t *testing.T, s *server.Server) *httptest.Server {
+// bundleServe runs s over HTTP until the test ends.
+func bundleServe(t *testing.T, s *server.Server) *httptest.Server {
 	t.Helper()
 	ts := httptest.NewServer(s.Handler())
 	t.Cleanup(func() {
@@ -67,13 +67,13 @@ func TestBundleHoldsOneMerchantAndReplaysWithoutCallbacks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := inProcess(t, s)
+	ts := bundleServe(t, s)
 	rv := newReceiver(t, http.StatusInternalServerError) // the first attempt fails; the retry waits 10 minutes
 	mine := pay("mine-1", "4242424242424242")
 	mine["server_url"] = rv.URL
-	postAs(t, ts.URL, config.DefaultLiqPayPublicKey, config.DefaultLiqPayPrivateKey, mine)
-	postAs(t, ts.URL, config.DefaultLiqPayPublicKey, config.DefaultLiqPayPrivateKey, pay("mine-2", "4000000000000002"))
-	postAs(t, ts.URL, "shop2", "shop2_secret", pay("theirs-1", "4242424242424242"))
+	bundlePost(t, ts.URL, config.DefaultLiqPayPublicKey, config.DefaultLiqPayPrivateKey, mine)
+	bundlePost(t, ts.URL, config.DefaultLiqPayPublicKey, config.DefaultLiqPayPrivateKey, pay("mine-2", "4000000000000002"))
+	bundlePost(t, ts.URL, "shop2", "shop2_secret", pay("theirs-1", "4242424242424242"))
 	control(t, http.MethodPut, ts.URL+"/_mockpay/scenarios/theirs-set?merchant=shop2", "version: 1\nscenarios: []\n", nil)
 	advance(t, ts.URL, "0s")
 	if n := len(rv.Received()); n != 1 {
@@ -103,7 +103,7 @@ func TestBundleHoldsOneMerchantAndReplaysWithoutCallbacks(t *testing.T) {
 	}
 
 	status := func(base, order string) map[string]any {
-		return postAs(t, base, config.DefaultLiqPayPublicKey, config.DefaultLiqPayPrivateKey, map[string]any{"action": "status", "order_id": order})
+		return bundlePost(t, base, config.DefaultLiqPayPublicKey, config.DefaultLiqPayPrivateKey, map[string]any{"action": "status", "order_id": order})
 	}
 	before := map[string]any{"mine-1": status(ts.URL, "mine-1"), "mine-2": status(ts.URL, "mine-2")}
 
@@ -111,12 +111,12 @@ func TestBundleHoldsOneMerchantAndReplaysWithoutCallbacks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs := inProcess(t, r)
+	rs := bundleServe(t, r)
 	after := map[string]any{"mine-1": status(rs.URL, "mine-1"), "mine-2": status(rs.URL, "mine-2")}
 	if diff := cmp.Diff(before, after); diff != "" {
 		t.Errorf("replayed status (-original +replay):\n%s", diff)
 	}
-	if got := postAs(t, rs.URL, "shop2", "shop2_secret", map[string]any{"action": "status", "order_id": "theirs-1"}); got["result"] != "error" {
+	if got := bundlePost(t, rs.URL, "shop2", "shop2_secret", map[string]any{"action": "status", "order_id": "theirs-1"}); got["result"] != "error" {
 		t.Errorf("the replay knows another shop's payment: %v", got)
 	}
 	log := callbackLog(t, rs.URL, "merchant="+config.DefaultLiqPayPublicKey)
@@ -148,7 +148,7 @@ func TestBundleOfAMadeMerchantReplays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := inProcess(t, s)
+	ts := bundleServe(t, s)
 	spec := `{"liqpay":{},"scenarios":"version: 1\nexpect:\n  - {order: made-1, ends: success}\n  - {order: made-2, ends: success}\n"}`
 	resp, err := http.Post(ts.URL+"/_mockpay/merchants", "application/json", strings.NewReader(spec))
 	if err != nil {
@@ -166,15 +166,15 @@ func TestBundleOfAMadeMerchantReplays(t *testing.T) {
 		t.Fatalf("making a merchant: HTTP %d, %v %+v", resp.StatusCode, err, made)
 	}
 	key, secret := made.LiqPay.PublicKey, made.LiqPay.PrivateKey
-	postAs(t, ts.URL, key, secret, pay("made-1", "4242424242424242"))
-	postAs(t, ts.URL, key, secret, pay("made-2", "4000000000000002"))
+	bundlePost(t, ts.URL, key, secret, pay("made-1", "4242424242424242"))
+	bundlePost(t, ts.URL, key, secret, pay("made-2", "4000000000000002"))
 	report := func(base string) any {
 		var out any
 		control(t, http.MethodGet, base+"/_mockpay/expectations?merchant="+key, "", &out)
 		return out
 	}
 	status := func(base, order string) map[string]any {
-		return postAs(t, base, key, secret, map[string]any{"action": "status", "order_id": order})
+		return bundlePost(t, base, key, secret, map[string]any{"action": "status", "order_id": order})
 	}
 	before := []any{status(ts.URL, "made-1"), status(ts.URL, "made-2"), report(ts.URL)}
 
@@ -194,7 +194,7 @@ func TestBundleOfAMadeMerchantReplays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs := inProcess(t, r)
+	rs := bundleServe(t, r)
 	after := []any{status(rs.URL, "made-1"), status(rs.URL, "made-2"), report(rs.URL)}
 	if diff := cmp.Diff(before, after); diff != "" {
 		t.Errorf("replay of a made merchant (-original +replay):\n%s", diff)
