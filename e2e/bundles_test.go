@@ -252,6 +252,12 @@ func TestBundleErrors(t *testing.T) {
 			t.Errorf("GET /_mockpay/bundle%s: HTTP %d %v, want %d with an error", tc.query, code, body, tc.code)
 		}
 	}
+	if code, _, errOut := runMockpay(t, "bundle", "--url", s.base, "--merchant", "nobody", "-o", filepath.Join(t.TempDir(), "x.har")); code != 1 || !strings.Contains(errOut, "no such merchant: nobody") {
+		t.Errorf("mockpay bundle of an unknown merchant: exit %d, stderr %q", code, errOut)
+	}
+	if code, _, errOut := runMockpay(t, "bundle", "--url", s.base); code != 2 || !strings.Contains(errOut, "--merchant is required") {
+		t.Errorf("mockpay bundle without --merchant: exit %d, stderr %q", code, errOut)
+	}
 	bad := writeFile(t, "bad.har", `{"log":{"version":"1.2","creator":{"name":"x","version":"1"},"entries":[]}}`)
 	if code, _, errOut := runMockpay(t, "replay", bad, "--addr", "127.0.0.1:0"); code == 0 || !strings.Contains(errOut, "not a mockpay bundle") {
 		t.Errorf("replay of a HAR without _mockpay: exit %d, stderr %q", code, errOut)
