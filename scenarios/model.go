@@ -23,6 +23,7 @@ type Set struct {
 	Source    string // "default", "file" or "runtime"
 	Merchant  string // runtime sets may be scoped to one merchant key
 	Scenarios []*Scenario
+	Expect    []Expectation // what the run must show (expect.go)
 }
 
 // Scenario is one rule: when a request matches, the outcome is produced.

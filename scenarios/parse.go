@@ -273,11 +273,12 @@ func (p *parser) top(root *yaml.Node, set *Set) {
 	}
 	var version int
 	var provider string
-	var list *yaml.Node
+	var list, expect *yaml.Node
 	keys := p.fields(doc, "file", map[string]func(*yaml.Node){
 		"version":   func(n *yaml.Node) { version = p.integer(n, "version", 1, 1000) },
 		"provider":  func(n *yaml.Node) { provider = p.provider(n) },
 		"scenarios": func(n *yaml.Node) { list = n },
+		"expect":    func(n *yaml.Node) { expect = n }, // expect.go
 	})
 	if keys == nil {
 		return
@@ -287,8 +288,13 @@ func (p *parser) top(root *yaml.Node, set *Set) {
 	} else if version > FormatVersion {
 		p.errorf(keys["version"], "version %d is newer than this mockpay reads (%d)", version, FormatVersion)
 	}
+	if expect != nil {
+		defer func() { set.Expect = p.expectations(expect, provider, set.Scenarios) }()
+	}
 	if list == nil {
-		p.errorf(doc, "scenarios is missing")
+		if expect == nil { // a file of expectations alone needs no scenarios
+			p.errorf(doc, "scenarios is missing")
+		}
 		return
 	}
 	if list.Kind != yaml.SequenceNode {

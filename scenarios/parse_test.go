@@ -38,7 +38,7 @@ var errorCases = []errorCase{
 	{
 		name: "unknown key at the top level",
 		file: doc("version: 1", "provider: acme", "scenario: []", "scenarios: []"),
-		want: []string{`3:1: file: unknown key "scenario" (known: provider, scenarios, version)`},
+		want: []string{`3:1: file: unknown key "scenario" (known: expect, provider, scenarios, version)`},
 	},
 	{
 		name: "unknown key in a scenario",

@@ -78,6 +78,7 @@ var objects = []struct {
 	{"then", "#/$defs/then", header("  - name: a", "    outcome: {status: processing, then: [{after: 1m, status: success, zzz: 1}]}")},
 	{"confirm", "#/$defs/confirm", header("  - name: a", "    outcome: {status: otp_verify, confirm: [{status: success, zzz: 1}]}")},
 	{"fault", "#/$defs/fault", header("  - name: a", "    outcome: {fault: {type: reset, zzz: 1}}")},
+	{"expectation", "#/$defs/expectation", doc("version: 1", "expect:", "  - {no_bad_signatures: true, zzz: 1}")},
 	{"callbacks", "#/$defs/callbacks", header("  - name: a", "    outcome: {status: success, callbacks: {zzz: 1}}")},
 }
 

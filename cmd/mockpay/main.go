@@ -4,6 +4,9 @@
 //	mockpay healthcheck       exit 0 when /_mockpay/health answers 200 (Docker HEALTHCHECK)
 //	mockpay scenarios validate FILE…  check scenario files, every error as file:line:column
 //	mockpay audit-receiver --provider P --url URL  judge a merchant's callback receiver
+//	mockpay expectations      report the scenario files' expectations of a running mockpay
+//	mockpay bundle            export a merchant's run (HAR) from a running mockpay
+//	mockpay replay BUNDLE     serve an exported run again
 //	mockpay version           print the version
 package main
 
@@ -64,6 +67,12 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 		return 2
 	case "audit-receiver":
 		return auditReceiver(args, stdout, stderr)
+	case "expectations":
+		return expectations(args, getenv, stdout, stderr)
+	case "bundle":
+		return exportBundle(args, getenv, stdout, stderr)
+	case "replay":
+		return replay(args, stdout, stderr)
 	case "help", "-h", "--help":
 		usage(stdout)
 		return 0
@@ -78,6 +87,9 @@ func usage(w io.Writer) {
        mockpay healthcheck [--addr host:port] [--tls]
        mockpay scenarios validate FILE…
        mockpay audit-receiver --provider liqpay|liquido --url URL [--json] [--junit FILE]
+       mockpay expectations [--url URL] [--merchant KEY] [--junit FILE] [--json]
+       mockpay bundle [--url URL] --merchant KEY [-o FILE]
+       mockpay replay BUNDLE [--addr host:port]
        mockpay version
 
 flags (each has a MOCKPAY_* environment twin):
@@ -281,6 +293,10 @@ func validate(paths []string, stdout, stderr io.Writer) int {
 			if err != nil {
 				fmt.Fprintln(stderr, err)
 				bad++
+				continue
+			}
+			if len(set.Expect) > 0 {
+				fmt.Fprintf(stdout, "%s: %d scenarios, %d expectations, valid\n", f, len(set.Scenarios), len(set.Expect))
 				continue
 			}
 			fmt.Fprintf(stdout, "%s: %d scenarios, valid\n", f, len(set.Scenarios))

@@ -65,6 +65,10 @@ type Config struct {
 	StateInterval Duration `yaml:"state_interval"`
 	// JournalMax is how many requests the journal keeps per merchant.
 	JournalMax int `yaml:"journal_max"`
+	// BundleOnExit, when set, is a folder where serve writes one run bundle
+	// (GET /_mockpay/bundle) per merchant that made a request, at shutdown.
+	// Relative in the file: relative to the file.
+	BundleOnExit string `yaml:"bundle_on_exit"`
 
 	// TLS serves HTTPS with a certificate made at start for the providers'
 	// real host names (see internal/tlscert); TLSCert and TLSKey serve the
@@ -261,6 +265,7 @@ func Flags() []Flag {
 		{"state-file", "MOCKPAY_STATE_FILE", "keep state across restarts in this file (saved periodically and at shutdown)"},
 		{"state-interval", "MOCKPAY_STATE_INTERVAL", "how often the state file is saved while running (default 30s)"},
 		{"journal-max", "MOCKPAY_JOURNAL_MAX", "requests the journal keeps per merchant (default 1000)"},
+		{"bundle-on-exit", "MOCKPAY_BUNDLE_ON_EXIT", "at shutdown, write a run bundle (HAR) per merchant that made a request into this folder"},
 		{"tls", "MOCKPAY_TLS", "serve HTTPS with a certificate made at start for www.liqpay.ua, the Liquido hosts and localhost"},
 		{"tls-cert", "MOCKPAY_TLS_CERT", "serve HTTPS with this PEM certificate (chain) instead; needs --tls-key"},
 		{"tls-key", "MOCKPAY_TLS_KEY", "the PEM private key of --tls-cert"},
@@ -305,6 +310,7 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 		state    = fs.String("state-file", "", "")
 		interval = fs.String("state-interval", "", "")
 		jmax     = fs.String("journal-max", "", "")
+		bundles  = fs.String("bundle-on-exit", "", "")
 		useTLS   = fs.Bool("tls", false, "")
 		tlsCert  = fs.String("tls-cert", "", "")
 		tlsKey   = fs.String("tls-key", "", "")
@@ -394,6 +400,9 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 		}
 		cfg.JournalMax = n
 	}
+	if set["bundle-on-exit"] {
+		cfg.BundleOnExit = *bundles
+	}
 	if set["tls"] {
 		cfg.TLS = *useTLS
 	}
@@ -460,6 +469,9 @@ func (c *Config) loadFile(path string) error {
 	}
 	if c.StateFile != "" && !filepath.IsAbs(c.StateFile) {
 		c.StateFile = filepath.Join(filepath.Dir(path), c.StateFile)
+	}
+	if c.BundleOnExit != "" && !filepath.IsAbs(c.BundleOnExit) {
+		c.BundleOnExit = filepath.Join(filepath.Dir(path), c.BundleOnExit)
 	}
 	for _, p := range []*string{&c.TLSCert, &c.TLSKey, &c.TLSCAOut} {
 		if *p != "" && !filepath.IsAbs(*p) {

@@ -162,6 +162,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 	r.HandleFunc("/_mockpay/merchants/{key}", ms.Get).Methods(http.MethodGet)
 	r.HandleFunc("/_mockpay/merchants/{key}", ms.Delete).Methods(http.MethodDelete)
 	r.HandleFunc("/_mockpay/openapi.json", control.OpenAPI).Methods(http.MethodGet)
+	s.runRoutes(r) // expectations and run bundles (runs.go)
 	s.dashboardRoutes(r)
 	s.auditRoutes(r)
 	notFound := http.HandlerFunc(s.notFound)
@@ -190,6 +191,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // It reports how many callbacks were still pending.
 func (s *Server) Close(ctx context.Context) int {
 	s.saveState()
+	s.writeBundles()
 	pending := s.callbacks.Close(ctx)
 	s.tenants.Close()
 	return pending
@@ -284,6 +286,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	// Saved before the dispatcher stops: stopping unschedules the retries
 	// the state file must keep.
 	s.saveState()
+	s.writeBundles() // --bundle-on-exit, also before the dispatcher stops
 	// Callbacks in flight get the rest of the grace period; what is left
 	// undelivered is reported, not silently dropped.
 	if pending := s.callbacks.Close(shutdownCtx); pending > 0 {

@@ -27,19 +27,36 @@ func (s *Server) openState(path string) error {
 		return fmt.Errorf("state file %s: its folder does not exist", path)
 	}
 	st := state.New(path, s.log.With("part", "state"), nil)
-	st.Register("merchants", s.made) // first: the others restore into them
-	st.Register("tenants", s.tenants)
-	st.Register("scenarios", s.scenarios)
-	st.Register("liqpay", s.liqpay)
-	st.Register("liquido", s.liquido)
-	st.Register("ledger", jsonPart[ledger.Snapshot]{s.ledger.Export, s.ledger.Import})
-	st.Register("journal", jsonPart[[]*journal.Entry]{s.journal.Export, s.journal.Import})
-	st.Register("callbacks", callback.StatePart{D: s.callbacks, Clock: s.scheduler, Signer: s.signer})
+	for _, p := range s.stateParts() {
+		st.Register(p.name, p.part)
+	}
 	if err := st.Load(); err != nil {
 		return err
 	}
 	s.state = st
 	return nil
+}
+
+// statePart is a stateful part under its name in a state file.
+type statePart struct {
+	name string
+	part state.Part
+}
+
+// stateParts lists the stateful parts in restore order (a state file and
+// a run bundle both save them). A part added here needs its line in
+// restrictPart (bundle_state.go) too, or bundles leave it out.
+func (s *Server) stateParts() []statePart {
+	return []statePart{
+		{"merchants", s.made}, // first: the others restore into them
+		{"tenants", s.tenants},
+		{"scenarios", s.scenarios},
+		{"liqpay", s.liqpay},
+		{"liquido", s.liquido},
+		{"ledger", jsonPart[ledger.Snapshot]{s.ledger.Export, s.ledger.Import}},
+		{"journal", jsonPart[[]*journal.Entry]{s.journal.Export, s.journal.Import}},
+		{"callbacks", callback.StatePart{D: s.callbacks, Clock: s.scheduler, Signer: s.signer}},
+	}
 }
 
 // jsonPart saves a part whose state is one exportable value.
