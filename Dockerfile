@@ -16,7 +16,7 @@ COPY . .
 # binary. -s -w: no symbol tables (smaller image; panics still print stacks).
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
     CGO_ENABLED=0 go build -trimpath -buildvcs=false \
-      -ldflags "-s -w -X github.com/mockpay/mockpay/internal/server.Version=${VERSION}" \
+      -ldflags "-s -w -X github.com/mockpay/mockpay/server.Version=${VERSION}" \
       -o /out/mockpay ./cmd/mockpay
 
 FROM gcr.io/distroless/static-debian12:nonroot

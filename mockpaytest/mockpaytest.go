@@ -32,7 +32,7 @@ import (
 	"time"
 
 	"github.com/mockpay/mockpay/internal/config"
-	"github.com/mockpay/mockpay/internal/server"
+	"github.com/mockpay/mockpay/server"
 )
 
 // TB is what Start needs of a test; *testing.T, *testing.B and *testing.F

@@ -31,7 +31,7 @@ import (
 	"time"
 
 	"github.com/mockpay/mockpay/internal/config"
-	"github.com/mockpay/mockpay/internal/server"
+	"github.com/mockpay/mockpay/server"
 	"github.com/mockpay/mockpay/scenarios"
 )
 

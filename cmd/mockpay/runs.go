@@ -24,7 +24,7 @@ import (
 	"github.com/mockpay/mockpay/internal/bundle"
 	"github.com/mockpay/mockpay/internal/config"
 	"github.com/mockpay/mockpay/internal/control"
-	"github.com/mockpay/mockpay/internal/server"
+	"github.com/mockpay/mockpay/server"
 )
 
 // The commands that work on a run: expectations (ask a running mockpay

@@ -17,7 +17,7 @@ import (
 	"github.com/mockpay/mockpay/emulator/liqpay"
 	"github.com/mockpay/mockpay/internal/bundle"
 	"github.com/mockpay/mockpay/internal/config"
-	"github.com/mockpay/mockpay/internal/server"
+	"github.com/mockpay/mockpay/server"
 )
 
 // bundlePost signs params with a shop's keys.

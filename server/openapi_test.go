@@ -8,7 +8,7 @@ import (
 
 	"github.com/mockpay/mockpay/internal/config"
 	controlapi "github.com/mockpay/mockpay/internal/control"
-	"github.com/mockpay/mockpay/internal/server"
+	"github.com/mockpay/mockpay/server"
 )
 
 // The OpenAPI document and the router must name the same control routes.

@@ -16,7 +16,7 @@ import (
 
 	"github.com/mockpay/mockpay/emulator/liqpay"
 	"github.com/mockpay/mockpay/internal/config"
-	"github.com/mockpay/mockpay/internal/server"
+	"github.com/mockpay/mockpay/server"
 )
 
 // BenchmarkPayWithCallback measures the whole path: signed pay requests

@@ -19,7 +19,7 @@ import (
 
 	"github.com/mockpay/mockpay/emulator/liqpay"
 	"github.com/mockpay/mockpay/internal/config"
-	"github.com/mockpay/mockpay/internal/server"
+	"github.com/mockpay/mockpay/server"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
