@@ -43,11 +43,16 @@ func (h Health) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // WriteJSON writes v as JSON with a status code.
 func WriteJSON(w http.ResponseWriter, code int, v any) {
+	// Encoded before the status is written, so a value that cannot be
+	// encoded is a 500 that says so, never an empty 200.
+	body, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		code = http.StatusInternalServerError
+		body, _ = json.MarshalIndent(Error{Error: "answer could not be encoded: " + err.Error()}, "", "  ")
+	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(code)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
+	_, _ = w.Write(append(body, '\n'))
 }
 
 // Error is the control plane's own error shape.

@@ -82,6 +82,9 @@ func luhn(d []byte) bool {
 
 // JSON removes CVV fields at any depth and masks card numbers in a JSON
 // document; text that is not JSON goes through Text. Keys come back sorted.
+// Card numbers are looked for in string values, and in numbers only under a
+// card field: a date in epoch milliseconds passes Luhn one time in ten, and
+// the answer must stay valid JSON with its dates intact.
 func JSON(b []byte) []byte {
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -89,14 +92,15 @@ func JSON(b []byte) []byte {
 	if err := dec.Decode(&v); err != nil || dec.More() {
 		return []byte(Text(string(b)))
 	}
-	out, err := json.Marshal(strip(v))
+	out, err := json.Marshal(strip("", v))
 	if err != nil {
 		return []byte(Text(string(b)))
 	}
-	return []byte(Text(string(out)))
+	return out
 }
 
-func strip(v any) any {
+// strip redacts v, the value of field key ("" at the top and in lists).
+func strip(key string, v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		for k, e := range x {
@@ -108,14 +112,32 @@ func strip(v any) any {
 				x[k] = Header(str)
 				continue
 			}
-			x[k] = strip(e)
+			x[k] = strip(k, e)
 		}
 	case []any:
 		for i, e := range x {
-			x[i] = strip(e)
+			x[i] = strip(key, e)
+		}
+	case string:
+		return Text(x)
+	case json.Number:
+		// A card number sent as a JSON number (LiqPay accepts "card":4242…)
+		// becomes its masked string: still valid JSON, never the number.
+		if cardField(key) {
+			if m := panRE.FindString(x.String()); m == x.String() {
+				if masked := maskPAN(m); masked != m {
+					return masked
+				}
+			}
 		}
 	}
 	return v
+}
+
+// cardField tells the fields that may hold a card number as a JSON number.
+func cardField(key string) bool {
+	k := strings.ToLower(key)
+	return strings.Contains(k, "card") || k == "pan" || strings.Contains(k, "cardnumber")
 }
 
 // Form removes CVV fields from a form (or query) and masks card numbers in

@@ -2,6 +2,7 @@ package redact
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -72,4 +73,61 @@ func TestSecrets(t *testing.T) {
 	if diff := cmp.Diff(`{"private_key":"****_key"}`, string(JSON([]byte(`{"private_key":"sandbox_private_key"}`)))); diff != "" {
 		t.Error(diff)
 	}
+}
+
+// A date in epoch milliseconds that happens to pass Luhn stays a number; a
+// card number sent as a JSON number becomes its masked string; the answer is
+// valid JSON either way.
+func TestJSONKeepsNumbersButCardFields(t *testing.T) {
+	in := `{"create_date":1796020005547,"card":4242424242424242,"receiver_card":4111111111111111,"amount":12,"order_id":"4242424242424242"}`
+	want := `{"amount":12,"card":"424242******4242","create_date":1796020005547,"order_id":"424242******4242","receiver_card":"411111******1111"}`
+	got := JSON([]byte(in))
+	if diff := cmp.Diff(want, string(got)); diff != "" {
+		t.Error(diff)
+	}
+	if !json.Valid(got) {
+		t.Errorf("not JSON: %s", got)
+	}
+}
+
+// Valid JSON in, valid JSON out, and no card number survives in a string.
+func FuzzJSON(f *testing.F) {
+	for _, seed := range []string{
+		`{"card":"4242424242424242","card_cvv":"123"}`,
+		`{"card":4242424242424242,"create_date":1796020005547}`,
+		`[{"cardNumber":"4111 1111 1111 1111"},{"x":[1,2,"4000000000000002"]}]`,
+		`"4242424242424242"`, `12345678901234567890`, `{"a":{"b":{"c":"cvv=123"}}}`,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		out := JSON([]byte(in))
+		if json.Valid([]byte(in)) && !json.Valid(out) {
+			t.Fatalf("valid JSON in, invalid out:\n in: %s\nout: %s", in, out)
+		}
+		var v any
+		if json.Unmarshal(out, &v) != nil {
+			return
+		}
+		var walk func(any)
+		walk = func(v any) {
+			switch x := v.(type) {
+			case map[string]any:
+				for _, e := range x {
+					walk(e)
+				}
+			case []any:
+				for _, e := range x {
+					walk(e)
+				}
+			case string:
+				for _, m := range panRE.FindAllString(x, -1) {
+					if maskPAN(m) != m {
+						t.Fatalf("a card number survived in %q (from %s)", x, in)
+					}
+				}
+			}
+		}
+		walk(v)
+	})
 }
