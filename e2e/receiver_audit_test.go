@@ -216,7 +216,7 @@ func TestAuditReceiverPassesTheReadmeReceivers(t *testing.T) {
 			t.Parallel()
 			if _, err := os.Stat(rc.need); err != nil {
 				if _, err := exec.LookPath(rc.need); err != nil {
-					t.Skipf("%s not available (CI installs it): %s", rc.name, rc.need)
+					skipUnlessCI(t, "%s not available (CI installs it): %s", rc.name, rc.need)
 				}
 			}
 			port := freePort(t)

@@ -48,7 +48,7 @@ func TestExampleReceiversVerifyCallbacks(t *testing.T) {
 		t.Run(rc.name, func(t *testing.T) {
 			if _, err := os.Stat(rc.need); err != nil {
 				if _, err := exec.LookPath(rc.need); err != nil {
-					t.Skipf("%s not available (CI installs it): %s", rc.name, rc.need)
+					skipUnlessCI(t, "%s not available (CI installs it): %s", rc.name, rc.need)
 				}
 			}
 			port := freePort(t)
