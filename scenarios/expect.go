@@ -126,7 +126,7 @@ func (p *parser) expectation(n *yaml.Node, implied string) (Expectation, bool) {
 		"callbacks_delivered": func(v *yaml.Node) { c := p.integer(v, "callbacks_delivered", 0, 1000); x.CallbacksDelivered = &c },
 		"event":               func(v *yaml.Node) { x.Event = p.str(v, "event") },
 		"no_bad_signatures":   func(v *yaml.Node) { bad = v; x.NoBadSignatures = p.boolean(v, "no_bad_signatures") },
-		"liqpay_version":      func(v *yaml.Node) { version = v; x.LiqPayVersion = p.integer(v, "liqpay_version", 1, 3) },
+		"liqpay_version":      func(v *yaml.Node) { version = v; x.LiqPayVersion = p.integer(v, "liqpay_version", 1, 7) }, // 7: SHA3-256 signatures (reference liqpay.md §2.3)
 	})
 	if keys == nil {
 		return x, false

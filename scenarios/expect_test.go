@@ -30,6 +30,7 @@ func TestExpectParses(t *testing.T) {
 		"  - {liqpay_version: 3, merchant: m1}",
 		"  - {idempotency_key: k-1, ends: SETTLED}",
 		"  - {provider: liquido, order: k-2, callbacks_delivered: 0}",
+		"  - {liqpay_version: 7}",
 	)
 	set, err := scenarios.Parse("f.yaml", []byte(file), expectVocab)
 	if err != nil {
@@ -42,6 +43,7 @@ func TestExpectParses(t *testing.T) {
 		{Line: 9, Column: 5, Provider: "liqpay", Merchant: "m1", LiqPayVersion: 3},
 		{Line: 10, Column: 5, Provider: "liquido", Order: "k-1", Ends: "SETTLED"},
 		{Line: 11, Column: 5, Provider: "liquido", Order: "k-2", CallbacksDelivered: count(0)},
+		{Line: 12, Column: 5, Provider: "liqpay", LiqPayVersion: 7},
 	}
 	if diff := cmp.Diff(want, set.Expect); diff != "" {
 		t.Errorf("expectations (-want +got):\n%s", diff)
@@ -57,6 +59,7 @@ func TestExpectParses(t *testing.T) {
 		"every LiqPay request used version 3",
 		"order k-1 ends SETTLED",
 		"exactly 0 callbacks delivered for order k-2",
+		"every LiqPay request used version 7",
 	}
 	if diff := cmp.Diff(wantWords, words); diff != "" {
 		t.Errorf("words (-want +got):\n%s", diff)
@@ -105,7 +108,7 @@ func TestExpectErrors(t *testing.T) {
 			[]string{`3:22: ends "paid" is not a known status (FAILED, IN_PROGRESS, SETTLED, failure, processing, success)`}},
 		{"provider against words", "  - {provider: liqpay, idempotency_key: k, ends: SETTLED}",
 			[]string{"3:6: provider liqpay, but the expectation only applies to liquido", `3:50: ends "SETTLED" is not a liqpay status (failure, processing, success)`}},
-		{"version range", "  - {liqpay_version: 4}", []string{"3:22: liqpay_version must be a whole number from 1 to 3"}},
+		{"version range", "  - {liqpay_version: 8}", []string{"3:22: liqpay_version must be a whole number from 1 to 7"}},
 		{"negative count", "  - {order: o, callbacks_delivered: -1}", []string{"3:37: callbacks_delivered must be a whole number from 0 to 1000"}},
 		{"not a mapping", "  - order", []string{"3:5: expectation must be a mapping"}},
 	}
