@@ -43,7 +43,7 @@ func validKey(k string) bool {
 		return false
 	}
 	for _, r := range k {
-		if r == '/' || r < 0x20 || r == 0x7f {
+		if r == '/' || r < 0x20 || (r >= 0x7f && r <= 0x9f) { // C0, DEL and C1, as LiqPay order_id
 			return false
 		}
 	}

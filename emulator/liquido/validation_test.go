@@ -73,6 +73,7 @@ func TestValidationErrors(t *testing.T) {
 		{"orderInfo without orderId", card, with(base(), "orderInfo", map[string]any{"orderReferenceNumber": "x"}), invalid(card, "orderInfo.orderId", "must not be blank")},
 		{"bad callbackUrl", card, with(base(), "callbackUrl", "api.client.comcallback/"), invalid(card, "callbackUrl", "must be an absolute http(s) URL")},
 		{"key with a slash", card, with(base(), "idempotencyKey", "a/b"), invalid(card, "idempotencyKey", "must be 1 to 255 characters without '/' or control characters")},
+		{"key with a C1 control character", card, with(base(), "idempotencyKey", "k\u0085"), invalid(card, "idempotencyKey", "must be 1 to 255 characters without '/' or control characters")},
 		{"card and cardId", card, with(base(), "cardId", "x"), invalid(card, "cardId", "give either card or cardId, not both")},
 		{"month 13, bad cvc, short number", card, edit(base(), func(b map[string]any) {
 			c := cardOf(b)
