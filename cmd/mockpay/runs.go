@@ -204,6 +204,12 @@ func replay(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mockpay replay:", err)
 		return 1
 	}
+	// A file too large to be a bundle is refused before it is read.
+	if fi, err := f.Stat(); err == nil && fi.Size() > bundle.MaxSize {
+		f.Close()
+		fmt.Fprintf(stderr, "mockpay replay: %s: %d bytes, larger than a bundle can be (%d MiB)\n", file, fi.Size(), bundle.MaxSize>>20)
+		return 1
+	}
 	h, err := bundle.Read(f)
 	f.Close()
 	if err != nil {
