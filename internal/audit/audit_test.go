@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/mockpay/mockpay/internal/audit"
 	"github.com/mockpay/mockpay/internal/audit/audittest"
+	"github.com/mockpay/mockpay/internal/junit"
 )
 
 // Each planted flaw is found by the cases meant for it, and only by them;
@@ -101,7 +102,7 @@ func TestJUnitReadsBack(t *testing.T) {
 		Tests    int `xml:"tests,attr"`
 		Failures int `xml:"failures,attr"`
 		Suites   []struct {
-			Cases []audit.JUnitCase `xml:"testcase"`
+			Cases []junit.Case `xml:"testcase"`
 		} `xml:"testsuite"`
 	}
 	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {

@@ -2,11 +2,12 @@ package audit
 
 import (
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/mockpay/mockpay/internal/junit"
 )
 
 // WriteTable prints the report for people: one line per case, then, for
@@ -52,73 +53,27 @@ func (r Report) WriteJSON(w io.Writer) error {
 	return enc.Encode(r)
 }
 
-// The JUnit XML shape CI tools read (Jenkins, GitLab, GitHub test-report
-// actions): <testsuites><testsuite><testcase><failure/>.
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name      string      `xml:"name,attr"`
-	Tests     int         `xml:"tests,attr"`
-	Failures  int         `xml:"failures,attr"`
-	Errors    int         `xml:"errors,attr"`
-	Time      string      `xml:"time,attr"`
-	Timestamp string      `xml:"timestamp,attr"`
-	Cases     []JUnitCase `xml:"testcase"`
-}
-
-// JUnitCase is one <testcase>; exported so tests can read the file back.
-type JUnitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      string        `xml:"time,attr"`
-	Failure   *JUnitFailure `xml:"failure,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
-}
-
-// JUnitFailure is a failed case's <failure>.
-type JUnitFailure struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
-}
-
 // WriteJUnit writes the report as JUnit XML: one testsuite for the audit,
 // one testcase per case (classname audit.<provider>.<kind>).
 func (r Report) WriteJUnit(w io.Writer) error {
-	suite := junitSuite{
-		Name: "mockpay audit-receiver " + r.Provider + " " + r.URL, Tests: len(r.Results), Failures: r.Failed,
-		Timestamp: r.Started.Format("2006-01-02T15:04:05"),
-	}
+	doc := junit.Suites{Name: "mockpay audit-receiver", Suites: []junit.Suite{{
+		Name: "mockpay audit-receiver " + r.Provider + " " + r.URL, Timestamp: r.Started.Format("2006-01-02T15:04:05"),
+	}}}
 	var total int64
 	for _, res := range r.Results {
 		total += res.Millis
-		c := JUnitCase{
+		c := junit.Case{
 			Name: res.ID, Classname: "audit." + r.Provider + "." + string(res.Kind), Time: seconds(res.Millis),
 			SystemOut: res.Title + "\nwhat it did: " + res.Did + "\na safe receiver " + res.Safe,
 		}
 		if !res.Passed {
-			c.Failure = &JUnitFailure{Message: res.Did, Type: string(res.Kind),
+			c.Failure = &junit.Failure{Message: res.Did, Type: string(res.Kind),
 				Text: strings.Join([]string{res.Title, "A safe receiver " + res.Safe + "."}, "\n")}
 		}
-		suite.Cases = append(suite.Cases, c)
+		doc.Add(0, c)
 	}
-	suite.Time = seconds(total)
-	doc := junitSuites{Name: "mockpay audit-receiver", Tests: suite.Tests, Failures: suite.Failures, Suites: []junitSuite{suite}}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
+	doc.Suites[0].Time = seconds(total)
+	_, err := w.Write(doc.Marshal())
 	return err
 }
 
