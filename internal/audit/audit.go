@@ -144,6 +144,11 @@ func (c *Config) Check() error {
 	if c.Amount < 0 {
 		return errors.New("amount must not be negative")
 	}
+	// The versions LiqPay's API documents: 3 (SHA-1, every SDK) and 7
+	// (SHA3-256); 0 means the default, 3.
+	if c.Version != 0 && c.Version != 3 && c.Version != 7 {
+		return fmt.Errorf("version %d: LiqPay callbacks are version 3 (SHA-1) or 7 (SHA3-256)", c.Version)
+	}
 	if c.Timeout < 0 || c.Timeout > MaxTotal {
 		return fmt.Errorf("timeout must be between 0 and %s", MaxTotal)
 	}

@@ -126,6 +126,7 @@ func TestConfigErrors(t *testing.T) {
 		{Provider: "liqpay"},
 		{Provider: "liqpay", URL: "ftp://x/"},
 		{Provider: "liquido", URL: "http://x/", Timeout: time.Hour},
+		{Provider: "liqpay", URL: "http://x/", Version: 5},
 	} {
 		if _, err := audit.Run(context.Background(), c); err == nil {
 			t.Errorf("%+v: no error", c)
