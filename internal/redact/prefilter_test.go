@@ -1,0 +1,66 @@
+package redact
+
+import (
+	"strings"
+	"testing"
+)
+
+// The prefilters may say "maybe" wrongly but never "no" wrongly: for every
+// text the regular expressions match, they must say true.
+func TestPrefiltersNeverMissAMatch(t *testing.T) {
+	texts := []string{
+		`{"card_cvv":"123"}`, `CVV2=999`, `"Cvc": "12"`, `securityCode=1`, `SECURITY_CODE: 4`, `cardcvc=7`, `cardCVV=7`,
+		`4242424242424242`, `4242 4242 4242 4242`, `4242-4242-4242-4242`, `x4111111111111x`, `1234567890123`,
+		`card=4242+4242`, `no digits here`, `123456789012`, `12 34`, `--1-2-3`, `cv`, `secu`,
+	}
+	for _, s := range texts {
+		if cvvRE.MatchString(s) && !mayHoldCVV(s) {
+			t.Errorf("mayHoldCVV(%q) = false, but cvvRE matches", s)
+		}
+		if panRE.MatchString(s) && !mayHoldPAN(s) {
+			t.Errorf("mayHoldPAN(%q) = false, but panRE matches", s)
+		}
+	}
+	for _, s := range []string{`{"status":"success","order_id":"abc"}`, strings.Repeat("ab12", 100)} {
+		if mayHoldCVV(s) || mayHoldPAN(s) {
+			t.Errorf("prefilters let %q through; it holds neither", s)
+		}
+	}
+}
+
+// FuzzPrefilters checks the same on any text.
+func FuzzPrefilters(f *testing.F) {
+	for _, s := range []string{`card_cvv=1`, `4242 4242 4242 4242`, `1-2-3-4-5-6-7-8-9-0-1-2-3`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if cvvRE.MatchString(s) && !mayHoldCVV(s) {
+			t.Errorf("mayHoldCVV(%q) = false, but cvvRE matches", s)
+		}
+		if panRE.MatchString(s) && !mayHoldPAN(s) {
+			t.Errorf("mayHoldPAN(%q) = false, but panRE matches", s)
+		}
+	})
+}
+
+// A document JSON passes through unchanged holds nothing the slow path
+// would have changed.
+func TestJSONPassesThroughOnlyCleanDocuments(t *testing.T) {
+	for _, doc := range []string{
+		`{"status":"success","order_id":"o1","amount":1}`,
+		`{"b":1,"a":{"card_cvv":"123"}}`,
+		`{"card":"4242424242424242"}`,
+		`{"client_secret":"abcdefghijkl"}`,
+		`{"\u0063vv":"123"}`,
+		`{"card":"\u00342424242424242"}`,
+		`{"apiKey":"abcdefghijkl"}`,
+	} {
+		got := string(JSON([]byte(doc)))
+		if strings.Contains(got, "123\"") && strings.Contains(doc, "vv") || strings.Contains(got, "4242424242424242") || strings.Contains(got, "abcdefghijkl") {
+			t.Errorf("JSON(%s) = %s: something was left unredacted", doc, got)
+		}
+	}
+	if got := string(JSON([]byte(`{"z":1,"a":2}`))); got != `{"z":1,"a":2}` {
+		t.Errorf("a clean document came back changed: %s", got)
+	}
+}
