@@ -34,7 +34,9 @@ func IsSecret(name string) bool { return secretFields[strings.ToLower(name)] }
 func IsCVV(name string) bool { return cvvFields[strings.ToLower(name)] }
 
 // panRE finds card-number candidates: 13–19 digits, optionally grouped by
-// single spaces or dashes. Luhn decides which are card numbers.
+// single spaces or dashes. Luhn decides which are card numbers. nextPAN
+// finds the same matches much faster; panRE states what it finds (and its
+// tests compare the two).
 var panRE = regexp.MustCompile(`\d(?:[ -]?\d){12,18}`)
 
 // cvvRE is the fallback for text that does not parse (a truncated body): a
@@ -52,10 +54,79 @@ func Text(s string) string {
 	if mayHoldCVV(s) {
 		s = cvvRE.ReplaceAllString(s, `${1}"`+Removed+`"`)
 	}
-	if mayHoldPAN(s) {
-		s = panRE.ReplaceAllStringFunc(s, maskPAN)
+	return maskPANs(s)
+}
+
+// isDigit reports whether c is an ASCII digit.
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// nextPAN finds the next panRE match in s from from on, as the regular
+// expression would (leftmost, greedy: up to 19 digits, a single space or
+// dash allowed before each but the first), without its cost. ok is false
+// when there is none.
+func nextPAN(s string, from int) (start, end int, ok bool) {
+	for i := from; i < len(s); {
+		if !isDigit(s[i]) {
+			i++
+			continue
+		}
+		n, j := 1, i+1
+		for n < 19 && j < len(s) {
+			switch {
+			case isDigit(s[j]):
+				j++
+			case (s[j] == ' ' || s[j] == '-') && j+1 < len(s) && isDigit(s[j+1]):
+				j += 2
+			default:
+				goto done
+			}
+			n++
+		}
+	done:
+		if n >= 13 {
+			return i, j, true
+		}
+		// No match can start later in this run: it would be shorter.
+		i = j
 	}
-	return s
+	return 0, 0, false
+}
+
+// maskPANs masks every Luhn-valid card number in s (panRE, maskPAN).
+func maskPANs(s string) string {
+	var b strings.Builder
+	last := 0
+	for at := 0; ; {
+		start, end, ok := nextPAN(s, at)
+		if !ok {
+			break
+		}
+		if m := maskPAN(s[start:end]); m != s[start:end] {
+			b.WriteString(s[last:start])
+			b.WriteString(m)
+			last = end
+		}
+		at = end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// hasPAN reports whether s holds a card number maskPANs would mask.
+func hasPAN(s string) bool {
+	for at := 0; ; {
+		start, end, ok := nextPAN(s, at)
+		if !ok {
+			return false
+		}
+		if maskPAN(s[start:end]) != s[start:end] {
+			return true
+		}
+		at = end
+	}
 }
 
 // mayHoldCVV reports whether s contains, in any case, "cvv", "cvc" or
@@ -97,26 +168,7 @@ func containsFold(s, word string) bool {
 	return false
 }
 
-// mayHoldPAN reports whether s has 13 digits in a row, single spaces or
-// dashes allowed between them: the least panRE matches.
-func mayHoldPAN(s string) bool {
-	run := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			run++
-			if run >= 13 {
-				return true
-			}
-		case (c == ' ' || c == '-') && run > 0 && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
-			// a separator inside a group keeps the run going
-		default:
-			run = 0
-		}
-	}
-	return false
-}
+
 
 // maskPAN keeps the first six and last four digits of a Luhn-valid number.
 func maskPAN(m string) string {
@@ -155,7 +207,7 @@ func luhn(d []byte) bool {
 // back re-encoded, keys sorted. (Decoding and re-encoding every document was
 // most of the journal's cost per request: docs/benchmarks.md.)
 func JSON(b []byte) []byte {
-	if !mayHoldCVV(string(b)) && !mayHoldPAN(string(b)) && !mayHoldSecret(string(b)) && !bytes.Contains(b, []byte(`\u`)) {
+	if !mayHoldCVV(string(b)) && !hasPAN(string(b)) && !mayHoldSecret(string(b)) && !bytes.Contains(b, []byte(`\u`)) {
 		return b
 	}
 	var v any
