@@ -116,3 +116,36 @@ func summarise(lat [][]time.Duration, errs []int, elapsed time.Duration) result 
 	}
 	return r
 }
+
+// countLoop sends exactly n requests, numbered from first on, over conns
+// workers as fast as they are answered.
+func countLoop(c *http.Client, l load, base string, conns int, first int64, n int) result {
+	next := first
+	var mu sync.Mutex
+	lat := make([][]time.Duration, conns)
+	errs := make([]int, conns)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= first+int64(n) {
+					return
+				}
+				took, ok := send(c, l, base, i)
+				lat[w] = append(lat[w], took)
+				if !ok {
+					errs[w]++
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return summarise(lat, errs, time.Since(start))
+}

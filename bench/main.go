@@ -25,17 +25,17 @@ import (
 )
 
 type options struct {
-	duration  time.Duration
-	rounds    int
-	conns     int
-	loads     string
-	memory    int
-	soak      time.Duration
-	soakRate  float64
-	out       string
-	profile   string
-	mockpay   []string
-	halfRate  bool
+	duration time.Duration
+	rounds   int
+	conns    int
+	loads    string
+	memory   int
+	soak     time.Duration
+	soakRate float64
+	out      string
+	profile  string
+	mockpay  []string
+	halfRate bool
 }
 
 func main() {

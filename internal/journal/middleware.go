@@ -164,7 +164,9 @@ type refDoc struct {
 }
 
 // refs are the payment references of d, in refFields order.
-func (d *refDoc) refs() [4]any { return [4]any{d.PaymentID, d.OrderID, d.IdempotencyKey, d.ReferenceID} }
+func (d *refDoc) refs() [4]any {
+	return [4]any{d.PaymentID, d.OrderID, d.IdempotencyKey, d.ReferenceID}
+}
 
 // describe finds a request's action and the payments it names.
 func describe(provider, route string, vars map[string]string, data json.RawMessage, reqBody []byte, resp *refDoc) (string, []string) {

@@ -168,8 +168,6 @@ func containsFold(s, word string) bool {
 	return false
 }
 
-
-
 // maskPAN keeps the first six and last four digits of a Luhn-valid number.
 func maskPAN(m string) string {
 	digits := make([]byte, 0, len(m))
