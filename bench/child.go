@@ -18,12 +18,12 @@ type child struct {
 }
 
 // start re-runs this program as a server of kind with mockpay's flags args.
-func start(kind, cpuProfile string, args ...string) (*child, error) {
+func start(kind, cpuProfile, heapProfile string, args ...string) (*child, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(self, append([]string{"-serve", kind, "-cpuprofile", cpuProfile, "--"}, args...)...)
+	cmd := exec.Command(self, append([]string{"-serve", kind, "-cpuprofile", cpuProfile, "-memprofile", heapProfile, "--"}, args...)...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {

@@ -34,6 +34,7 @@ type options struct {
 	soakRate float64
 	out      string
 	profile  string
+	heap     string
 	mockpay  []string
 	halfRate bool
 }
@@ -51,10 +52,11 @@ func main() {
 	flag.Float64Var(&o.soakRate, "soak-rate", 400, "requests a second during the soak (mixed load, callbacks on)")
 	flag.StringVar(&o.out, "out", "bench/out", "folder for the soak's CSV and SVG")
 	flag.StringVar(&o.profile, "cpuprofile", "", "write mockpay's CPU profile here (pprof)")
+	flag.StringVar(&o.heap, "memprofile", "", "write mockpay's heap profile here at the end (pprof)")
 	flag.Parse()
 	o.mockpay = flag.Args()
 	if *serve != "" {
-		if err := serveChild(*serve, o.profile, o.mockpay); err != nil {
+		if err := serveChild(*serve, o.profile, o.heap, o.mockpay); err != nil {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 			os.Exit(1)
 		}
@@ -102,12 +104,12 @@ func machine() string {
 }
 
 func throughput(o options) error {
-	base, err := start("baseline", "")
+	base, err := start("baseline", "", "")
 	if err != nil {
 		return err
 	}
 	defer base.stop()
-	mp, err := start("mockpay", o.profile, o.mockpay...)
+	mp, err := start("mockpay", o.profile, o.heap, o.mockpay...)
 	if err != nil {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 // payments (LiqPay pay, a new order each time, no callbacks), and says
 // what each payment costs.
 func memory(o options) error {
-	mp, err := start("mockpay", "", o.mockpay...)
+	mp, err := start("mockpay", "", o.heap, o.mockpay...)
 	if err != nil {
 		return err
 	}
@@ -50,7 +50,7 @@ func soak(o options) error {
 	if o.soak > time.Hour {
 		return fmt.Errorf("a soak is at most 1h")
 	}
-	mp, err := start("mockpay", "", o.mockpay...)
+	mp, err := start("mockpay", "", o.heap, o.mockpay...)
 	if err != nil {
 		return err
 	}

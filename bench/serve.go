@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"syscall"
 
@@ -21,7 +22,7 @@ import (
 // address it listens on as its first line of output and runs until SIGTERM.
 // kind is "mockpay" (args are mockpay's own flags, parsed by config.Parse
 // exactly as `mockpay serve` parses them) or "baseline".
-func serveChild(kind, cpuProfile string, args []string) error {
+func serveChild(kind, cpuProfile, heapProfile string, args []string) error {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -38,6 +39,15 @@ func serveChild(kind, cpuProfile string, args []string) error {
 			return err
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if heapProfile != "" {
+		defer func() {
+			if f, err := os.Create(heapProfile); err == nil {
+				runtime.GC()
+				_ = pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		}()
 	}
 	fmt.Println(ln.Addr().String())
 	switch kind {
