@@ -13,6 +13,7 @@
 package ledger
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"slices"
@@ -126,6 +127,10 @@ func (l *Ledger) Publish(r Record) {
 		}
 		e.changes = append(e.changes, Change{At: r.Updated, Status: r.Status})
 	}
+	// The emulators hand over their encoder's buffer, up to twice the
+	// JSON's length in capacity; kept for every payment, the slack was a
+	// third of mockpay's live heap per payment (docs/benchmarks.md).
+	r.Payment = bytes.Clone(r.Payment)
 	e.rec = r
 	l.broadcast()
 }
