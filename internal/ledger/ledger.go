@@ -13,7 +13,6 @@
 package ledger
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/json"
 	"slices"
@@ -127,10 +126,6 @@ func (l *Ledger) Publish(r Record) {
 		}
 		e.changes = append(e.changes, Change{At: r.Updated, Status: r.Status})
 	}
-	// The emulators hand over their encoder's buffer, up to twice the
-	// JSON's length in capacity; kept for every payment, the slack was a
-	// third of mockpay's live heap per payment (docs/benchmarks.md).
-	r.Payment = bytes.Clone(r.Payment)
 	e.rec = r
 	l.broadcast()
 }
