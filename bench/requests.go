@@ -57,10 +57,13 @@ func postForm(base, body string) (*http.Request, error) {
 
 // payLoad is LiqPay pay with a new order each time; callbacks go to
 // receiver when it is not empty.
+// Its own counter numbers the orders (not i, which each run starts again),
+// so no order is ever paid twice, whatever the runs.
 func payLoad(receiver string) load {
 	run := runSeq.Add(1)
-	return load{name: "liqpay pay", make: func(base string, i int64) (*http.Request, error) {
-		return postForm(base, liqpayForm(payParams(fmt.Sprintf("bench-%d-%d", run, i), receiver)))
+	var seq atomic.Int64
+	return load{name: "liqpay pay", make: func(base string, _ int64) (*http.Request, error) {
+		return postForm(base, liqpayForm(payParams(fmt.Sprintf("bench-%d-%d", run, seq.Add(1)), receiver)))
 	}}
 }
 
@@ -79,6 +82,7 @@ func statusLoad() load {
 // liquidoLoad is a Liquido card charge with a new idempotency key each time.
 func liquidoLoad(receiver string) load {
 	run := runSeq.Add(1)
+	var seq atomic.Int64 // a new key every time, whatever the runs
 	var token string
 	return load{name: "liquido card charge",
 		prepare: func(c *http.Client, base string) error {
@@ -98,8 +102,8 @@ func liquidoLoad(receiver string) load {
 			token = tok.AccessToken
 			return nil
 		},
-		make: func(base string, i int64) (*http.Request, error) {
-			body := liquidotest.CardCharge(fmt.Sprintf("bench-%d-%d", run, i), "BR", "4242424242424242")
+		make: func(base string, _ int64) (*http.Request, error) {
+			body := liquidotest.CardCharge(fmt.Sprintf("bench-%d-%d", run, seq.Add(1)), "BR", "4242424242424242")
 			if receiver != "" {
 				body["callbackUrl"] = receiver
 			}
