@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -24,6 +26,10 @@ func newClient(conns int) *http.Client {
 		MaxIdleConns: conns, MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}}
 }
 
+// firstError makes the first failed answer of a run print, so an error
+// count always comes with a reason.
+var firstError atomic.Bool
+
 // send makes request i, reads the whole answer and reports its latency
 // and whether it was a non-error answer.
 func send(c *http.Client, l load, base string, i int64) (time.Duration, bool) {
@@ -40,7 +46,11 @@ func send(c *http.Client, l load, base string, i int64) (time.Duration, bool) {
 	resp.Body.Close()
 	took := time.Since(t0)
 	// LiqPay answers its errors with HTTP 200: the envelope says so.
-	return took, err == nil && resp.StatusCode < 400 && !bytes.Contains(body, []byte(`"result":"error"`))
+	ok := err == nil && resp.StatusCode < 400 && !bytes.Contains(body, []byte(`"result":"error"`))
+	if !ok && firstError.CompareAndSwap(false, true) {
+		fmt.Fprintf(os.Stderr, "bench: first error: %s %s: HTTP %d %.300s\n", req.Method, req.URL.Path, resp.StatusCode, body)
+	}
+	return took, ok
 }
 
 // closedLoop runs conns workers, each sending its next request as soon as

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/mockpay/mockpay/emulator/liqpay"
@@ -124,26 +125,33 @@ func liquidoLoad(receiver string) load {
 // within any retention limit).
 func mixedLoad(receiver string) load {
 	run := runSeq.Add(1)
-	var seq atomic.Int64
+	// A counter per server, so a status asks about an order paid at the
+	// same server.
+	var counters sync.Map // base URL → *atomic.Int64
+	seqOf := func(base string) *atomic.Int64 {
+		c, _ := counters.LoadOrStore(base, new(atomic.Int64))
+		return c.(*atomic.Int64)
+	}
 	lq := liquidoLoad(receiver)
+	order := func(base string, n int64) string { return fmt.Sprintf("mixed-%d-%s-%d", run, base, n) }
 	return load{name: "mixed, callbacks on",
 		prepare: func(c *http.Client, base string) error {
-			req, _ := postForm(base, liqpayForm(payParams(fmt.Sprintf("mixed-%d-0", run), "")))
+			req, _ := postForm(base, liqpayForm(payParams(order(base, 0), "")))
 			if err := expect(c, req, `"status":"success"`); err != nil {
 				return err
 			}
 			return lq.prepare(c, base)
 		},
 		make: func(base string, i int64) (*http.Request, error) {
+			seq := seqOf(base)
 			switch i % 5 {
 			case 0, 1:
-				return postForm(base, liqpayForm(payParams(fmt.Sprintf("mixed-%d-%d", run, seq.Add(1)), receiver)))
+				return postForm(base, liqpayForm(payParams(order(base, seq.Add(1)), receiver)))
 			case 2, 3:
 				// Far enough back to be answered already, however many
 				// are in flight; order 0 was paid by prepare.
-				order := fmt.Sprintf("mixed-%d-%d", run, max(seq.Load()-500, 0))
 				return postForm(base, liqpayForm(map[string]any{"public_key": config.DefaultLiqPayPublicKey,
-					"version": 3, "action": "status", "order_id": order}))
+					"version": 3, "action": "status", "order_id": order(base, max(seq.Load()-500, 0))}))
 			}
 			return lq.make(base, i)
 		}}
