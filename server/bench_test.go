@@ -24,7 +24,7 @@ import (
 // receiver. It reports the API rate and the callback delivery rate and fails
 // if a callback is lost.
 //
-//	go test -run '^$' -bench PayWithCallback -benchtime 20000x ./internal/server/
+//	go test -run '^$' -bench PayWithCallback -benchtime 20000x ./server/
 func BenchmarkPayWithCallback(b *testing.B) {
 	var delivered atomic.Int64
 	rv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -59,7 +59,7 @@ func TestOpenAPIDocumentNamesEveryControlRoute(t *testing.T) {
 	}
 	for _, d := range documented {
 		if !slices.Contains(served, d) {
-			t.Errorf("internal/control/openapi.json documents %s, which no route serves: remove it or register the route in internal/server/server.go", d)
+			t.Errorf("internal/control/openapi.json documents %s, which no route serves: remove it or register the route in server/server.go", d)
 		}
 	}
 }

@@ -80,7 +80,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 	}
 	s.events = &events.Hub{}
 	s.callbacks = callback.New(callback.Options{Logger: log.With("part", "callbacks"), Policy: policy(cfg.Callbacks),
-		OnAttempt: s.callbackAttempted})
+		OnAttempt: s.callbackAttempted, MaxRecordsPerTenant: callbackCap(cfg.RetainPayments)})
 	s.liqpayPolicies, s.liquidoPolicies, s.tokens = newPolicies(), newPolicies(), control.NewTokens()
 	s.ledger, s.journal = ledger.New(), journal.New(cfg.JournalMax)
 	s.metrics = &metrics.Metrics{Payments: s.ledger.Count, Callbacks: s.callbacks.Counts, Attempts: s.callbacks.Attempts}
@@ -264,6 +264,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	// Scenario files are re-read when they change; a broken edit keeps the
 	// last good version and is logged.
 	go s.scenarios.Watch(time.Second, ctx.Done())
+	go s.retain(ctx.Done()) // --retain-payments, --retain-age (retention.go)
 	if s.state != nil {
 		go s.state.Run(ctx, s.cfg.StateInterval.Std())
 	}

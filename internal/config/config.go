@@ -32,6 +32,9 @@ const (
 	DefaultLiquidoAPIKey       = "sandbox-api-key"
 	DefaultAddr                = "127.0.0.1:8470"
 	DefaultOTP                 = "123456"
+	// Retention defaults (--retain-payments, --retain-age).
+	DefaultRetainPayments = 10_000
+	DefaultRetainAge      = 24 * time.Hour
 )
 
 // Config is everything mockpay can be told at start-up.
@@ -69,6 +72,12 @@ type Config struct {
 	// (GET /_mockpay/bundle) per merchant that made a request, at shutdown.
 	// Relative in the file: relative to the file.
 	BundleOnExit string `yaml:"bundle_on_exit"`
+	// RetainPayments is how many payments mockpay keeps per merchant: past
+	// it the oldest finished ones are forgotten (0: no limit). RetainAge
+	// forgets finished payments made longer ago than this, in real time
+	// (0: no limit). See server/retention.go.
+	RetainPayments int      `yaml:"retain_payments"`
+	RetainAge      Duration `yaml:"retain_age"`
 
 	// TLS serves HTTPS with a certificate made at start for the providers'
 	// real host names (see internal/tlscert); TLSCert and TLSKey serve the
@@ -199,6 +208,10 @@ func Default() Config {
 		Addr:       DefaultAddr,
 		LogLevel:   "info",
 		JournalMax: 1000,
+		// Defaults a CI fleet sharing one instance for days stays flat
+		// with: far more payments than one test run makes.
+		RetainPayments: DefaultRetainPayments,
+		RetainAge:      Duration(DefaultRetainAge),
 		LiqPay: LiqPay{
 			OTP:         DefaultOTP,
 			ThreeDSTTL:  Duration(15 * time.Minute),
@@ -266,6 +279,8 @@ func Flags() []Flag {
 		{"state-interval", "MOCKPAY_STATE_INTERVAL", "how often the state file is saved while running (default 30s)"},
 		{"journal-max", "MOCKPAY_JOURNAL_MAX", "requests the journal keeps per merchant (default 1000)"},
 		{"bundle-on-exit", "MOCKPAY_BUNDLE_ON_EXIT", "at shutdown, write a run bundle (HAR) per merchant that made a request into this folder"},
+		{"retain-payments", "MOCKPAY_RETAIN_PAYMENTS", "payments kept per merchant; past it the oldest finished ones are forgotten (default 10000, 0: no limit)"},
+		{"retain-age", "MOCKPAY_RETAIN_AGE", "forget finished payments made longer ago than this, real time (default 24h, 0: never)"},
 		{"tls", "MOCKPAY_TLS", "serve HTTPS with a certificate made at start for www.liqpay.ua, the Liquido hosts and localhost"},
 		{"tls-cert", "MOCKPAY_TLS_CERT", "serve HTTPS with this PEM certificate (chain) instead; needs --tls-key"},
 		{"tls-key", "MOCKPAY_TLS_KEY", "the PEM private key of --tls-cert"},
@@ -311,6 +326,8 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 		interval = fs.String("state-interval", "", "")
 		jmax     = fs.String("journal-max", "", "")
 		bundles  = fs.String("bundle-on-exit", "", "")
+		retainN  = fs.String("retain-payments", "", "")
+		retainT  = fs.String("retain-age", "", "")
 		useTLS   = fs.Bool("tls", false, "")
 		tlsCert  = fs.String("tls-cert", "", "")
 		tlsKey   = fs.String("tls-key", "", "")
@@ -402,6 +419,20 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 	}
 	if set["bundle-on-exit"] {
 		cfg.BundleOnExit = *bundles
+	}
+	if set["retain-payments"] {
+		n, err := strconv.Atoi(*retainN)
+		if err != nil || n < 0 {
+			return cfg, fmt.Errorf("retain-payments %q must be a non-negative integer (0: no limit)", *retainN)
+		}
+		cfg.RetainPayments = n
+	}
+	if set["retain-age"] {
+		d, err := time.ParseDuration(*retainT)
+		if err != nil || d < 0 {
+			return cfg, fmt.Errorf("retain-age %q is not a duration like 24h or 90m (0: never)", *retainT)
+		}
+		cfg.RetainAge = Duration(d)
 	}
 	if set["tls"] {
 		cfg.TLS = *useTLS
@@ -544,6 +575,9 @@ func (c *Config) validate(path string) error {
 	}
 	if c.JournalMax < 1 || c.JournalMax > 1_000_000 {
 		return bad(0, "journal_max must be from 1 to 1000000")
+	}
+	if c.RetainPayments < 0 || c.RetainAge < 0 {
+		return bad(0, "retain_payments and retain_age must not be negative (0: no limit)")
 	}
 	seen := map[string]int{}
 	for _, m := range c.LiqPay.Merchants {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -15,6 +17,7 @@ import (
 // CallbackLog is what the callback endpoints need of the dispatcher.
 type CallbackLog interface {
 	List(f callback.Filter) []callback.Callback
+	Page(f callback.Filter, offset, limit int) ([]callback.Callback, int)
 	Get(id string) (callback.Callback, bool)
 	Redeliver(id string) (callback.Callback, error)
 	Wait(ctx context.Context, id string) error
@@ -33,7 +36,10 @@ type Callbacks struct {
 var labelFilters = []string{"order_id", "payment_id", "action", "idempotency_key", "reference_id", "event"}
 
 // List answers the log, oldest first, filtered by merchant (and provider),
-// order_id, payment_id, status and limit (the newest N). status takes a
+// order_id, payment_id and status, one page at a time: limit (the newest N,
+// default and at most MaxLimit, so one request never copies the whole log)
+// and offset (skip the newest offset matches: offset=N&limit=N is the page
+// before the newest). status takes a
 // delivery state (pending, delivered, failed) or the payment status the
 // callback reported (success, reversed, …): the two vocabularies do not
 // overlap. delivery= names the delivery state explicitly.
@@ -53,13 +59,21 @@ func (c Callbacks) List(w http.ResponseWriter, r *http.Request) {
 		WriteJSON(w, http.StatusBadRequest, Error{Error: "delivery must be pending, delivered or failed"})
 		return
 	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			WriteJSON(w, http.StatusBadRequest, Error{Error: "limit must be a non-negative integer"})
-			return
+	offset, limit := 0, MaxLimit
+	for name, dst := range map[string]*int{"limit": &limit, "offset": &offset} {
+		if v := q.Get(name); v != "" {
+			n, err := strconv.Atoi(v)
+			// limit=0 has always meant "no limit": it now means the most a
+			// page holds, as does any limit above it.
+			if err != nil || n < 0 {
+				WriteJSON(w, http.StatusBadRequest, Error{Error: name + " must be a non-negative integer"})
+				return
+			}
+			*dst = n
 		}
-		f.Limit = n
+	}
+	if limit == 0 || limit > MaxLimit {
+		limit = MaxLimit
 	}
 	for _, k := range labelFilters {
 		if v := q.Get(k); v != "" {
@@ -70,23 +84,30 @@ func (c Callbacks) List(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	var out []callback.Callback
+	total := 0
 	if m := q.Get("merchant"); m != "" {
 		ts := Clock{Tenants: c.Tenants}.pick(f.Provider, m)
 		if len(ts) == 0 {
 			WriteJSON(w, http.StatusNotFound, Error{Error: "no such merchant: " + m})
 			return
 		}
+		// Each tenant's newest offset+limit, merged by id (ids sort in
+		// the order callbacks were made), then the page of the merge.
 		for _, t := range ts {
 			f.Tenant = t.ID
-			out = append(out, c.Log.List(f)...)
+			got, n := c.Log.Page(f, 0, offset+limit)
+			out, total = append(out, got...), total+n
 		}
+		slices.SortFunc(out, func(a, b callback.Callback) int { return strings.Compare(a.ID, b.ID) })
+		end := max(len(out)-offset, 0)
+		out = out[max(end-limit, 0):end]
 	} else {
-		out = c.Log.List(f)
+		out, total = c.Log.Page(f, offset, limit)
 	}
 	if out == nil {
 		out = []callback.Callback{}
 	}
-	WriteJSON(w, http.StatusOK, map[string]any{"callbacks": out})
+	WriteJSON(w, http.StatusOK, map[string]any{"callbacks": out, "page": pageOf(total, offset, limit)})
 }
 
 // Get answers one callback with all its attempts. With ?merchant= (always

@@ -27,8 +27,13 @@ type Expectations struct {
 	Sets    ExpectationSource
 	Ledger  *ledger.Ledger
 	Journal *journal.Journal
-	Log     CallbackLog
+	Log     CallbackLister
 	Tenants Tenants
+}
+
+// CallbackLister is what judging callbacks needs of the delivery log.
+type CallbackLister interface {
+	List(f callback.Filter) []callback.Callback
 }
 
 // ExpectationResult is one expectation judged for one merchant.

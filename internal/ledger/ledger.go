@@ -88,10 +88,14 @@ type Ledger struct {
 
 type book struct {
 	byID map[string]*entry
+	// order is the ids in creation order, for retention (retention.go);
+	// ids forgotten since may linger in it until it is compacted.
+	order []string
 }
 
 type entry struct {
-	seq     uint64 // creation order across tenants
+	seq     uint64    // creation order across tenants
+	born    time.Time // real time it was first published, for retention
 	rec     Record
 	changes []Change
 }
@@ -113,8 +117,9 @@ func (l *Ledger) Publish(r Record) {
 	e := b.byID[r.ID]
 	if e == nil {
 		l.seq++
-		e = &entry{seq: l.seq}
+		e = &entry{seq: l.seq, born: time.Now()}
 		b.byID[r.ID] = e
+		b.order = append(b.order, r.ID)
 	}
 	if r.Created.IsZero() {
 		r.Created = e.rec.Created

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"maps"
 	"slices"
+	"time"
 )
 
 // Snapshot is the ledger's whole state, for a state file (--state-file):
@@ -55,7 +56,9 @@ func (l *Ledger) Import(s Snapshot) {
 			l.books[p.Tenant] = b
 		}
 		l.seq++
-		b.byID[p.ID] = &entry{seq: l.seq, rec: p.Record, changes: slices.Clone(p.Changes)}
+		// A restored payment's age for retention counts from the restart.
+		b.byID[p.ID] = &entry{seq: l.seq, born: time.Now(), rec: p.Record, changes: slices.Clone(p.Changes)}
+		b.order = append(b.order, p.ID)
 	}
 	l.broadcast()
 }
