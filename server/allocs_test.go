@@ -14,8 +14,8 @@ import (
 	"github.com/mockpay/mockpay/emulator/liqpay"
 	"github.com/mockpay/mockpay/internal/config"
 	"github.com/mockpay/mockpay/internal/liquidotest"
-	"github.com/mockpay/mockpay/server"
 	"github.com/mockpay/mockpay/scenarios"
+	"github.com/mockpay/mockpay/server"
 )
 
 // The hot paths' allocations per operation, run by `go test -bench . -benchmem`

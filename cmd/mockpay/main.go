@@ -31,8 +31,8 @@ import (
 	"time"
 
 	"github.com/mockpay/mockpay/internal/config"
-	"github.com/mockpay/mockpay/server"
 	"github.com/mockpay/mockpay/scenarios"
+	"github.com/mockpay/mockpay/server"
 )
 
 func main() {
