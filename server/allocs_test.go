@@ -197,6 +197,7 @@ func TestAllocationBounds(t *testing.T) {
 			if !ok {
 				t.Fatalf("no bound for %q in testdata/allocs.json", hp.name)
 			}
+			bound *= allocSlack
 			op := hp.setup(t)
 			op() // first-use allocations (maps, tenants) are not per operation
 			got := testing.AllocsPerRun(200, op)
