@@ -540,7 +540,12 @@ func (d *Dispatcher) launch(r *record, at time.Time, manual bool) {
 	d.total++
 	j := job{r: r, ctx: r.t.ctx, at: at, number: r.numbered, manual: manual}
 	t := r.t
-	if len(t.backlog) == 0 && t.sending < d.maxPerTenant && d.running < d.maxInFlight {
+	// A tenant with nothing being sent always gets a goroutine, even with
+	// MaxInFlight reached: when several receivers hang, their tenants'
+	// shares can add up to every slot, and a merchant that shares none of
+	// their trouble must still be served at once. The overshoot is at most
+	// one goroutine per tenant.
+	if len(t.backlog) == 0 && t.sending < d.maxPerTenant && (d.running < d.maxInFlight || t.sending == 0) {
 		d.running++
 		t.sending++
 		go d.run(j)
@@ -548,6 +553,24 @@ func (d *Dispatcher) launch(r *record, at time.Time, manual bool) {
 	}
 	t.backlog = append(t.backlog, j)
 	d.list(t)
+}
+
+// rescue gives t a goroutine of its own when it is left with a backlog and
+// nothing being sent (see launch): the goroutines that would take its jobs
+// from the ring may all be hung on other tenants' receivers.
+func (d *Dispatcher) rescue(t *tenant) {
+	if t.sending > 0 || len(t.backlog) == 0 {
+		return
+	}
+	j := t.backlog[0]
+	t.backlog[0] = job{}
+	t.backlog = t.backlog[1:]
+	if len(t.backlog) == 0 {
+		t.backlog = nil
+	}
+	d.running++
+	t.sending++
+	go d.run(j)
 }
 
 // list puts t at the back of the ready ring if it has a backlog and a free
@@ -568,7 +591,12 @@ func (d *Dispatcher) run(j job) {
 
 		d.mu.Lock()
 		gaveUp := d.complete(j, a)
-		d.observe(j, a)
+		summary, tell := d.observe(j, a)
+		if tell {
+			d.mu.Unlock()
+			d.onAttempt(summary)
+			d.mu.Lock()
+		}
 		if gaveUp {
 			// Logged before the attempt stops counting as in flight, so
 			// whoever Settles sees the log line too.
@@ -581,9 +609,11 @@ func (d *Dispatcher) run(j job) {
 			d.mu.Lock()
 		}
 		d.done(j)
-		j.r.t.sending--
-		d.list(j.r.t)
+		t := j.r.t
+		t.sending--
+		d.list(t)
 		next, more := d.takeBacklog()
+		d.rescue(t)
 		d.mu.Unlock()
 		if !more {
 			return
@@ -595,7 +625,11 @@ func (d *Dispatcher) run(j job) {
 // takeBacklog hands the calling goroutine the oldest job of the tenant at
 // the front of the ready ring, or retires the goroutine when none waits.
 func (d *Dispatcher) takeBacklog() (job, bool) {
-	for len(d.ready) > 0 {
+	// A goroutine beyond MaxInFlight (one launch or rescue let a tenant
+	// have) serves its own tenant only: taken from the ring, it could hang
+	// on another's receiver, and the overshoot would grow with every such
+	// turn instead of staying one per tenant.
+	for len(d.ready) > 0 && d.running <= d.maxInFlight {
 		t := d.ready[0]
 		d.ready[0] = nil
 		d.ready = d.ready[1:]
@@ -686,6 +720,38 @@ func (d *Dispatcher) dequeue(r *record) {
 		next := q[0]
 		d.schedule(next, next.firstDue)
 	}
+}
+
+// summary is snapshot without headers and bodies, for OnAttempt.
+func (r *record) summary() Callback {
+	c := Callback{
+		ID:            r.id,
+		Tenant:        r.t.name,
+		Provider:      r.provider,
+		URL:           r.url,
+		Method:        r.method,
+		OrderKey:      r.orderKey,
+		Unordered:     r.unordered,
+		Labels:        maps.Clone(r.labels),
+		Status:        r.status,
+		CreatedAt:     r.created,
+		NextAttemptAt: r.next,
+		MaxAttempts:   len(r.policy.Backoff) + 1,
+		Attempts:      make([]Attempt, len(r.attempts)),
+	}
+	for i, a := range r.attempts {
+		c.Attempts[i] = Attempt{
+			Number:         a.number,
+			At:             a.at,
+			Redelivery:     a.manual,
+			URL:            r.url,
+			Method:         r.method,
+			ResponseStatus: a.status,
+			DurationMS:     float64(a.duration.Microseconds()) / 1000,
+			Error:          a.err,
+		}
+	}
+	return c
 }
 
 func (r *record) snapshot() Callback {
