@@ -546,9 +546,10 @@ func (d *Dispatcher) launch(r *record, at time.Time, manual bool) {
 	// their trouble must still be served at once. The overshoot is at most
 	// one goroutine per tenant.
 	if len(t.backlog) == 0 && t.sending < d.maxPerTenant && (d.running < d.maxInFlight || t.sending == 0) {
+		extra := d.running >= d.maxInFlight
 		d.running++
 		t.sending++
-		go d.run(j)
+		go d.run(j, extra)
 		return
 	}
 	t.backlog = append(t.backlog, j)
@@ -568,9 +569,10 @@ func (d *Dispatcher) rescue(t *tenant) {
 	if len(t.backlog) == 0 {
 		t.backlog = nil
 	}
+	extra := d.running >= d.maxInFlight
 	d.running++
 	t.sending++
-	go d.run(j)
+	go d.run(j, extra)
 }
 
 // list puts t at the back of the ready ring if it has a backlog and a free
@@ -583,8 +585,12 @@ func (d *Dispatcher) list(t *tenant) {
 }
 
 // run sends j, then keeps taking jobs from the tenants' backlogs while there
-// are any.
-func (d *Dispatcher) run(j job) {
+// are any. An extra goroutine (one beyond MaxInFlight that launch or rescue
+// let a tenant have) serves its own tenant only until the count is back
+// under the cap: taken from the ring, it could hang on another tenant's
+// receiver, and the overshoot would grow with every such turn instead of
+// staying one per tenant.
+func (d *Dispatcher) run(j job, extra bool) {
 	for {
 		a := d.send(j)
 		d.logAttempt(j, a)
@@ -612,7 +618,16 @@ func (d *Dispatcher) run(j job) {
 		t := j.r.t
 		t.sending--
 		d.list(t)
-		next, more := d.takeBacklog()
+		if extra && d.running <= d.maxInFlight {
+			extra = false
+		}
+		var next job
+		var more bool
+		if extra {
+			next, more = d.takeOwn(t)
+		} else {
+			next, more = d.takeBacklog()
+		}
 		d.rescue(t)
 		d.mu.Unlock()
 		if !more {
@@ -625,11 +640,7 @@ func (d *Dispatcher) run(j job) {
 // takeBacklog hands the calling goroutine the oldest job of the tenant at
 // the front of the ready ring, or retires the goroutine when none waits.
 func (d *Dispatcher) takeBacklog() (job, bool) {
-	// A goroutine beyond MaxInFlight (one launch or rescue let a tenant
-	// have) serves its own tenant only: taken from the ring, it could hang
-	// on another's receiver, and the overshoot would grow with every such
-	// turn instead of staying one per tenant.
-	for len(d.ready) > 0 && d.running <= d.maxInFlight {
+	for len(d.ready) > 0 {
 		t := d.ready[0]
 		d.ready[0] = nil
 		d.ready = d.ready[1:]
@@ -649,6 +660,24 @@ func (d *Dispatcher) takeBacklog() (job, bool) {
 	}
 	d.running--
 	return job{}, false
+}
+
+// takeOwn hands an extra goroutine the oldest job of its own tenant t, or
+// retires it. t may stay in the ready ring; takeBacklog skips it there if it
+// has nothing left.
+func (d *Dispatcher) takeOwn(t *tenant) (job, bool) {
+	if len(t.backlog) == 0 || t.sending >= d.maxPerTenant {
+		d.running--
+		return job{}, false
+	}
+	j := t.backlog[0]
+	t.backlog[0] = job{}
+	t.backlog = t.backlog[1:]
+	if len(t.backlog) == 0 {
+		t.backlog = nil
+	}
+	t.sending++
+	return j, true
 }
 
 // complete records a finished attempt and decides what follows it. It
