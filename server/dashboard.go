@@ -61,9 +61,9 @@ type attemptEventJSON struct {
 	Error          string    `json:"error,omitempty"`
 }
 
-// callbackAttempted feeds a finished attempt to the live feed. It runs
-// under the dispatcher's lock (callback.Options.OnAttempt): publishing
-// never blocks.
+// callbackAttempted feeds a finished attempt to the live feed
+// (callback.Options.OnAttempt, called outside the dispatcher's lock with a
+// summary that carries no bodies): publishing never blocks.
 func (s *Server) callbackAttempted(cb callback.Callback) {
 	out := callbackEventJSON{ID: cb.ID, Tenant: cb.Tenant, Provider: cb.Provider, Status: cb.Status, Labels: cb.Labels,
 		NextAttemptAt: cb.NextAttemptAt, MaxAttempts: cb.MaxAttempts}

@@ -259,6 +259,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		ConnContext:       headsContext,
 	}
+	// Live feeds never end on their own: they must end as shutdown starts,
+	// not hold it up for the whole grace period.
+	hs.RegisterOnShutdown(s.events.Close)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(headsListener{ln}) }()
 	// Scenario files are re-read when they change; a broken edit keeps the

@@ -245,8 +245,12 @@ type Options struct {
 	MaxInFlightPerTenant int
 	// OnAttempt, when set, is handed the callback (with the attempt just
 	// finished and its next scheduled one) each time an attempt finishes:
-	// the dashboard's live feed. It runs under the dispatcher's lock, so it
-	// must return at once and never call the dispatcher.
+	// the dashboard's live feed. Headers and bodies are left out (Get has
+	// them), so a busy dispatcher copies no payloads for it. It runs outside
+	// the dispatcher's lock but before the attempt stops counting as in
+	// flight (so Settle sees its effects); it should return quickly. Two
+	// attempts of one callback finishing at once (a redelivery racing a
+	// retry) may be handed over in either order.
 	OnAttempt func(Callback)
 }
 

@@ -540,14 +540,39 @@ func (d *Dispatcher) launch(r *record, at time.Time, manual bool) {
 	d.total++
 	j := job{r: r, ctx: r.t.ctx, at: at, number: r.numbered, manual: manual}
 	t := r.t
-	if len(t.backlog) == 0 && t.sending < d.maxPerTenant && d.running < d.maxInFlight {
+	// A tenant with nothing being sent always gets a goroutine, even with
+	// MaxInFlight reached: when several receivers hang, their tenants'
+	// shares can add up to every slot, and a merchant that shares none of
+	// their trouble must still be served at once. The overshoot is at most
+	// one goroutine per tenant.
+	if len(t.backlog) == 0 && t.sending < d.maxPerTenant && (d.running < d.maxInFlight || t.sending == 0) {
+		extra := d.running >= d.maxInFlight
 		d.running++
 		t.sending++
-		go d.run(j)
+		go d.run(j, extra)
 		return
 	}
 	t.backlog = append(t.backlog, j)
 	d.list(t)
+}
+
+// rescue gives t a goroutine of its own when it is left with a backlog and
+// nothing being sent (see launch): the goroutines that would take its jobs
+// from the ring may all be hung on other tenants' receivers.
+func (d *Dispatcher) rescue(t *tenant) {
+	if t.sending > 0 || len(t.backlog) == 0 {
+		return
+	}
+	j := t.backlog[0]
+	t.backlog[0] = job{}
+	t.backlog = t.backlog[1:]
+	if len(t.backlog) == 0 {
+		t.backlog = nil
+	}
+	extra := d.running >= d.maxInFlight
+	d.running++
+	t.sending++
+	go d.run(j, extra)
 }
 
 // list puts t at the back of the ready ring if it has a backlog and a free
@@ -560,15 +585,24 @@ func (d *Dispatcher) list(t *tenant) {
 }
 
 // run sends j, then keeps taking jobs from the tenants' backlogs while there
-// are any.
-func (d *Dispatcher) run(j job) {
+// are any. An extra goroutine (one beyond MaxInFlight that launch or rescue
+// let a tenant have) serves its own tenant only until the count is back
+// under the cap: taken from the ring, it could hang on another tenant's
+// receiver, and the overshoot would grow with every such turn instead of
+// staying one per tenant.
+func (d *Dispatcher) run(j job, extra bool) {
 	for {
 		a := d.send(j)
 		d.logAttempt(j, a)
 
 		d.mu.Lock()
 		gaveUp := d.complete(j, a)
-		d.observe(j, a)
+		summary, tell := d.observe(j, a)
+		if tell {
+			d.mu.Unlock()
+			d.onAttempt(summary)
+			d.mu.Lock()
+		}
 		if gaveUp {
 			// Logged before the attempt stops counting as in flight, so
 			// whoever Settles sees the log line too.
@@ -581,9 +615,20 @@ func (d *Dispatcher) run(j job) {
 			d.mu.Lock()
 		}
 		d.done(j)
-		j.r.t.sending--
-		d.list(j.r.t)
-		next, more := d.takeBacklog()
+		t := j.r.t
+		t.sending--
+		d.list(t)
+		if extra && d.running <= d.maxInFlight {
+			extra = false
+		}
+		var next job
+		var more bool
+		if extra {
+			next, more = d.takeOwn(t)
+		} else {
+			next, more = d.takeBacklog()
+		}
+		d.rescue(t)
 		d.mu.Unlock()
 		if !more {
 			return
@@ -615,6 +660,24 @@ func (d *Dispatcher) takeBacklog() (job, bool) {
 	}
 	d.running--
 	return job{}, false
+}
+
+// takeOwn hands an extra goroutine the oldest job of its own tenant t, or
+// retires it. t may stay in the ready ring; takeBacklog skips it there if it
+// has nothing left.
+func (d *Dispatcher) takeOwn(t *tenant) (job, bool) {
+	if len(t.backlog) == 0 || t.sending >= d.maxPerTenant {
+		d.running--
+		return job{}, false
+	}
+	j := t.backlog[0]
+	t.backlog[0] = job{}
+	t.backlog = t.backlog[1:]
+	if len(t.backlog) == 0 {
+		t.backlog = nil
+	}
+	t.sending++
+	return j, true
 }
 
 // complete records a finished attempt and decides what follows it. It
@@ -686,6 +749,38 @@ func (d *Dispatcher) dequeue(r *record) {
 		next := q[0]
 		d.schedule(next, next.firstDue)
 	}
+}
+
+// summary is snapshot without headers and bodies, for OnAttempt.
+func (r *record) summary() Callback {
+	c := Callback{
+		ID:            r.id,
+		Tenant:        r.t.name,
+		Provider:      r.provider,
+		URL:           r.url,
+		Method:        r.method,
+		OrderKey:      r.orderKey,
+		Unordered:     r.unordered,
+		Labels:        maps.Clone(r.labels),
+		Status:        r.status,
+		CreatedAt:     r.created,
+		NextAttemptAt: r.next,
+		MaxAttempts:   len(r.policy.Backoff) + 1,
+		Attempts:      make([]Attempt, len(r.attempts)),
+	}
+	for i, a := range r.attempts {
+		c.Attempts[i] = Attempt{
+			Number:         a.number,
+			At:             a.at,
+			Redelivery:     a.manual,
+			URL:            r.url,
+			Method:         r.method,
+			ResponseStatus: a.status,
+			DurationMS:     float64(a.duration.Microseconds()) / 1000,
+			Error:          a.err,
+		}
+	}
+	return c
 }
 
 func (r *record) snapshot() Callback {

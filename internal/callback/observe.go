@@ -39,8 +39,10 @@ func (d *Dispatcher) broadcast() {
 }
 
 // observe counts a finished attempt and wakes the waiters, after complete
-// has recorded it. Caller holds mu.
-func (d *Dispatcher) observe(j job, a attempt) {
+// has recorded it, and returns what OnAttempt is to be handed (ok false
+// when there is no OnAttempt). Caller holds mu; OnAttempt itself runs after
+// mu is released, so marshalling and fan-out never hold up other deliveries.
+func (d *Dispatcher) observe(j job, a attempt) (c Callback, ok bool) {
 	outcome := "unreachable"
 	switch {
 	case a.status >= 200 && a.status < 300:
@@ -53,9 +55,10 @@ func (d *Dispatcher) observe(j job, a attempt) {
 	}
 	d.attempts[AttemptKey{Provider: j.r.provider, Outcome: outcome}]++
 	if d.onAttempt != nil && !j.r.dropped {
-		d.onAttempt(j.r.snapshot())
+		c, ok = j.r.summary(), true
 	}
 	d.broadcast()
+	return c, ok
 }
 
 // Attempts returns how many attempts have finished, by provider and outcome,

@@ -8,6 +8,7 @@ package events
 
 import (
 	"encoding/json"
+	"errors"
 	"sync"
 )
 
@@ -30,18 +31,30 @@ type Event struct {
 // is told to resync.
 const DefaultBuffer = 256
 
+// DefaultMaxSubscribers is how many subscriptions may be open at once.
+const DefaultMaxSubscribers = 256
+
+// ErrFull is what TrySubscribe answers when MaxSubscribers are open.
+var ErrFull = errors.New("events: too many subscribers")
+
 // Hub is safe for concurrent use; the zero value is ready.
 type Hub struct {
-	mu     sync.Mutex
-	subs   map[*Sub]struct{}
-	Buffer int // per subscriber; DefaultBuffer when zero
+	mu             sync.Mutex
+	subs           map[*Sub]struct{}
+	done           chan struct{} // closed by Close
+	closed         bool
+	Buffer         int // per subscriber; DefaultBuffer when zero
+	MaxSubscribers int // for TrySubscribe; DefaultMaxSubscribers when zero
 }
 
 // Sub is one subscription. Read C; when Lost fires, events were dropped:
 // discard what C still holds and start over from the lists.
 type Sub struct {
-	C     <-chan Event
-	Lost  <-chan struct{}
+	C    <-chan Event
+	Lost <-chan struct{}
+	// Done is closed when the hub closes (the server shuts down): the
+	// subscriber should end its stream.
+	Done  <-chan struct{}
 	c     chan Event
 	lost  chan struct{}
 	wants func(tenant string) bool
@@ -58,11 +71,61 @@ func (h *Hub) Subscribe(wants func(tenant string) bool) *Sub {
 	s.C, s.Lost = s.c, s.lost
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.add(s)
+	return s
+}
+
+// TrySubscribe is Subscribe bounded by MaxSubscribers: with that many open
+// it returns ErrFull, so many idle dashboards cannot pile up goroutines and
+// buffers.
+func (h *Hub) TrySubscribe(wants func(tenant string) bool) (*Sub, error) {
+	limit := h.MaxSubscribers
+	if limit <= 0 {
+		limit = DefaultMaxSubscribers
+	}
+	h.mu.Lock()
+	full := len(h.subs) >= limit
+	h.mu.Unlock()
+	if full {
+		return nil, ErrFull
+	}
+	s := h.Subscribe(wants)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.subs) > limit { // another took the last place meanwhile
+		delete(h.subs, s)
+		return nil, ErrFull
+	}
+	return s, nil
+}
+
+// add registers s; caller holds mu.
+func (h *Hub) add(s *Sub) {
 	if h.subs == nil {
 		h.subs = map[*Sub]struct{}{}
 	}
+	s.Done = h.doneChan()
 	h.subs[s] = struct{}{}
-	return s
+}
+
+// doneChan returns the channel Close closes; caller holds mu.
+func (h *Hub) doneChan() chan struct{} {
+	if h.done == nil {
+		h.done = make(chan struct{})
+	}
+	return h.done
+}
+
+// Close tells every subscription, present and future, that the hub is
+// done (Sub.Done): the server is shutting down and streams should end.
+// Calling it again does nothing.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.closed {
+		h.closed = true
+		close(h.doneChan())
+	}
 }
 
 // Unsubscribe ends a subscription; nothing is sent to it afterwards.
