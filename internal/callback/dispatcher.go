@@ -234,7 +234,19 @@ func (d *Dispatcher) Get(id string) (Callback, bool) {
 func (d *Dispatcher) List(f Filter) []Callback {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	match := d.matching(f)
+	if f.Limit > 0 && len(match) > f.Limit {
+		match = match[len(match)-f.Limit:]
+	}
+	out := make([]Callback, len(match))
+	for i, r := range match {
+		out[i] = r.snapshot()
+	}
+	return out
+}
 
+// matching lists the records f selects, oldest first. Caller holds d.mu.
+func (d *Dispatcher) matching(f Filter) []*record {
 	var recs []*record
 	if f.Tenant != "" {
 		if t := d.tenants[f.Tenant]; t != nil {
@@ -246,21 +258,13 @@ func (d *Dispatcher) List(f Filter) []Callback {
 		}
 		slices.SortFunc(recs, func(a, b *record) int { return cmp.Compare(a.seq, b.seq) })
 	}
-
 	var match []*record
 	for _, r := range recs {
 		if !r.forgotten && f.matches(r) {
 			match = append(match, r)
 		}
 	}
-	if f.Limit > 0 && len(match) > f.Limit {
-		match = match[len(match)-f.Limit:]
-	}
-	out := make([]Callback, len(match))
-	for i, r := range match {
-		out[i] = r.snapshot()
-	}
-	return out
+	return match
 }
 
 func (f Filter) matches(r *record) bool {
@@ -784,39 +788,14 @@ func (r *record) summary() Callback {
 }
 
 func (r *record) snapshot() Callback {
-	c := Callback{
-		ID:            r.id,
-		Tenant:        r.t.name,
-		Provider:      r.provider,
-		URL:           r.url,
-		Method:        r.method,
-		Header:        r.header.Clone(),
-		Body:          string(r.body),
-		OrderKey:      r.orderKey,
-		Unordered:     r.unordered,
-		Labels:        maps.Clone(r.labels),
-		Status:        r.status,
-		CreatedAt:     r.created,
-		NextAttemptAt: r.next,
-		MaxAttempts:   len(r.policy.Backoff) + 1,
-		Attempts:      make([]Attempt, len(r.attempts)),
-	}
+	// The summary, with the headers and bodies of the request and of each
+	// attempt's answer.
+	c := r.summary()
+	c.Header, c.Body = r.header.Clone(), string(r.body)
 	for i, a := range r.attempts {
-		c.Attempts[i] = Attempt{
-			Number:            a.number,
-			At:                a.at,
-			Redelivery:        a.manual,
-			URL:               r.url,
-			Method:            r.method,
-			Header:            a.header(r),
-			Body:              c.Body,
-			ResponseStatus:    a.status,
-			ResponseHeader:    a.respHeader.Clone(),
-			ResponseBody:      a.respBody,
-			ResponseTruncated: a.truncated,
-			DurationMS:        float64(a.duration.Microseconds()) / 1000,
-			Error:             a.err,
-		}
+		at := &c.Attempts[i]
+		at.Header, at.Body = a.header(r), c.Body
+		at.ResponseHeader, at.ResponseBody, at.ResponseTruncated = a.respHeader.Clone(), a.respBody, a.truncated
 	}
 	return c
 }

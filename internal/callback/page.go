@@ -1,10 +1,5 @@
 package callback
 
-import (
-	"cmp"
-	"slices"
-)
-
 // Page returns one page of the callbacks f selects: of the matches, oldest
 // first, the limit that end offset before the newest (offset 0, limit 10:
 // the newest ten), with how many matched in all. Only the page is copied,
@@ -13,23 +8,7 @@ import (
 func (d *Dispatcher) Page(f Filter, offset, limit int) ([]Callback, int) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	var recs []*record
-	if f.Tenant != "" {
-		if t := d.tenants[f.Tenant]; t != nil {
-			recs = t.records
-		}
-	} else {
-		for _, t := range d.tenants {
-			recs = append(recs, t.records...)
-		}
-		slices.SortFunc(recs, func(a, b *record) int { return cmp.Compare(a.seq, b.seq) })
-	}
-	var match []*record
-	for _, r := range recs {
-		if !r.forgotten && f.matches(r) {
-			match = append(match, r)
-		}
-	}
+	match := d.matching(f)
 	end := max(len(match)-max(offset, 0), 0)
 	start := 0
 	if limit > 0 {
