@@ -2,11 +2,7 @@ package e2e
 
 import (
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -24,29 +20,7 @@ func TestFiveHungMerchantsLeaveANewMerchantServed(t *testing.T) {
 	)
 	m := start(t)
 
-	stop := make(chan struct{})
-	var hungGot atomic.Int64
-	hung := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hungGot.Add(1)
-		select {
-		case <-r.Context().Done():
-		case <-stop:
-		}
-	}))
-	arrived := make(chan struct{}, 1)
-	fast := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		w.WriteHeader(http.StatusOK)
-		select {
-		case arrived <- struct{}{}:
-		default:
-		}
-	}))
-	t.Cleanup(func() {
-		close(stop)
-		hung.Close()
-		fast.Close()
-	})
+	hung, fast, hungGot, arrived := fairnessReceivers(t)
 
 	var wg sync.WaitGroup
 	for k := range hungMerchants {

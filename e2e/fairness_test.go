@@ -31,29 +31,7 @@ func TestHungReceiverLeavesOtherMerchantsOnTime(t *testing.T) {
 	)
 	m := start(t)
 
-	stop := make(chan struct{})
-	var hungGot atomic.Int64
-	hung := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hungGot.Add(1)
-		select {
-		case <-r.Context().Done():
-		case <-stop:
-		}
-	}))
-	arrived := make(chan struct{}, 1)
-	fast := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		w.WriteHeader(http.StatusOK)
-		select {
-		case arrived <- struct{}{}:
-		default:
-		}
-	}))
-	t.Cleanup(func() {
-		close(stop)
-		hung.Close()
-		fast.Close()
-	})
+	hung, fast, hungGot, arrived := fairnessReceivers(t)
 
 	// Each merchant made through the control plane, as parallel test jobs do.
 	a := makeLiqPayMerchant(t, m, hung.URL, "30s")
@@ -147,4 +125,35 @@ func makeLiqPayMerchant(t *testing.T, m *mockpay, serverURL, timeout string) *li
 	}
 	return &liqpayclient.Client{BaseURL: m.base, PublicKey: made.LiqPay.PublicKey, PrivateKey: made.LiqPay.PrivateKey,
 		Encoding: liqpayclient.Go, HTTP: httpClient}
+}
+
+// fairnessReceivers starts a receiver that never answers (counting the
+// callbacks that reach it) and one that answers at once (signalling each
+// arrival), both closed with the test.
+func fairnessReceivers(t *testing.T) (hung, fast *httptest.Server, hungGot *atomic.Int64, arrived chan struct{}) {
+	t.Helper()
+	stop := make(chan struct{})
+	hungGot = new(atomic.Int64)
+	hung = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hungGot.Add(1)
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	}))
+	arrived = make(chan struct{}, 1)
+	fast = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.WriteHeader(http.StatusOK)
+		select {
+		case arrived <- struct{}{}:
+		default:
+		}
+	}))
+	t.Cleanup(func() {
+		close(stop)
+		hung.Close()
+		fast.Close()
+	})
+	return hung, fast, hungGot, arrived
 }
