@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -187,49 +186,10 @@ func TestAuditReceiverFindsPlantedFlaws(t *testing.T) {
 // run as the binary against each one running as its own process.
 func TestAuditReceiverPassesTheReadmeReceivers(t *testing.T) {
 	t.Parallel()
-	root, _ := filepath.Abs("..")
-	dir := filepath.Join(root, "examples", "receivers")
-	goBin := filepath.Join(t.TempDir(), "receiver")
-	build := exec.Command("go", "build", "-o", goBin, "./examples/receivers/go")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the Go receiver: %v\n%s", err, out)
-	}
-	receivers := []struct {
-		name    string
-		need    string
-		command func(port string) *exec.Cmd
-	}{
-		{"go", goBin, func(string) *exec.Cmd { return exec.Command(goBin) }},
-		{"python", "python3", func(string) *exec.Cmd {
-			return exec.Command("python3", filepath.Join(dir, "python", "receiver.py"))
-		}},
-		{"node", filepath.Join(dir, "node", "node_modules", "express"), func(string) *exec.Cmd {
-			return exec.Command("node", filepath.Join(dir, "node", "server.js"))
-		}},
-		{"php", "php", func(port string) *exec.Cmd {
-			return exec.Command("php", "-S", "127.0.0.1:"+port, filepath.Join(dir, "php", "receiver.php"))
-		}},
-	}
-	for _, rc := range receivers {
+	for _, rc := range readmeReceivers(t) {
 		t.Run(rc.name, func(t *testing.T) {
 			t.Parallel()
-			if _, err := os.Stat(rc.need); err != nil {
-				if _, err := exec.LookPath(rc.need); err != nil {
-					skipUnlessCI(t, "%s not available (CI installs it): %s", rc.name, rc.need)
-				}
-			}
-			port := freePort(t)
-			cmd := rc.command(port)
-			cmd.Env = append(os.Environ(), "PORT="+port, "LIQPAY_PRIVATE_KEY=receiver-key-"+rc.name)
-			var out syncBuffer
-			cmd.Stdout, cmd.Stderr = &out, &out
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-			waitListening(t, "127.0.0.1:"+port, &out)
-			url := "http://127.0.0.1:" + port + "/liqpay/callback"
+			url, out := rc.start(t, "receiver-key-"+rc.name)
 
 			code, rep, doc := auditReceiver(t, "--provider", "liqpay", "--url", url, "--private-key", "receiver-key-"+rc.name)
 			if code != 0 || rep.Failed != 0 || doc.Failures != 0 || len(rep.Results) != 10 {

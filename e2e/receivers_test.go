@@ -19,49 +19,10 @@ import (
 // accept mockpay's real callback and reject a forged one.
 func TestExampleReceiversVerifyCallbacks(t *testing.T) {
 	t.Parallel()
-	root, _ := filepath.Abs("..")
-	dir := filepath.Join(root, "examples", "receivers")
-	goBin := filepath.Join(t.TempDir(), "receiver")
-	build := exec.Command("go", "build", "-o", goBin, "./examples/receivers/go")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the Go receiver: %v\n%s", err, out)
-	}
-	receivers := []struct {
-		name    string
-		need    string // a file or command that must exist, else skip
-		command func(port string) *exec.Cmd
-	}{
-		{"go", goBin, func(port string) *exec.Cmd { return exec.Command(goBin) }},
-		{"python", "python3", func(port string) *exec.Cmd {
-			return exec.Command("python3", filepath.Join(dir, "python", "receiver.py"))
-		}},
-		{"node", filepath.Join(dir, "node", "node_modules", "express"), func(port string) *exec.Cmd {
-			return exec.Command("node", filepath.Join(dir, "node", "server.js"))
-		}},
-		{"php", "php", func(port string) *exec.Cmd {
-			return exec.Command("php", "-S", "127.0.0.1:"+port, filepath.Join(dir, "php", "receiver.php"))
-		}},
-	}
 	m := start(t)
-	for _, rc := range receivers {
+	for _, rc := range readmeReceivers(t) {
 		t.Run(rc.name, func(t *testing.T) {
-			if _, err := os.Stat(rc.need); err != nil {
-				if _, err := exec.LookPath(rc.need); err != nil {
-					skipUnlessCI(t, "%s not available (CI installs it): %s", rc.name, rc.need)
-				}
-			}
-			port := freePort(t)
-			cmd := rc.command(port)
-			cmd.Env = append(os.Environ(), "PORT="+port, "LIQPAY_PRIVATE_KEY="+privateKey)
-			var out syncBuffer
-			cmd.Stdout, cmd.Stderr = &out, &out
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-			waitListening(t, "127.0.0.1:"+port, &out)
-			target := "http://127.0.0.1:" + port + "/liqpay/callback"
+			target, out := rc.start(t, privateKey)
 
 			order := orderID(t)
 			m.do(t, set(payParams(order, "4242424242424242"), "server_url", target))
@@ -127,4 +88,60 @@ func waitListening(t *testing.T, addr string, out *syncBuffer) {
 		}
 		time.Sleep(20 * time.Millisecond) // waiting for a process to start, not for virtual time
 	}
+}
+
+// readmeReceiver is one of the README's callback receivers
+// (examples/receivers), run as its own process.
+type readmeReceiver struct {
+	name    string
+	need    string // a file or command that must exist, else skip
+	command func(port string) *exec.Cmd
+}
+
+// readmeReceivers lists the four receivers, the Go one built first.
+func readmeReceivers(t *testing.T) []readmeReceiver {
+	t.Helper()
+	root, _ := filepath.Abs("..")
+	dir := filepath.Join(root, "examples", "receivers")
+	goBin := filepath.Join(t.TempDir(), "receiver")
+	build := exec.Command("go", "build", "-o", goBin, "./examples/receivers/go")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the Go receiver: %v\n%s", err, out)
+	}
+	return []readmeReceiver{
+		{"go", goBin, func(string) *exec.Cmd { return exec.Command(goBin) }},
+		{"python", "python3", func(string) *exec.Cmd {
+			return exec.Command("python3", filepath.Join(dir, "python", "receiver.py"))
+		}},
+		{"node", filepath.Join(dir, "node", "node_modules", "express"), func(string) *exec.Cmd {
+			return exec.Command("node", filepath.Join(dir, "node", "server.js"))
+		}},
+		{"php", "php", func(port string) *exec.Cmd {
+			return exec.Command("php", "-S", "127.0.0.1:"+port, filepath.Join(dir, "php", "receiver.php"))
+		}},
+	}
+}
+
+// start runs the receiver with LiqPay private key key and answers its
+// callback URL and its output; it stops with the test. A receiver whose
+// runtime is missing is skipped (failed under CI).
+func (rc readmeReceiver) start(t *testing.T, key string) (string, *syncBuffer) {
+	t.Helper()
+	if _, err := os.Stat(rc.need); err != nil {
+		if _, err := exec.LookPath(rc.need); err != nil {
+			skipUnlessCI(t, "%s not available (CI installs it): %s", rc.name, rc.need)
+		}
+	}
+	port := freePort(t)
+	cmd := rc.command(port)
+	cmd.Env = append(os.Environ(), "PORT="+port, "LIQPAY_PRIVATE_KEY="+key)
+	out := new(syncBuffer)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	waitListening(t, "127.0.0.1:"+port, out)
+	return "http://127.0.0.1:" + port + "/liqpay/callback", out
 }
