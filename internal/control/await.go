@@ -79,19 +79,29 @@ func wait(ctx context.Context, timeout time.Duration, changed func() <-chan stru
 	}
 }
 
+// scope reads what both waits take: ?timeout= and the merchant. It answers
+// the request itself when either is wrong.
+func (a Await) scope(w http.ResponseWriter, q url.Values) (time.Duration, []string, bool) {
+	timeout, ok := awaitTimeout(q)
+	if !ok {
+		WriteJSON(w, http.StatusBadRequest, Error{Error: "timeout must be a duration such as 10s (at most 60s)"})
+		return 0, nil, false
+	}
+	tenants, ok := tenantIDs(a.Tenants, q.Get("provider"), q.Get("merchant"))
+	if !ok {
+		WriteJSON(w, http.StatusNotFound, Error{Error: "no such merchant: " + q.Get("merchant")})
+		return 0, nil, false
+	}
+	return timeout, tenants, true
+}
+
 // Payment waits until a payment — named by payment_id, order_id or
 // idempotency_key — exists and, when ?status= is given (one status or a
 // comma-separated list), has one of those statuses.
 func (a Await) Payment(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	timeout, ok := awaitTimeout(q)
+	timeout, tenants, ok := a.scope(w, q)
 	if !ok {
-		WriteJSON(w, http.StatusBadRequest, Error{Error: "timeout must be a duration such as 10s (at most 60s)"})
-		return
-	}
-	tenants, ok := tenantIDs(a.Tenants, q.Get("provider"), q.Get("merchant"))
-	if !ok {
-		WriteJSON(w, http.StatusNotFound, Error{Error: "no such merchant: " + q.Get("merchant")})
 		return
 	}
 	id, order := q.Get("payment_id"), q.Get("order_id")
@@ -150,14 +160,8 @@ func (a Await) Payment(w http.ResponseWriter, r *http.Request) {
 // delivered — or failed for good, with ?status=failed.
 func (a Await) Callbacks(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	timeout, ok := awaitTimeout(q)
+	timeout, tenants, ok := a.scope(w, q)
 	if !ok {
-		WriteJSON(w, http.StatusBadRequest, Error{Error: "timeout must be a duration such as 10s (at most 60s)"})
-		return
-	}
-	tenants, ok := tenantIDs(a.Tenants, q.Get("provider"), q.Get("merchant"))
-	if !ok {
-		WriteJSON(w, http.StatusNotFound, Error{Error: "no such merchant: " + q.Get("merchant")})
 		return
 	}
 	count := 1
