@@ -143,7 +143,12 @@ func maskPANsInStrings(s string) (masked string, ok bool) {
 			}
 		}
 		if !inString {
-			return "", false
+			// A number: a card number only under a card field (the slow
+			// path masks it there); a date or an id elsewhere stays.
+			if cardField(keyBefore(s, start)) {
+				return "", false
+			}
+			continue
 		}
 		b.WriteString(s[last:start])
 		b.WriteString(m)
@@ -154,6 +159,32 @@ func maskPANsInStrings(s string) (masked string, ok bool) {
 	}
 	b.WriteString(s[last:])
 	return b.String(), true
+}
+
+// keyBefore is the object key a JSON value starting at i belongs to, or ""
+// (a value in a list, or text that is not "key": value).
+func keyBefore(s string, i int) string {
+	j := i - 1
+	for j >= 0 && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r') {
+		j--
+	}
+	if j < 0 || s[j] != ':' {
+		return ""
+	}
+	j--
+	for j >= 0 && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r') {
+		j--
+	}
+	if j < 0 || s[j] != '"' {
+		return ""
+	}
+	end := j
+	for j--; j >= 0 && s[j] != '"'; j-- {
+	}
+	if j < 0 {
+		return ""
+	}
+	return s[j+1 : end]
 }
 
 // hasPAN reports whether s holds a card number maskPANs would mask.
@@ -249,7 +280,7 @@ func luhn(d []byte) bool {
 // re-encoded, keys sorted. (Decoding and re-encoding every document was most
 // of the journal's cost per request: docs/benchmarks.md.)
 func JSON(b []byte) []byte {
-	if !mayHoldCVV(string(b)) && !mayHoldSecret(string(b)) && !bytes.Contains(b, []byte(`\u`)) {
+	if !mayHoldCVV(string(b)) && !mayHoldSecret(string(b)) && !bytes.Contains(b, []byte(`\u`)) && json.Valid(b) {
 		// Nothing to remove: card numbers inside strings are masked where
 		// they stand (the string stays a string); one that is a number
 		// takes the slow path, which masks it under a card field only.
