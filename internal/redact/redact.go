@@ -102,6 +102,7 @@ func maskPANs(s string) string {
 			break
 		}
 		if m := maskPAN(s[start:end]); m != s[start:end] {
+			m = hideTailIfRunGoesOn(s, end, m)
 			b.WriteString(s[last:start])
 			b.WriteString(m)
 			last = end
@@ -113,6 +114,17 @@ func maskPANs(s string) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// hideTailIfRunGoesOn masks the last four digits of m too when the digit
+// run of s goes on past end (more than 19 digits): they would otherwise join
+// the digits that follow into a new run that passes Luhn (FuzzJSON found
+// "000000*********0000" + "000000000" showing 13 zeros).
+func hideTailIfRunGoesOn(s string, end int, m string) string {
+	if end < len(s) && (isDigit(s[end]) || ((s[end] == ' ' || s[end] == '-') && end+1 < len(s) && isDigit(s[end+1]))) {
+		return m[:len(m)-4] + "****"
+	}
+	return m
 }
 
 // maskPANsInStrings masks the card numbers of a JSON text that stand
@@ -131,6 +143,7 @@ func maskPANsInStrings(s string) (masked string, ok bool) {
 		if m == s[start:end] {
 			continue
 		}
+		m = hideTailIfRunGoesOn(s, end, m)
 		// Whether start is inside a string: count unescaped quotes up to it.
 		for ; scanned < start; scanned++ {
 			switch s[scanned] {
