@@ -50,9 +50,29 @@ func regexMask(s string) string {
 	return b.String()
 }
 
+// mayHoldSecretByWord is mayHoldSecret as it was, one pass a word.
+func mayHoldSecretByWord(s string) bool {
+	for _, w := range []string{"secret", "private", "password", "api_key", "apikey"} {
+		if containsFold(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFold is strings.Contains ignoring ASCII case; word is lower case.
+func containsFold(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		if s[i]|0x20 == word[0] && strings.EqualFold(s[i:i+len(word)], word) {
+			return true
+		}
+	}
+	return false
+}
+
 // FuzzPrefilters checks the same on any text.
 func FuzzPrefilters(f *testing.F) {
-	for _, s := range []string{`card_cvv=1`, `4242 4242 4242 4242`, `1-2-3-4-5-6-7-8-9-0-1-2-3`} {
+	for _, s := range []string{`card_cvv=1`, `4242 4242 4242 4242`, `1-2-3-4-5-6-7-8-9-0-1-2-3`, `{"API_Key":1,"pAssword":2}`, `ſecret privatE`} {
 		f.Add(s)
 		f.Add(s + " 4111111111111111")
 	}
@@ -62,6 +82,9 @@ func FuzzPrefilters(f *testing.F) {
 		}
 		if got, want := maskPANs(s), regexMask(s); got != want {
 			t.Errorf("maskPANs(%q) = %q, panRE gives %q", s, got, want)
+		}
+		if got, want := mayHoldSecret(s), mayHoldSecretByWord(s); got != want {
+			t.Errorf("mayHoldSecret(%q) = %v, one pass a word gives %v", s, got, want)
 		}
 	})
 }

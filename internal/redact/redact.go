@@ -203,20 +203,24 @@ func mayHoldCVV(s string) bool {
 
 // mayHoldSecret reports whether s may name a credential field: every
 // name in secretFields contains one of these, in any case.
+// One pass over s (five containsFold passes were 3-4% of a LiqPay pay's
+// CPU): each word is tried only where its first letter stands.
 func mayHoldSecret(s string) bool {
-	for _, w := range []string{"secret", "private", "password", "api_key", "apikey"} {
-		if containsFold(s, w) {
-			return true
-		}
-	}
-	return false
-}
-
-// containsFold is strings.Contains ignoring ASCII case; word is lower case.
-func containsFold(s, word string) bool {
-	for i := 0; i+len(word) <= len(s); i++ {
-		if s[i]|0x20 == word[0] && strings.EqualFold(s[i:i+len(word)], word) {
-			return true
+	has := func(i int, w string) bool { return i+len(w) <= len(s) && strings.EqualFold(s[i:i+len(w)], w) }
+	for i := 0; i < len(s); i++ {
+		switch s[i] | 0x20 {
+		case 's':
+			if has(i, "secret") {
+				return true
+			}
+		case 'p':
+			if has(i, "private") || has(i, "password") {
+				return true
+			}
+		case 'a':
+			if has(i, "api_key") || has(i, "apikey") {
+				return true
+			}
 		}
 	}
 	return false
