@@ -56,7 +56,9 @@ func (s *Server) identify(r *http.Request, body []byte) journal.Who {
 			break
 		}
 		if data := liqpay.DecodeEnvelope(body, r.URL.Query()).Data; data != "" {
-			if params, err := liqpay.DecodeData(data); err == nil {
+			// Decoded once: the LiqPay handler takes this result (s.handler
+			// gives each LiqPay request a liqpay.WithDecodeMemo).
+			if params, err := liqpay.DecodeDataOnce(r.Context(), data); err == nil {
 				key = params.S("public_key")
 			}
 		}

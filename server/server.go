@@ -169,7 +169,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 	r.NotFoundHandler = notFound
 	r.MethodNotAllowedHandler = notFound
 	guard := &control.Guard{AdminToken: cfg.AdminToken, AllowedHosts: cfg.AllowedHosts, Tokens: s.tokens, Global: globalRoutes}
-	s.handler = cleanPath(refuseSmuggling(s.recorder(r).Wrap(Recover(log, s.panicked)(guard.Wrap(r)))))
+	s.handler = cleanPath(refuseSmuggling(decodeOnce(s.recorder(r).Wrap(Recover(log, s.panicked)(guard.Wrap(r))))))
 	if cfg.StateFile != "" {
 		if err := s.openState(cfg.StateFile); err != nil {
 			return nil, err

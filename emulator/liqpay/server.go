@@ -235,7 +235,7 @@ func readForm(w http.ResponseWriter, r *http.Request, limit int64, tooBig string
 // call it returns has no action yet. On failure the call holds only the
 // params that decoded, nil if none, for the error answer to echo.
 func (s *Server) authenticate(r *http.Request, env Envelope) (*call, *apiError) {
-	params, err := DecodeData(env.Data)
+	params, err := decodeData(r.Context(), env.Data)
 	if err != nil {
 		return &call{}, newError(ErrWrong, "en", "data (neither base64-encoded JSON nor JSON)")
 	}

@@ -162,7 +162,7 @@ func (s *Server) authenticate(r *http.Request) (*merchant, *apiError) {
 	if raw == "" {
 		return nil, errUnauthorized()
 	}
-	m, cl, ok := s.verifyToken(raw)
+	m, cl, ok := s.verifiedToken(r.Context(), raw)
 	if !ok {
 		return nil, errUnauthorized()
 	}

@@ -19,7 +19,7 @@ func (s *Server) MerchantOf(r *http.Request, body []byte) string {
 		raw = strings.TrimSpace(rest)
 	}
 	if raw != "" {
-		if m, _, ok := s.verifyToken(raw); ok {
+		if m, _, ok := s.verifyTokenOnce(r.Context(), raw); ok {
 			return m.cfg.ClientID
 		}
 	}

@@ -3,6 +3,7 @@ package redact
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
 
 	"github.com/google/go-cmp/cmp"
 	"strings"
@@ -21,7 +22,7 @@ func TestPrefiltersNeverMissAMatch(t *testing.T) {
 		if cvvRE.MatchString(s) && !mayHoldCVV(s) {
 			t.Errorf("mayHoldCVV(%q) = false, but cvvRE matches", s)
 		}
-		if got, want := maskPANs(s), panRE.ReplaceAllStringFunc(s, maskPAN); got != want {
+		if got, want := maskPANs(s), regexMask(s); got != want {
 			t.Errorf("maskPANs(%q) = %q, panRE gives %q", s, got, want)
 		}
 	}
@@ -32,9 +33,74 @@ func TestPrefiltersNeverMissAMatch(t *testing.T) {
 	}
 }
 
+// regexMask is maskPANs by the regular expression: panRE's leftmost match
+// from where the last card ended; the whole match if it passes Luhn, else
+// the longest, then leftmost, stretch of its separated digit groups with 13
+// or more digits that does; the last four masked too when the digit run
+// goes on.
+func regexMask(s string) string {
+	var b strings.Builder
+	last, at := 0, 0
+	for at < len(s) {
+		loc := panRE.FindStringIndex(s[at:])
+		if loc == nil {
+			break
+		}
+		start, end := at+loc[0], at+loc[1]
+		cstart, cend, m := start, end, maskPAN(s[start:end])
+		if m == s[start:end] {
+			// The separated groups, by a second expression on the match.
+			m = ""
+			groups := regexp.MustCompile(`\d+`).FindAllStringIndex(s[start:end], -1)
+			best := 0
+			for a := range groups {
+				for z := a; z < len(groups); z++ {
+					from, to := start+groups[a][0], start+groups[z][1]
+					n := len(regexp.MustCompile(`\d`).FindAllString(s[from:to], -1))
+					if n < 13 || (a == 0 && z == len(groups)-1) || n <= best {
+						continue
+					}
+					if p := maskPAN(s[from:to]); p != s[from:to] {
+						cstart, cend, m, best = from, to, p, n
+					}
+				}
+			}
+		}
+		if m == "" {
+			at = end
+			continue
+		}
+		b.WriteString(s[last:cstart])
+		b.WriteString(hideTailIfRunGoesOn(s, cend, m))
+		last, at = cend, cend
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// mayHoldSecretByWord is mayHoldSecret as it was, one pass a word.
+func mayHoldSecretByWord(s string) bool {
+	for _, w := range []string{"secret", "private", "password", "api_key", "apikey"} {
+		if containsFold(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFold is strings.Contains ignoring ASCII case; word is lower case.
+func containsFold(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		if s[i]|0x20 == word[0] && strings.EqualFold(s[i:i+len(word)], word) {
+			return true
+		}
+	}
+	return false
+}
+
 // FuzzPrefilters checks the same on any text.
 func FuzzPrefilters(f *testing.F) {
-	for _, s := range []string{`card_cvv=1`, `4242 4242 4242 4242`, `1-2-3-4-5-6-7-8-9-0-1-2-3`} {
+	for _, s := range []string{`card_cvv=1`, `4242 4242 4242 4242`, `1-2-3-4-5-6-7-8-9-0-1-2-3`, `{"API_Key":1,"pAssword":2}`, `ſecret privatE`} {
 		f.Add(s)
 		f.Add(s + " 4111111111111111")
 	}
@@ -42,8 +108,11 @@ func FuzzPrefilters(f *testing.F) {
 		if cvvRE.MatchString(s) && !mayHoldCVV(s) {
 			t.Errorf("mayHoldCVV(%q) = false, but cvvRE matches", s)
 		}
-		if got, want := maskPANs(s), panRE.ReplaceAllStringFunc(s, maskPAN); got != want {
+		if got, want := maskPANs(s), regexMask(s); got != want {
 			t.Errorf("maskPANs(%q) = %q, panRE gives %q", s, got, want)
+		}
+		if got, want := mayHoldSecret(s), mayHoldSecretByWord(s); got != want {
+			t.Errorf("mayHoldSecret(%q) = %v, one pass a word gives %v", s, got, want)
 		}
 	})
 }
@@ -104,7 +173,10 @@ func same(a, b []byte) bool {
 // the same values as decoding and re-encoding would.
 func FuzzJSONFastPathsMatchTheSlowPath(f *testing.F) {
 	for _, s := range []string{`{"a":"4242424242424242","b":1796021221595}`, `{"create_date":1796021221595846}`,
-		`{"x":"4242 4242 4242 4242"}`, `[4242424242424242, "4111-1111-1111-1111"]`, `{"card_cvv":"1"}`, `not json 4242424242424242`} {
+		`{"x":"4242 4242 4242 4242"}`, `[4242424242424242, "4111-1111-1111-1111"]`, `{"card_cvv":"1"}`, `not json 4242424242424242`,
+		// CVV fields cut out of the text (withoutCVVFields).
+		`{"cvv":{"a":[1,"}"]},"b":"4242424242424242"}`, ` { "a" : [ {"CVC":"1"} , 2 ] , "cvv" : 3 , "c":[] } `,
+		`{"card":{"number":"4111111111111111","cvv":"123"},"note":"cvv 1"}`, `[{"securityCode":null},{"x":"cvc"}]`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -17,6 +17,8 @@ func TestText(t *testing.T) {
 		{"4111-1111-1111-1111", "411111******1111"},
 		{"order 1234567890123456", "order 1234567890123456"}, // not Luhn-valid: an id, not a card
 		{"payment_id 2000000001", "payment_id 2000000001"},
+		{"4242424242424242 7", "424242********** 7"},    // a card, then a digit: the tail hidden too
+		{"1 4242 4242 4242 4242", "1 424242******4242"}, // a digit, then a grouped card
 		{`{"cvc":"123","x":1}`, `{"cvc":"[removed]","x":1}`},
 		{`card_cvv=123&a=b`, `card_cvv="[removed]"&a=b`},
 	} {
@@ -28,7 +30,8 @@ func TestText(t *testing.T) {
 
 func TestJSON(t *testing.T) {
 	in := `{"paymentMethod":"CARD","card":{"cardNumber":"4111111111111111","cvc":"321","securityCode":"999"},"list":[{"CVV":"1"}],"amount":1000}`
-	want := `{"amount":1000,"card":{"cardNumber":"411111******1111"},"list":[{}],"paymentMethod":"CARD"}`
+	// CVV fields are cut out of the text: the other fields keep their order.
+	want := `{"paymentMethod":"CARD","card":{"cardNumber":"411111******1111"},"list":[{}],"amount":1000}`
 	if diff := cmp.Diff(want, string(JSON([]byte(in)))); diff != "" {
 		t.Error(diff)
 	}
