@@ -36,7 +36,9 @@ type Record struct {
 	Created time.Time `json:"created_at"`
 	Updated time.Time `json:"updated_at"`
 	// Payment is the provider's own JSON of the payment, as its status or
-	// retrieve call would answer it (card numbers already masked).
+	// retrieve call would answer it (card numbers already masked). Publish
+	// passes it on to the dashboard but the ledger does not keep it: List,
+	// Find and Export render it anew from the emulator (render.go).
 	Payment json.RawMessage `json:"payment,omitempty"`
 	// Kind is what the record is when it is not a payment: "payout" (a
 	// Liquido payout) or "payment_link" (a Liquido payment link nobody has
@@ -84,6 +86,10 @@ type Ledger struct {
 	books   map[string]*book // by tenant
 	moves   map[string][]Move
 	changed chan struct{}
+	// renderers give records' Payment at read time, by provider; set
+	// while wiring and never changed after, so a copy of the map header
+	// taken under mu may be read without it.
+	renderers map[string]Renderer
 }
 
 type book struct {
@@ -102,7 +108,7 @@ type entry struct {
 
 // New returns an empty ledger.
 func New() *Ledger {
-	return &Ledger{books: map[string]*book{}, moves: map[string][]Move{}, changed: make(chan struct{})}
+	return &Ledger{books: map[string]*book{}, moves: map[string][]Move{}, changed: make(chan struct{}), renderers: map[string]Renderer{}}
 }
 
 // Publish records a new payment or a change of one, and wakes the waiters.
@@ -132,6 +138,7 @@ func (l *Ledger) Publish(r Record) {
 		e.changes = append(e.changes, Change{At: r.Updated, Status: r.Status})
 	}
 	e.rec = r
+	e.rec.Payment = nil // rendered on demand (render.go)
 	l.broadcast()
 }
 
@@ -227,14 +234,28 @@ func (l *Ledger) List(f Filter, offset, limit int) ([]Record, int) {
 	match = match[:min(limit, len(match))]
 	out := make([]Record, len(match))
 	for i, e := range match {
-		out[i] = e.rec // Payment is never modified after Publish, so sharing it is safe
+		out[i] = e.rec
 	}
+	l.rendered(out)
 	return out, total
 }
 
 // Find returns the payments with id (payment_id or idempotencyKey) in any of
 // tenants (every tenant when nil), newest first.
 func (l *Ledger) Find(id string, tenants []string) []Payment {
+	out := l.find(id, tenants)
+	recs := make([]Record, len(out))
+	for i := range out {
+		recs[i] = out[i].Record
+	}
+	l.rendered(recs)
+	for i := range out {
+		out[i].Record = recs[i]
+	}
+	return out
+}
+
+func (l *Ledger) find(id string, tenants []string) []Payment {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var found []*entry
