@@ -54,7 +54,8 @@ func (s *Server) charge(c *call) any {
 	flows.attach(p)
 	p.Splits = splits
 	if c.params.Flag("verifycode") && (c.action == ActionAuth || c.action == ActionCardVerification) {
-		p.Verifycode = sh.digits(6) // GUESS: six digits, like an SMS code
+		code := sh.digits(6) // GUESS: six digits, like an SMS code
+		p.setExtras(func(x *Extras) { x.Verifycode = code })
 	}
 	s.apply(c, p, out)
 	c.waitCallbacks = p.takeWait()
@@ -125,18 +126,16 @@ func (s *Server) buildPayment(c *call, in chargeInput) *Payment {
 		Amount:        in.amount,
 		Card:          in.card,
 		Recurring:     p.Flag("recurringbytoken"),
-		Phone:         p.S("phone"),
-		IP:            p.S("ip"),
-		Info:          p.S("info"),
-		Customer:      p.S("customer"),
-		FirstName:     p.S("sender_first_name"),
-		LastName:      p.S("sender_last_name"),
-		Product:       [4]string{p.S("product_category"), p.S("product_description"), p.S("product_name"), p.S("product_url")},
-		Sandbox:       p.Flag("sandbox"),
-		ServerURL:     p.S("server_url"),
-		Created:       c.now,
-		Ended:         c.now,
-		BaseURL:       c.baseURL,
+		Extras: newExtras(Extras{
+			Phone: p.S("phone"), IP: p.S("ip"), Info: p.S("info"), Customer: p.S("customer"),
+			FirstName: p.S("sender_first_name"), LastName: p.S("sender_last_name"),
+			Product: [4]string{p.S("product_category"), p.S("product_description"), p.S("product_name"), p.S("product_url")},
+		}),
+		Sandbox:   p.Flag("sandbox"),
+		ServerURL: p.S("server_url"),
+		Created:   c.now,
+		Ended:     c.now,
+		BaseURL:   c.baseURL,
 	}
 	if in.token != "" {
 		pay.Card = sh.tokenCard(in.token)

@@ -22,11 +22,11 @@ func (s *Server) startVerification(c *call, p *Payment, step Status, rules []sce
 	case Status3DSVerify:
 		p.RedirectTo = c.baseURL + "/api/3ds/request/" + p.Token
 	case StatusOTPVerify:
-		phone := p.Phone
+		phone := p.extras().Phone
 		if phone == "" {
 			phone = "380950000001" // LiqPay's documented test phone
 		}
-		p.ConfirmPhone = maskPhone(phone)
+		p.setExtras(func(x *Extras) { x.ConfirmPhone = maskPhone(phone) })
 	}
 	sh.byToken[p.Token] = p
 	s.mu.Lock()
@@ -152,7 +152,9 @@ func (s *Server) confirmStep(c *call, p *Payment) any {
 			}
 		}
 		if v.Step == StatusSenderVerify {
-			p.FirstName, p.LastName = c.params.S("sender_first_name"), c.params.S("sender_last_name")
+			p.setExtras(func(x *Extras) {
+				x.FirstName, x.LastName = c.params.S("sender_first_name"), c.params.S("sender_last_name")
+			})
 		}
 	}
 	s.finish(sh, p, v.Then, "", c.now)
