@@ -99,11 +99,33 @@ type book struct {
 	order []string
 }
 
+// entry is one stored record: a million of them must fit in memory, so it
+// keeps the Record's fields but not its Payment (rendered on demand,
+// render.go), and the birth time as Unix nanoseconds (the monotonic and
+// location parts of a time.Time are of no use for retention).
 type entry struct {
-	seq     uint64    // creation order across tenants
-	born    time.Time // real time it was first published, for retention
-	rec     Record
+	seq     uint64 // creation order across tenants
+	born    int64  // real time it was first published, Unix ns, for retention
+	rec     stored
 	changes []Change
+}
+
+// stored is a Record without its Payment.
+type stored struct {
+	Provider, Merchant, Tenant, ID, OrderID, Status, Currency, Kind string
+	Amount                                                          int64
+	Created, Updated                                                time.Time
+}
+
+func store(r Record) stored {
+	return stored{Provider: r.Provider, Merchant: r.Merchant, Tenant: r.Tenant, ID: r.ID, OrderID: r.OrderID,
+		Status: r.Status, Currency: r.Currency, Kind: r.Kind, Amount: r.Amount, Created: r.Created, Updated: r.Updated}
+}
+
+// record is s as a Record, its Payment still to render.
+func (s stored) record() Record {
+	return Record{Provider: s.Provider, Merchant: s.Merchant, Tenant: s.Tenant, ID: s.ID, OrderID: s.OrderID,
+		Status: s.Status, Currency: s.Currency, Kind: s.Kind, Amount: s.Amount, Created: s.Created, Updated: s.Updated}
 }
 
 // New returns an empty ledger.
@@ -123,7 +145,7 @@ func (l *Ledger) Publish(r Record) {
 	e := b.byID[r.ID]
 	if e == nil {
 		l.seq++
-		e = &entry{seq: l.seq, born: time.Now()}
+		e = &entry{seq: l.seq, born: time.Now().UnixNano()}
 		b.byID[r.ID] = e
 		b.order = append(b.order, r.ID)
 	}
@@ -137,8 +159,7 @@ func (l *Ledger) Publish(r Record) {
 		}
 		e.changes = append(e.changes, Change{At: r.Updated, Status: r.Status})
 	}
-	e.rec = r
-	e.rec.Payment = nil // rendered on demand (render.go)
+	e.rec = store(r) // without the Payment: rendered on demand (render.go)
 	l.broadcast()
 }
 
@@ -192,7 +213,7 @@ type Filter struct {
 	From, To time.Time
 }
 
-func (f Filter) matches(r Record) bool {
+func (f Filter) matches(r *stored) bool {
 	switch {
 	case f.Provider != "" && r.Provider != f.Provider,
 		f.Status != "" && r.Status != f.Status,
@@ -211,7 +232,7 @@ func (l *Ledger) List(f Filter, offset, limit int) ([]Record, int) {
 	var match []*entry
 	visit := func(b *book) {
 		for _, e := range b.byID {
-			if f.matches(e.rec) {
+			if f.matches(&e.rec) {
 				match = append(match, e)
 			}
 		}
@@ -234,7 +255,7 @@ func (l *Ledger) List(f Filter, offset, limit int) ([]Record, int) {
 	match = match[:min(limit, len(match))]
 	out := make([]Record, len(match))
 	for i, e := range match {
-		out[i] = e.rec
+		out[i] = e.rec.record()
 	}
 	l.rendered(out)
 	return out, total
@@ -278,7 +299,7 @@ func (l *Ledger) find(id string, tenants []string) []Payment {
 	slices.SortFunc(found, func(a, b *entry) int { return cmp.Compare(b.seq, a.seq) })
 	out := make([]Payment, len(found))
 	for i, e := range found {
-		out[i] = Payment{Record: e.rec, Changes: slices.Clone(e.changes)}
+		out[i] = Payment{Record: e.rec.record(), Changes: slices.Clone(e.changes)}
 	}
 	return out
 }

@@ -47,7 +47,7 @@ func (l *Ledger) export() Snapshot {
 	slices.SortFunc(all, func(a, b *entry) int { return cmp.Compare(a.seq, b.seq) })
 	s := Snapshot{Payments: make([]Saved, len(all)), Moves: map[string][]Move{}}
 	for i, e := range all {
-		s.Payments[i] = Saved{Record: e.rec, Changes: slices.Clone(e.changes)}
+		s.Payments[i] = Saved{Record: e.rec.record(), Changes: slices.Clone(e.changes)}
 	}
 	for t, m := range l.moves {
 		s.Moves[t] = slices.Clone(m)
@@ -73,13 +73,8 @@ func (l *Ledger) Import(s Snapshot) {
 		}
 		l.seq++
 		// A restored payment's age for retention counts from the restart.
-		b.byID[p.ID] = &entry{seq: l.seq, born: time.Now(), rec: withoutPayment(p.Record), changes: slices.Clone(p.Changes)}
+		b.byID[p.ID] = &entry{seq: l.seq, born: time.Now().UnixNano(), rec: store(p.Record), changes: slices.Clone(p.Changes)}
 		b.order = append(b.order, p.ID)
 	}
 	l.broadcast()
-}
-
-func withoutPayment(r Record) Record {
-	r.Payment = nil
-	return r
 }
