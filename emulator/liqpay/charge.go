@@ -52,7 +52,9 @@ func (s *Server) charge(c *call) any {
 	out := decide(c, in)
 	p := s.newPayment(c, in)
 	flows.attach(p)
-	p.Splits = splits
+	if len(splits) > 0 {
+		p.flowFor().Splits = splits
+	}
 	if c.params.Flag("verifycode") && (c.action == ActionAuth || c.action == ActionCardVerification) {
 		code := sh.digits(6) // GUESS: six digits, like an SMS code
 		p.setExtras(func(x *Extras) { x.Verifycode = code })
@@ -163,7 +165,10 @@ func (s *Server) apply(c *call, p *Payment, out outcome) {
 	var rules []scenarios.ConfirmRule
 	var then []scenarios.Transition
 	if out.sc != nil {
-		p.Overrides, p.CallbackRules, p.ErrMessage = out.sc.Fields, out.sc.Callbacks, out.message
+		if len(out.sc.Fields) > 0 || len(out.sc.Callbacks) > 0 {
+			p.flowFor().Overrides, p.flowFor().CallbackRules = out.sc.Fields, out.sc.Callbacks
+		}
+		p.ErrMessage = out.message
 		rules, then = out.sc.Confirm, out.sc.Then
 	}
 	s.setStatus(c, p, out.status, out.code, rules)

@@ -54,27 +54,18 @@ type Payment struct {
 
 	// Flows beyond paying (chargeflows.go): a subscription's schedule, a
 	// secured payment's protection, DCC.
-	Sub        *subscription
-	LC         *letterOfCredit
-	DCCDebit   *dccQuote  // is_dcc_debit: the card is debited this instead
-	DCCAllowed []dccQuote // dcc_allowed: a tariffs quote, or a DCC payment's offer
+	Sub *subscription
+	LC  *letterOfCredit
 
 	// The rest of the catalogue: split receivers, auth's verifycode, the
 	// payer-facing page of an invoice (or payment_prepare), payqr's code.
-	Splits  []split
 	Invoice *invoice
-	// HoldUntil is when a hold still waiting is released (hold expiry).
-	HoldUntil time.Time
-	holdTimer *clock.Timer
-
-	// From the scenario that decided the payment.
-	Overrides     map[string]any
-	CallbackRules []scenarios.CallbackRule
+	// Flow holds what DCC, splits, holds and the deciding scenario add
+	// (flow.go): nil on a plain charge.
+	*Flow
 	// waitCallbacks: a before_response callback rule fired during the
 	// current request; the handler takes it with takeWait.
 	waitCallbacks bool
-	// plan is the scenario's then-steps still to play.
-	plan *thenPlan
 }
 
 // takeWait reports and clears waitCallbacks. Caller holds sh.mu.
@@ -170,10 +161,11 @@ func (p *Payment) wire(result string) paymentJSON {
 	if p.Is3DS {
 		j.MpiEci = "5" // ECI 5: fully authenticated 3-D Secure (reference §5.3)
 	}
-	if d := p.DCCDebit; d != nil {
+	f := p.flow()
+	if d := f.DCCDebit; d != nil {
 		j.AmountDebit, j.CurrencyDebit = d.Amount, d.Currency
 	}
-	j.DCCAllowed = p.DCCAllowed
+	j.DCCAllowed = f.DCCAllowed
 	if p.Status == StatusWaitLC {
 		j.Token = p.Token // confirm_token of the secured payment's confirmation
 	}
@@ -194,7 +186,7 @@ func (p *Payment) wire(result string) paymentJSON {
 			j.ErrDescription = p.ErrMessage
 		}
 	}
-	j.overrides = p.Overrides
+	j.overrides = f.Overrides
 	return j
 }
 
