@@ -46,7 +46,7 @@ func (s *Server) handleCheckoutPage(w http.ResponseWriter, r *http.Request) {
 		name, v = "checkout-form", s.formView(co)
 	case p.Verify != nil && p.Verify.Step == Status3DSVerify:
 		name, v = "checkout-3ds", newCheckoutView(co, p)
-		v.RedirectTo = p.RedirectTo
+		v.RedirectTo = p.extras().RedirectTo
 	case p.Verify != nil:
 		name, v = "checkout-verify", s.verifyView(co, p)
 	default:
@@ -227,7 +227,7 @@ func (s *Server) afterCheckoutCall(w http.ResponseWriter, r *http.Request, co *c
 	if p := co.payment; p != nil {
 		p.setExtras(func(x *Extras) { x.ContinueURL = co.pageURL() })
 		if p.Verify != nil && p.Verify.Step == Status3DSVerify && !p.Verify.Approved3DS {
-			next = p.RedirectTo
+			next = p.extras().RedirectTo
 		}
 	}
 	sh.mu.Unlock()

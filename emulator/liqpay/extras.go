@@ -2,7 +2,7 @@ package liqpay
 
 // Extras are a payment's optional strings: what the request told of the
 // payer and what a few flows add (OTP's masked phone, checkout's return
-// page, auth's verifycode, payqr's code). Most payments have none of them,
+// page, auth's verifycode, payqr's code, the 3-D Secure page). Most payments have none of them,
 // so they live behind one pointer, nil until one is set: it keeps a stored
 // payment a quarter smaller. Embedded, so a state file names the fields
 // exactly as before; read them through Payment.extras, write through
@@ -19,6 +19,7 @@ type Extras struct {
 	ContinueURL  string
 	Verifycode   string
 	QRCode       string
+	RedirectTo   string // the 3-D Secure page
 }
 
 // extras returns the payment's extras, the zero value when it has none.

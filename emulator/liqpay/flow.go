@@ -8,7 +8,7 @@ import (
 )
 
 // Flow is what the flows beyond a plain charge add to a payment: DCC,
-// split receivers, a hold's expiry, and what the deciding scenario asked
+// split receivers, a hold's expiry, a refund's date, and what the deciding scenario asked
 // for. A plain charge has none of it, so it lives behind one pointer, nil
 // until set, keeping a stored payment smaller. Embedded, so a state file
 // names the fields as before; read through Payment.flow, write through
@@ -18,6 +18,8 @@ type Flow struct {
 	DCCAllowed []dccQuote // dcc_allowed: a tariffs quote, or a DCC payment's offer
 	// Splits are the split receivers.
 	Splits []split
+	// RefundedAt is when it was last refunded.
+	RefundedAt time.Time
 	// HoldUntil is when a hold still waiting is released (hold expiry).
 	HoldUntil time.Time
 	holdTimer *clock.Timer

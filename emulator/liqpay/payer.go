@@ -73,7 +73,7 @@ func (s *Server) handlePayerAction(w http.ResponseWriter, r *http.Request) {
 		view = payerViewOf(p, msg)
 		switch {
 		case p.Status == Status3DSVerify:
-			redirect = p.RedirectTo
+			redirect = p.extras().RedirectTo
 		case msg == "" && p.Invoice.ResultURL != "" && final(p.Status):
 			redirect = p.Invoice.ResultURL
 		case msg != "":

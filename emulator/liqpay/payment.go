@@ -31,26 +31,21 @@ type Payment struct {
 	RefundAmount  Amount
 	Card          card
 	CardToken     string // issued when recurringbytoken=1
-	Recurring     bool
 	// Extras are the optional strings (extras.go): nil on most payments.
 	*Extras
 	AuthcodeDebit string
 	RRNDebit      string
-	Is3DS         bool
-	Sandbox       bool
 	ServerURL     string
 	ErrCode       ErrCode
 	ErrMessage    string // a scenario's own err_description
 	Created       time.Time
 	Ended         time.Time
 	Completed     time.Time
-	RefundedAt    time.Time
 
 	// Token confirms a verification step (confirm_token) and names the 3-DS page.
-	Token      string
-	BaseURL    string // this server's URL as the request reached it, for redirect_to
-	RedirectTo string
-	Verify     *verification
+	Token   string
+	BaseURL string // this server's URL as the request reached it, for redirect_to
+	Verify  *verification
 
 	// Flows beyond paying (chargeflows.go): a subscription's schedule, a
 	// secured payment's protection, DCC.
@@ -60,9 +55,13 @@ type Payment struct {
 	// The rest of the catalogue: split receivers, auth's verifycode, the
 	// payer-facing page of an invoice (or payment_prepare), payqr's code.
 	Invoice *invoice
-	// Flow holds what DCC, splits, holds and the deciding scenario add
-	// (flow.go): nil on a plain charge.
+	// Flow holds what DCC, splits, holds, refunds and the deciding
+	// scenario add (flow.go): nil on a plain charge.
 	*Flow
+	// The flags together, so they share one word instead of padding three.
+	Recurring bool
+	Is3DS     bool
+	Sandbox   bool
 	// waitCallbacks: a before_response callback rule fired during the
 	// current request; the handler takes it with takeWait.
 	waitCallbacks bool
@@ -151,7 +150,7 @@ func (p *Payment) wire(result string) paymentJSON {
 		EndDate:            epochMS(p.Ended),
 		CompletionDate:     epochMS(p.Completed),
 		RefundAmount:       p.RefundAmount,
-		RefundDateLast:     epochMS(p.RefundedAt),
+		RefundDateLast:     epochMS(p.flow().RefundedAt),
 		TransactionID:      p.ID,
 		ProductCategory:    x.Product[0],
 		ProductDescription: x.Product[1],
@@ -177,7 +176,7 @@ func (p *Payment) wire(result string) paymentJSON {
 		j.Token = p.Token
 		j.ConfirmPhone = x.ConfirmPhone
 		if p.Verify.Step == Status3DSVerify {
-			j.RedirectTo = p.RedirectTo
+			j.RedirectTo = x.RedirectTo
 		}
 	}
 	if p.ErrCode != "" {

@@ -52,7 +52,7 @@ func reportRow(p *Payment) []string {
 		"STATUS": string(p.Status), "STATUS_ERR_CODE": string(p.ErrCode), "AUTH_CODE": p.AuthcodeDebit,
 		"SHOP_ORDER_ID": p.OrderID, "DESCRIPTION": p.Description, "PHONE": p.extras().Phone,
 		"CARD": p.Card.Mask2, "ISSUER_BANK": p.Card.Bank, "CARD_TYPE": p.Card.Type, "PAY_WAY": p.Paytype,
-		"REFUND_AMOUNT": amt(p.RefundAmount), "REFUND_DATE_LAST": reportDate(p.RefundedAt),
+		"REFUND_AMOUNT": amt(p.RefundAmount), "REFUND_DATE_LAST": reportDate(p.flow().RefundedAt),
 		"COMPLETION_DATE": reportDate(p.Completed), "INFO": p.extras().Info, "LIQPAY_ORDER_ID": p.LiqPayOrderID,
 	}
 	if p.Card.Country != 0 {

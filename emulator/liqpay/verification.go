@@ -20,7 +20,8 @@ func (s *Server) startVerification(c *call, p *Payment, step Status, rules []sce
 	p.Verify = &verification{Step: step, Then: successStatus(p), Deadline: c.now.Add(ttl), Rules: rules}
 	switch step {
 	case Status3DSVerify:
-		p.RedirectTo = c.baseURL + "/api/3ds/request/" + p.Token
+		to := c.baseURL + "/api/3ds/request/" + p.Token
+		p.setExtras(func(x *Extras) { x.RedirectTo = to })
 	case StatusOTPVerify:
 		phone := p.extras().Phone
 		if phone == "" {
