@@ -40,14 +40,12 @@ func serveChild(kind, cpuProfile, heapProfile string, args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	if heapProfile != "" {
-		defer func() {
-			if f, err := os.Create(heapProfile); err == nil {
-				runtime.GC()
-				_ = pprof.WriteHeapProfile(f)
-				f.Close()
-			}
-		}()
+	writeHeap := func() {
+		if f, err := os.Create(heapProfile); heapProfile != "" && err == nil {
+			runtime.GC()
+			_ = pprof.WriteHeapProfile(f)
+			f.Close()
+		}
 	}
 	fmt.Println(ln.Addr().String())
 	switch kind {
@@ -57,6 +55,7 @@ func serveChild(kind, cpuProfile, heapProfile string, args []string) error {
 		if err := hs.Serve(ln); err != http.ErrServerClosed {
 			return err
 		}
+		writeHeap()
 		return nil
 	case "mockpay":
 		cfg, err := config.Parse("serve", append([]string{"--seed", "1"}, args...), os.Getenv)
@@ -68,7 +67,12 @@ func serveChild(kind, cpuProfile, heapProfile string, args []string) error {
 		if err != nil {
 			return err
 		}
-		return srv.Serve(ctx, ln)
+		err = srv.Serve(ctx, ln)
+		// The heap profile is of the stored payments: the server must still
+		// be reachable when it is written, or its GC drops them first.
+		writeHeap()
+		runtime.KeepAlive(srv)
+		return err
 	}
 	return fmt.Errorf("unknown server %q", kind)
 }

@@ -111,6 +111,9 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 		Scenarios:      s.scenarios,
 		Ledger:         feed{s.ledger, s.events},
 	})
+	// The ledger keeps no copy of a payment's JSON; it asks the emulators.
+	s.ledger.RenderWith("liqpay", s.liqpay)
+	s.ledger.RenderWith("liquido", s.liquido)
 
 	r := mux.NewRouter().SkipClean(true) // cleanPath cleans, without mux's redirect
 	s.router = r

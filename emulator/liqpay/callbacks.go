@@ -30,7 +30,7 @@ func (s *Server) notify(sh *shop, p *Payment) {
 	if s.opts.Callbacks == nil {
 		return
 	}
-	rule := scenarios.RuleFor(p.CallbackRules, string(p.Status))
+	rule := scenarios.RuleFor(p.flow().CallbackRules, string(p.Status))
 	target := p.ServerURL
 	if target == "" {
 		target = sh.merchant.ServerURL
@@ -85,7 +85,12 @@ func (sh *shop) foreignPayment(p *Payment) *Payment {
 	}
 	fake := *p
 	fake.ID, fake.OrderID = p.ID+1000, p.OrderID+"-foreign"
-	fake.CallbackRules, fake.Verify = nil, nil
+	fake.Verify = nil
+	if p.Flow != nil { // a copy: the real payment keeps its rules
+		f := *p.Flow
+		f.CallbackRules = nil
+		fake.Flow = &f
+	}
 	return &fake
 }
 

@@ -52,9 +52,12 @@ func (s *Server) charge(c *call) any {
 	out := decide(c, in)
 	p := s.newPayment(c, in)
 	flows.attach(p)
-	p.Splits = splits
+	if len(splits) > 0 {
+		p.flowFor().Splits = splits
+	}
 	if c.params.Flag("verifycode") && (c.action == ActionAuth || c.action == ActionCardVerification) {
-		p.Verifycode = sh.digits(6) // GUESS: six digits, like an SMS code
+		code := sh.digits(6) // GUESS: six digits, like an SMS code
+		p.setExtras(func(x *Extras) { x.Verifycode = code })
 	}
 	s.apply(c, p, out)
 	c.waitCallbacks = p.takeWait()
@@ -125,18 +128,16 @@ func (s *Server) buildPayment(c *call, in chargeInput) *Payment {
 		Amount:        in.amount,
 		Card:          in.card,
 		Recurring:     p.Flag("recurringbytoken"),
-		Phone:         p.S("phone"),
-		IP:            p.S("ip"),
-		Info:          p.S("info"),
-		Customer:      p.S("customer"),
-		FirstName:     p.S("sender_first_name"),
-		LastName:      p.S("sender_last_name"),
-		Product:       [4]string{p.S("product_category"), p.S("product_description"), p.S("product_name"), p.S("product_url")},
-		Sandbox:       p.Flag("sandbox"),
-		ServerURL:     p.S("server_url"),
-		Created:       c.now,
-		Ended:         c.now,
-		BaseURL:       c.baseURL,
+		Extras: newExtras(Extras{
+			Phone: p.S("phone"), IP: p.S("ip"), Info: p.S("info"), Customer: p.S("customer"),
+			FirstName: p.S("sender_first_name"), LastName: p.S("sender_last_name"),
+			Product: [4]string{p.S("product_category"), p.S("product_description"), p.S("product_name"), p.S("product_url")},
+		}),
+		Sandbox:   p.Flag("sandbox"),
+		ServerURL: p.S("server_url"),
+		Created:   c.now,
+		Ended:     c.now,
+		BaseURL:   c.baseURL,
 	}
 	if in.token != "" {
 		pay.Card = sh.tokenCard(in.token)
@@ -164,7 +165,10 @@ func (s *Server) apply(c *call, p *Payment, out outcome) {
 	var rules []scenarios.ConfirmRule
 	var then []scenarios.Transition
 	if out.sc != nil {
-		p.Overrides, p.CallbackRules, p.ErrMessage = out.sc.Fields, out.sc.Callbacks, out.message
+		if len(out.sc.Fields) > 0 || len(out.sc.Callbacks) > 0 {
+			p.flowFor().Overrides, p.flowFor().CallbackRules = out.sc.Fields, out.sc.Callbacks
+		}
+		p.ErrMessage = out.message
 		rules, then = out.sc.Confirm, out.sc.Then
 	}
 	s.setStatus(c, p, out.status, out.code, rules)

@@ -60,8 +60,8 @@ func (f flowInput) attach(p *Payment) {
 	}
 	if f.dcc {
 		if offer, ok := dccOffer(p.Amount, p.Currency); ok {
-			p.DCCDebit = &offer
-			p.DCCAllowed = []dccQuote{offer}
+			p.flowFor().DCCDebit = &offer
+			p.flowFor().DCCAllowed = []dccQuote{offer}
 		}
 	}
 }

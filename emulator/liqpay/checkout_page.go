@@ -170,7 +170,7 @@ func (s *Server) verifyView(co *checkout, p *Payment) checkoutView {
 	v.Step = string(p.Verify.Step)
 	switch p.Verify.Step {
 	case StatusOTPVerify:
-		v.StepTitle, v.StepNote, v.Phone, v.OTP = t["otp_title"], t["otp_note"], p.ConfirmPhone, s.opts.Settings.OTP
+		v.StepTitle, v.StepNote, v.Phone, v.OTP = t["otp_title"], t["otp_note"], p.extras().ConfirmPhone, s.opts.Settings.OTP
 		v.Fields = []fieldView{{Name: "otp", Label: t["otp_label"], Secret: true}}
 	case StatusCVVVerify:
 		v.StepTitle, v.StepNote = t["cvv_title"], t["cvv_note"]

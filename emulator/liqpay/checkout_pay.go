@@ -46,7 +46,7 @@ func (s *Server) handleCheckoutPage(w http.ResponseWriter, r *http.Request) {
 		name, v = "checkout-form", s.formView(co)
 	case p.Verify != nil && p.Verify.Step == Status3DSVerify:
 		name, v = "checkout-3ds", newCheckoutView(co, p)
-		v.RedirectTo = p.RedirectTo
+		v.RedirectTo = p.extras().RedirectTo
 	case p.Verify != nil:
 		name, v = "checkout-verify", s.verifyView(co, p)
 	default:
@@ -185,7 +185,7 @@ func (s *Server) handleCheckoutCancel(w http.ResponseWriter, r *http.Request) {
 			break
 		}
 		p = s.newPayment(c, in)
-		p.ContinueURL = co.pageURL()
+		p.setExtras(func(x *Extras) { x.ContinueURL = co.pageURL() })
 		co.payment = p
 		s.finish(sh, p, StatusFailure, ErrCancel, now)
 	default:
@@ -225,9 +225,9 @@ func (s *Server) afterCheckoutCall(w http.ResponseWriter, r *http.Request, co *c
 		co.payment = sh.byOrder[co.params.S("order_id")]
 	}
 	if p := co.payment; p != nil {
-		p.ContinueURL = co.pageURL()
+		p.setExtras(func(x *Extras) { x.ContinueURL = co.pageURL() })
 		if p.Verify != nil && p.Verify.Step == Status3DSVerify && !p.Verify.Approved3DS {
-			next = p.RedirectTo
+			next = p.extras().RedirectTo
 		}
 	}
 	sh.mu.Unlock()

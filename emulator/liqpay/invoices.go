@@ -126,7 +126,8 @@ func (s *Server) startPayerPage(c *call, kind string, amount Amount, currency st
 	// invoice_<16 digits>_<8 digits>_<20 alnum> (reference A.3).
 	inv.Token = fmt.Sprintf("%s_%s_%s_%s", kind, sh.digits(16), sh.digits(8), sh.randString(alnum, 20))
 	if kind == "qr" {
-		p.QRCode = "lp_qr:pay:" + sh.randString(alnum, 26) // the documented shape (§4.16)
+		code := "lp_qr:pay:" + sh.randString(alnum, 26) // the documented shape (§4.16)
+		p.setExtras(func(x *Extras) { x.QRCode = code })
 	}
 	p.Invoice = inv
 	sh.invoices[inv.Token] = p

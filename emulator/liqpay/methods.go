@@ -17,16 +17,17 @@ const holdPeriod = 30 * 24 * time.Hour
 // expireHoldLater schedules the release of a hold on the virtual clock.
 // Caller holds sh.mu.
 func (s *Server) expireHoldLater(sh *shop, p *Payment, now time.Time) {
-	if p.holdTimer != nil {
+	if p.flow().holdTimer != nil {
 		return
 	}
-	p.HoldUntil = now.Add(holdPeriod)
+	p.flowFor().HoldUntil = now.Add(holdPeriod)
 	s.armHoldExpiry(sh, p)
 }
 
 // armHoldExpiry releases a hold still waiting at p.HoldUntil. Caller holds sh.mu.
 func (s *Server) armHoldExpiry(sh *shop, p *Payment) {
-	p.holdTimer = sh.at(p.HoldUntil, func() {
+	f := p.flowFor()
+	f.holdTimer = sh.at(f.HoldUntil, func() {
 		if p.Status == StatusHoldWait {
 			s.finish(sh, p, StatusReversed, "", sh.tenant.Clock.Now())
 			p.takeWait() // no request waits on a timer's callbacks

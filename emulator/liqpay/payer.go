@@ -73,7 +73,7 @@ func (s *Server) handlePayerAction(w http.ResponseWriter, r *http.Request) {
 		view = payerViewOf(p, msg)
 		switch {
 		case p.Status == Status3DSVerify:
-			redirect = p.RedirectTo
+			redirect = p.extras().RedirectTo
 		case msg == "" && p.Invoice.ResultURL != "" && final(p.Status):
 			redirect = p.Invoice.ResultURL
 		case msg != "":
@@ -137,7 +137,7 @@ func (s *Server) payerStep(sh *shop, p *Payment, form url.Values, now time.Time)
 		in := chargeInput{amount: p.Amount, currency: p.Currency, card: cd}
 		s.decide(c)
 		p.Card = cd
-		p.Phone = params.S("phone")
+		p.setExtras(func(x *Extras) { x.Phone = params.S("phone") })
 		s.apply(c, p, decide(c, in))
 		return ""
 	}
@@ -153,7 +153,7 @@ func payerViewOf(p *Payment, msg string) payerView {
 	inv := p.Invoice
 	v := payerView{Page: web.Page{Lang: p.Language, Title: payerTitle(inv.Kind)}, Message: msg, PublicKey: p.PublicKey,
 		OrderID: p.OrderID, Description: p.Description, Currency: p.Currency, Amount: p.Amount.String(),
-		Status: string(p.Status), QRCode: p.QRCode, ResultURL: inv.ResultURL}
+		Status: string(p.Status), QRCode: p.extras().QRCode, ResultURL: inv.ResultURL}
 	if !inv.Expires.IsZero() {
 		v.Expires = inv.Expires.Format(time.DateTime) + " UTC (virtual time)"
 	}

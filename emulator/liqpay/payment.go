@@ -31,61 +31,40 @@ type Payment struct {
 	RefundAmount  Amount
 	Card          card
 	CardToken     string // issued when recurringbytoken=1
-	Recurring     bool
-	Phone         string
-	IP            string
-	Info          string
-	Customer      string
-	FirstName     string
-	LastName      string
-	Product       [4]string // category, description, name, url
+	// Extras are the optional strings (extras.go): nil on most payments.
+	*Extras
 	AuthcodeDebit string
 	RRNDebit      string
-	Is3DS         bool
-	Sandbox       bool
 	ServerURL     string
 	ErrCode       ErrCode
 	ErrMessage    string // a scenario's own err_description
 	Created       time.Time
 	Ended         time.Time
 	Completed     time.Time
-	RefundedAt    time.Time
 
 	// Token confirms a verification step (confirm_token) and names the 3-DS page.
-	Token        string
-	BaseURL      string // this server's URL as the request reached it, for redirect_to
-	RedirectTo   string
-	ConfirmPhone string
-	Verify       *verification
-	// ContinueURL is the hosted checkout page a payment made there returns
-	// to after the 3-D Secure page.
-	ContinueURL string
+	Token   string
+	BaseURL string // this server's URL as the request reached it, for redirect_to
+	Verify  *verification
 
 	// Flows beyond paying (chargeflows.go): a subscription's schedule, a
 	// secured payment's protection, DCC.
-	Sub        *subscription
-	LC         *letterOfCredit
-	DCCDebit   *dccQuote  // is_dcc_debit: the card is debited this instead
-	DCCAllowed []dccQuote // dcc_allowed: a tariffs quote, or a DCC payment's offer
+	Sub *subscription
+	LC  *letterOfCredit
 
 	// The rest of the catalogue: split receivers, auth's verifycode, the
 	// payer-facing page of an invoice (or payment_prepare), payqr's code.
-	Splits     []split
-	Verifycode string
-	Invoice    *invoice
-	QRCode     string
-	// HoldUntil is when a hold still waiting is released (hold expiry).
-	HoldUntil time.Time
-	holdTimer *clock.Timer
-
-	// From the scenario that decided the payment.
-	Overrides     map[string]any
-	CallbackRules []scenarios.CallbackRule
+	Invoice *invoice
+	// Flow holds what DCC, splits, holds, refunds and the deciding
+	// scenario add (flow.go): nil on a plain charge.
+	*Flow
+	// The flags together, so they share one word instead of padding three.
+	Recurring bool
+	Is3DS     bool
+	Sandbox   bool
 	// waitCallbacks: a before_response callback rule fired during the
 	// current request; the handler takes it with takeWait.
 	waitCallbacks bool
-	// plan is the scenario's then-steps still to play.
-	plan *thenPlan
 }
 
 // takeWait reports and clears waitCallbacks. Caller holds sh.mu.
@@ -129,7 +108,7 @@ func expiryCode(step Status) ErrCode {
 // wire renders the standard payment object. result is "ok" for answers to
 // successful requests and "" inside callbacks.
 func (p *Payment) wire(result string) paymentJSON {
-	lang := p.Language
+	lang, x := p.Language, p.extras()
 	j := paymentJSON{
 		Result:             result,
 		PaymentID:          p.ID,
@@ -143,17 +122,17 @@ func (p *Payment) wire(result string) paymentJSON {
 		OrderID:            p.OrderID,
 		LiqPayOrderID:      p.LiqPayOrderID,
 		Description:        p.Description,
-		SenderPhone:        p.Phone,
-		SenderFirstName:    p.FirstName,
-		SenderLastName:     p.LastName,
+		SenderPhone:        x.Phone,
+		SenderFirstName:    x.FirstName,
+		SenderLastName:     x.LastName,
 		SenderCardMask2:    p.Card.Mask2,
 		SenderCardBank:     p.Card.Bank,
 		SenderCardType:     p.Card.Type,
 		SenderCardCountry:  p.Card.Country,
-		IP:                 p.IP,
+		IP:                 x.IP,
 		CardToken:          p.CardToken,
-		Info:               p.Info,
-		Customer:           p.Customer,
+		Info:               x.Info,
+		Customer:           x.Customer,
 		Amount:             p.Amount,
 		Currency:           p.Currency,
 		ReceiverCommission: commission(p.Amount),
@@ -171,32 +150,33 @@ func (p *Payment) wire(result string) paymentJSON {
 		EndDate:            epochMS(p.Ended),
 		CompletionDate:     epochMS(p.Completed),
 		RefundAmount:       p.RefundAmount,
-		RefundDateLast:     epochMS(p.RefundedAt),
+		RefundDateLast:     epochMS(p.flow().RefundedAt),
 		TransactionID:      p.ID,
-		ProductCategory:    p.Product[0],
-		ProductDescription: p.Product[1],
-		ProductName:        p.Product[2],
-		ProductURL:         p.Product[3],
+		ProductCategory:    x.Product[0],
+		ProductDescription: x.Product[1],
+		ProductName:        x.Product[2],
+		ProductURL:         x.Product[3],
 	}
 	if p.Is3DS {
 		j.MpiEci = "5" // ECI 5: fully authenticated 3-D Secure (reference §5.3)
 	}
-	if d := p.DCCDebit; d != nil {
+	f := p.flow()
+	if d := f.DCCDebit; d != nil {
 		j.AmountDebit, j.CurrencyDebit = d.Amount, d.Currency
 	}
-	j.DCCAllowed = p.DCCAllowed
+	j.DCCAllowed = f.DCCAllowed
 	if p.Status == StatusWaitLC {
 		j.Token = p.Token // confirm_token of the secured payment's confirmation
 	}
-	j.Verifycode, j.QRCode = p.Verifycode, p.QRCode
+	j.Verifycode, j.QRCode = x.Verifycode, x.QRCode
 	if p.Invoice != nil && p.Status == waitStatus(p.Invoice.Kind) {
 		j.Token, j.Href = p.Invoice.Token, p.href()
 	}
 	if p.Verify != nil {
 		j.Token = p.Token
-		j.ConfirmPhone = p.ConfirmPhone
+		j.ConfirmPhone = x.ConfirmPhone
 		if p.Verify.Step == Status3DSVerify {
-			j.RedirectTo = p.RedirectTo
+			j.RedirectTo = x.RedirectTo
 		}
 	}
 	if p.ErrCode != "" {
@@ -205,7 +185,7 @@ func (p *Payment) wire(result string) paymentJSON {
 			j.ErrDescription = p.ErrMessage
 		}
 	}
-	j.overrides = p.Overrides
+	j.overrides = f.Overrides
 	return j
 }
 

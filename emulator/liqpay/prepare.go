@@ -51,7 +51,7 @@ func (s *Server) dryRun(c *call, in chargeInput, f flowInput) any {
 	f.attach(p)
 	if f.prepare == "tariffs" {
 		if offer, ok := dccOffer(p.Amount, p.Currency); ok {
-			p.DCCAllowed = []dccQuote{offer}
+			p.flowFor().DCCAllowed = []dccQuote{offer}
 		}
 	}
 	p.Status = StatusPrepared

@@ -20,7 +20,7 @@ func (s *Server) refund(c *call) any {
 			return e
 		}
 		p.RefundAmount += amount
-		p.RefundedAt = c.now
+		p.flowFor().RefundedAt = c.now
 		// A subscription stays what it is: a refund returns its first
 		// period's money, unsubscribe ends it.
 		if p.RefundAmount == p.Amount && p.Sub == nil {

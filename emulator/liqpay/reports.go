@@ -50,10 +50,10 @@ func reportRow(p *Payment) []string {
 		"AMOUNT_CREDIT": amt(p.Amount), "COMISSION_CREDIT": amt(commission(p.Amount)), "CURRENCY_CREDIT": p.Currency,
 		"CREATE_DATE": reportDate(p.Created), "END_DATE": reportDate(p.Ended), "TYPE": p.Type,
 		"STATUS": string(p.Status), "STATUS_ERR_CODE": string(p.ErrCode), "AUTH_CODE": p.AuthcodeDebit,
-		"SHOP_ORDER_ID": p.OrderID, "DESCRIPTION": p.Description, "PHONE": p.Phone,
+		"SHOP_ORDER_ID": p.OrderID, "DESCRIPTION": p.Description, "PHONE": p.extras().Phone,
 		"CARD": p.Card.Mask2, "ISSUER_BANK": p.Card.Bank, "CARD_TYPE": p.Card.Type, "PAY_WAY": p.Paytype,
-		"REFUND_AMOUNT": amt(p.RefundAmount), "REFUND_DATE_LAST": reportDate(p.RefundedAt),
-		"COMPLETION_DATE": reportDate(p.Completed), "INFO": p.Info, "LIQPAY_ORDER_ID": p.LiqPayOrderID,
+		"REFUND_AMOUNT": amt(p.RefundAmount), "REFUND_DATE_LAST": reportDate(p.flow().RefundedAt),
+		"COMPLETION_DATE": reportDate(p.Completed), "INFO": p.extras().Info, "LIQPAY_ORDER_ID": p.LiqPayOrderID,
 	}
 	if p.Card.Country != 0 {
 		row["CARD_COUNTRY"] = strconv.Itoa(p.Card.Country)

@@ -101,7 +101,7 @@ func (s *Server) securedStep(sh *shop, p *Payment, step string, now time.Time) e
 	case "dispute":
 		s.finish(sh, p, StatusDispute, "", now)
 	case "customer":
-		p.RefundAmount, p.RefundedAt = p.Amount, now
+		p.RefundAmount, p.flowFor().RefundedAt = p.Amount, now
 		s.finish(sh, p, StatusReversed, "", now)
 	}
 	return nil

@@ -116,10 +116,10 @@ func (p *Payment) receiverView(sp split) paymentJSON {
 // stranger's key, and the paying shop's key is the one a test holds).
 // Caller holds sh.mu.
 func (s *Server) notifySplits(sh *shop, p *Payment) {
-	if s.opts.Callbacks == nil || len(p.Splits) == 0 {
+	if s.opts.Callbacks == nil || len(p.flow().Splits) == 0 {
 		return
 	}
-	for i, sp := range p.Splits {
+	for i, sp := range p.flow().Splits {
 		if sp.ServerURL == "" {
 			continue
 		}

@@ -102,8 +102,8 @@ func (s *Server) snapshotShop(sh *shop) (json.RawMessage, error) {
 		Registers: maps.Clone(sh.registers)}
 	for _, p := range sh.byID {
 		ps := paymentState{Payment: p}
-		if p.plan != nil && p.plan.From == p.Status && len(p.plan.Steps) > 0 {
-			ps.Then = p.plan
+		if plan := p.flow().plan; plan != nil && plan.From == p.Status && len(plan.Steps) > 0 {
+			ps.Then = plan
 		}
 		ss.Payments = append(ss.Payments, ps)
 	}
@@ -232,8 +232,8 @@ func (s *Server) rearm(sh *shop, p *Payment) {
 	case p.Status == StatusWaitLC && p.LC != nil:
 		s.armSecured(sh, p)
 	case p.Status == StatusHoldWait:
-		if p.HoldUntil.IsZero() { // a state file from before holds kept their date
-			p.HoldUntil = p.Ended.Add(holdPeriod)
+		if p.flow().HoldUntil.IsZero() { // a state file from before holds kept their date
+			p.flowFor().HoldUntil = p.Ended.Add(holdPeriod)
 		}
 		s.armHoldExpiry(sh, p)
 	case p.Invoice != nil && p.Status == waitStatus(p.Invoice.Kind):

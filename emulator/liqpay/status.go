@@ -47,7 +47,7 @@ func (s *Server) data(c *call) any {
 		return newError(ErrMissing, c.lang, "info")
 	}
 	return s.withPayment(c, func(sh *shop, p *Payment) any {
-		p.Info = info
+		p.setExtras(func(x *Extras) { x.Info = info })
 		return p.wire("ok")
 	})
 }

@@ -147,12 +147,7 @@ func (s *Server) chargeRegular(sh *shop, sp *Payment, now time.Time) {
 		Language:      sp.Language,
 		Amount:        sp.Amount,
 		Card:          sp.Card,
-		Phone:         sp.Phone,
-		IP:            sp.IP,
-		Customer:      sp.Customer,
-		FirstName:     sp.FirstName,
-		LastName:      sp.LastName,
-		Product:       sp.Product,
+		Extras:        regularExtras(sp.extras()),
 		Sandbox:       sp.Sandbox,
 		ServerURL:     sp.ServerURL,
 		Created:       now,
@@ -166,7 +161,7 @@ func (s *Server) chargeRegular(sh *shop, sp *Payment, now time.Time) {
 	body := Params{
 		"public_key": sp.PublicKey, "action": string(ActionRegular), "order_id": sp.OrderID,
 		"amount": r.Amount.String(), "currency": r.Currency, "description": r.Description,
-		"phone": r.Phone, "subscribe_periodicity": sub.Periodicity,
+		"phone": r.extras().Phone, "subscribe_periodicity": sub.Periodicity,
 	}
 	c := &call{shop: sh, params: body, action: ActionRegular, lang: r.Language, version: int64(r.Version),
 		algo: r.Algo, now: now, baseURL: sp.BaseURL}
@@ -284,4 +279,10 @@ func (s *Server) lookup(publicKey, orderID string) (*shop, *Payment, error) {
 	}
 	s.expireIfDue(sh, p, sh.tenant.Clock.Now())
 	return sh, p, nil
+}
+
+// regularExtras are what a regular charge takes of its subscription's
+// extras: the payer, not the flows' own strings.
+func regularExtras(x Extras) *Extras {
+	return newExtras(Extras{Phone: x.Phone, IP: x.IP, Customer: x.Customer, FirstName: x.FirstName, LastName: x.LastName, Product: x.Product})
 }

@@ -90,7 +90,7 @@ func (s *Server) decide3DS(w http.ResponseWriter, r *http.Request, decision, ret
 			}
 		}
 		p.takeWait() // a browser's decision is no API request to hold back
-		msg, continueURL = finishedMessage(p), p.ContinueURL
+		msg, continueURL = finishedMessage(p), p.extras().ContinueURL
 	})
 	if !found {
 		s.render3DS(w, http.StatusNotFound, threeDSView{Message: "Unknown or expired 3-D Secure link."})

@@ -35,7 +35,7 @@ func (s *Server) scheduleThen(sh *shop, p *Payment, steps []scenarios.Transition
 	}
 	from := p.Status
 	plan := &thenPlan{Steps: steps, Since: since, From: from}
-	p.plan = plan // what is left to play, for a state file (state.go)
+	p.flowFor().plan = plan // what is left to play, for a state file (state.go)
 	// sh.at runs each step under sh.mu, and not at all after a reset.
 	at := func(t time.Time, fn func()) { sh.at(t, fn) }
 	scenarios.PlayThen(at, steps, since, func(step scenarios.Transition, due time.Time) bool {
@@ -47,7 +47,7 @@ func (s *Server) scheduleThen(sh *shop, p *Payment, steps []scenarios.Transition
 		s.setStatus(c, p, Status(step.Status), ErrCode(step.Code), nil)
 		p.takeWait() // no request waits on a timer's callbacks
 		from = p.Status
-		if p.plan == plan {
+		if p.flow().plan == plan {
 			plan.Steps, plan.Since, plan.From = plan.Steps[1:], due, from
 		}
 		return true
@@ -85,9 +85,9 @@ func (s *Server) finish(sh *shop, p *Payment, st Status, code ErrCode, now time.
 	}
 	if st == StatusHoldWait {
 		s.expireHoldLater(sh, p, now)
-	} else if p.holdTimer != nil {
-		sh.stop(p.holdTimer) // completed or released: nothing left to expire
-		p.holdTimer = nil
+	} else if p.flow().holdTimer != nil {
+		sh.stop(p.Flow.holdTimer) // completed or released: nothing left to expire
+		p.Flow.holdTimer = nil
 	}
 	// The debit's codes are the first charge's: a later success (hold
 	// completion, a secured payment released) keeps them.

@@ -256,7 +256,7 @@ func refundable(p *Payment) bool {
 // returnMoney refunds amount of p as the refund action does. Caller holds sh.mu.
 func (s *Server) returnMoney(sh *shop, p *Payment, amount Amount, now time.Time) {
 	p.RefundAmount += amount
-	p.RefundedAt = now
+	p.flowFor().RefundedAt = now
 	if p.RefundAmount == p.Amount {
 		s.finish(sh, p, StatusReversed, "", now)
 		return

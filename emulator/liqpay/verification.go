@@ -20,13 +20,14 @@ func (s *Server) startVerification(c *call, p *Payment, step Status, rules []sce
 	p.Verify = &verification{Step: step, Then: successStatus(p), Deadline: c.now.Add(ttl), Rules: rules}
 	switch step {
 	case Status3DSVerify:
-		p.RedirectTo = c.baseURL + "/api/3ds/request/" + p.Token
+		to := c.baseURL + "/api/3ds/request/" + p.Token
+		p.setExtras(func(x *Extras) { x.RedirectTo = to })
 	case StatusOTPVerify:
-		phone := p.Phone
+		phone := p.extras().Phone
 		if phone == "" {
 			phone = "380950000001" // LiqPay's documented test phone
 		}
-		p.ConfirmPhone = maskPhone(phone)
+		p.setExtras(func(x *Extras) { x.ConfirmPhone = maskPhone(phone) })
 	}
 	sh.byToken[p.Token] = p
 	s.mu.Lock()
@@ -152,7 +153,9 @@ func (s *Server) confirmStep(c *call, p *Payment) any {
 			}
 		}
 		if v.Step == StatusSenderVerify {
-			p.FirstName, p.LastName = c.params.S("sender_first_name"), c.params.S("sender_last_name")
+			p.setExtras(func(x *Extras) {
+				x.FirstName, x.LastName = c.params.S("sender_first_name"), c.params.S("sender_last_name")
+			})
 		}
 	}
 	s.finish(sh, p, v.Then, "", c.now)

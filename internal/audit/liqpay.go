@@ -53,7 +53,7 @@ func liqpayCases(c Config) ([]kase, error) {
 			Version: c.Version, Algo: liqpayAlgo(c.Version), PublicKey: publicKey,
 			OrderID: order, LiqPayOrderID: "MOCKPAYAUDIT" + order,
 			Description: "mockpay receiver audit", Currency: c.Currency, Amount: liqpay.Amount(c.Amount),
-			IP: "127.0.0.1", Is3DS: true, Created: created,
+			Extras: &liqpay.Extras{IP: "127.0.0.1"}, Is3DS: true, Created: created,
 		}
 		p.Card.Mask2, p.Card.Bank, p.Card.Type, p.Card.Country = "424242*42", "Test Bank", "visa", 804
 		if status == "success" {

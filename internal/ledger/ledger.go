@@ -36,7 +36,9 @@ type Record struct {
 	Created time.Time `json:"created_at"`
 	Updated time.Time `json:"updated_at"`
 	// Payment is the provider's own JSON of the payment, as its status or
-	// retrieve call would answer it (card numbers already masked).
+	// retrieve call would answer it (card numbers already masked). Publish
+	// passes it on to the dashboard but the ledger does not keep it: List,
+	// Find and Export render it anew from the emulator (render.go).
 	Payment json.RawMessage `json:"payment,omitempty"`
 	// Kind is what the record is when it is not a payment: "payout" (a
 	// Liquido payout) or "payment_link" (a Liquido payment link nobody has
@@ -84,6 +86,10 @@ type Ledger struct {
 	books   map[string]*book // by tenant
 	moves   map[string][]Move
 	changed chan struct{}
+	// renderers give records' Payment at read time, by provider; set
+	// while wiring and never changed after, so a copy of the map header
+	// taken under mu may be read without it.
+	renderers map[string]Renderer
 }
 
 type book struct {
@@ -93,16 +99,38 @@ type book struct {
 	order []string
 }
 
+// entry is one stored record: a million of them must fit in memory, so it
+// keeps the Record's fields but not its Payment (rendered on demand,
+// render.go), and the birth time as Unix nanoseconds (the monotonic and
+// location parts of a time.Time are of no use for retention).
 type entry struct {
-	seq     uint64    // creation order across tenants
-	born    time.Time // real time it was first published, for retention
-	rec     Record
+	seq     uint64 // creation order across tenants
+	born    int64  // real time it was first published, Unix ns, for retention
+	rec     stored
 	changes []Change
+}
+
+// stored is a Record without its Payment.
+type stored struct {
+	Provider, Merchant, Tenant, ID, OrderID, Status, Currency, Kind string
+	Amount                                                          int64
+	Created, Updated                                                time.Time
+}
+
+func store(r Record) stored {
+	return stored{Provider: r.Provider, Merchant: r.Merchant, Tenant: r.Tenant, ID: r.ID, OrderID: r.OrderID,
+		Status: r.Status, Currency: r.Currency, Kind: r.Kind, Amount: r.Amount, Created: r.Created, Updated: r.Updated}
+}
+
+// record is s as a Record, its Payment still to render.
+func (s stored) record() Record {
+	return Record{Provider: s.Provider, Merchant: s.Merchant, Tenant: s.Tenant, ID: s.ID, OrderID: s.OrderID,
+		Status: s.Status, Currency: s.Currency, Kind: s.Kind, Amount: s.Amount, Created: s.Created, Updated: s.Updated}
 }
 
 // New returns an empty ledger.
 func New() *Ledger {
-	return &Ledger{books: map[string]*book{}, moves: map[string][]Move{}, changed: make(chan struct{})}
+	return &Ledger{books: map[string]*book{}, moves: map[string][]Move{}, changed: make(chan struct{}), renderers: map[string]Renderer{}}
 }
 
 // Publish records a new payment or a change of one, and wakes the waiters.
@@ -117,7 +145,7 @@ func (l *Ledger) Publish(r Record) {
 	e := b.byID[r.ID]
 	if e == nil {
 		l.seq++
-		e = &entry{seq: l.seq, born: time.Now()}
+		e = &entry{seq: l.seq, born: time.Now().UnixNano()}
 		b.byID[r.ID] = e
 		b.order = append(b.order, r.ID)
 	}
@@ -131,7 +159,7 @@ func (l *Ledger) Publish(r Record) {
 		}
 		e.changes = append(e.changes, Change{At: r.Updated, Status: r.Status})
 	}
-	e.rec = r
+	e.rec = store(r) // without the Payment: rendered on demand (render.go)
 	l.broadcast()
 }
 
@@ -185,7 +213,7 @@ type Filter struct {
 	From, To time.Time
 }
 
-func (f Filter) matches(r Record) bool {
+func (f Filter) matches(r *stored) bool {
 	switch {
 	case f.Provider != "" && r.Provider != f.Provider,
 		f.Status != "" && r.Status != f.Status,
@@ -204,7 +232,7 @@ func (l *Ledger) List(f Filter, offset, limit int) ([]Record, int) {
 	var match []*entry
 	visit := func(b *book) {
 		for _, e := range b.byID {
-			if f.matches(e.rec) {
+			if f.matches(&e.rec) {
 				match = append(match, e)
 			}
 		}
@@ -227,14 +255,28 @@ func (l *Ledger) List(f Filter, offset, limit int) ([]Record, int) {
 	match = match[:min(limit, len(match))]
 	out := make([]Record, len(match))
 	for i, e := range match {
-		out[i] = e.rec // Payment is never modified after Publish, so sharing it is safe
+		out[i] = e.rec.record()
 	}
+	l.rendered(out)
 	return out, total
 }
 
 // Find returns the payments with id (payment_id or idempotencyKey) in any of
 // tenants (every tenant when nil), newest first.
 func (l *Ledger) Find(id string, tenants []string) []Payment {
+	out := l.find(id, tenants)
+	recs := make([]Record, len(out))
+	for i := range out {
+		recs[i] = out[i].Record
+	}
+	l.rendered(recs)
+	for i := range out {
+		out[i].Record = recs[i]
+	}
+	return out
+}
+
+func (l *Ledger) find(id string, tenants []string) []Payment {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var found []*entry
@@ -257,7 +299,7 @@ func (l *Ledger) Find(id string, tenants []string) []Payment {
 	slices.SortFunc(found, func(a, b *entry) int { return cmp.Compare(b.seq, a.seq) })
 	out := make([]Payment, len(found))
 	for i, e := range found {
-		out[i] = Payment{Record: e.rec, Changes: slices.Clone(e.changes)}
+		out[i] = Payment{Record: e.rec.record(), Changes: slices.Clone(e.changes)}
 	}
 	return out
 }

@@ -30,7 +30,7 @@ func (l *Ledger) Expired(keep int, cutoff time.Time, spared map[string]bool) []E
 			if e == nil || spared[SpareKey(tenant, id)] {
 				continue // forgotten already, or to be kept
 			}
-			if over <= 0 && (cutoff.IsZero() || !e.born.Before(cutoff)) {
+			if over <= 0 && (cutoff.IsZero() || e.born >= cutoff.UnixNano()) {
 				break // creation order: every later one is younger still
 			}
 			over--

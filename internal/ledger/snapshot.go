@@ -20,8 +20,22 @@ type Saved struct {
 	Changes []Change `json:"changes"`
 }
 
-// Export copies the ledger's state out.
+// Export copies the ledger's state out, each payment with its provider
+// JSON rendered from its emulator.
 func (l *Ledger) Export() Snapshot {
+	s := l.export()
+	recs := make([]Record, len(s.Payments))
+	for i := range s.Payments {
+		recs[i] = s.Payments[i].Record
+	}
+	l.rendered(recs)
+	for i := range s.Payments {
+		s.Payments[i].Record = recs[i]
+	}
+	return s
+}
+
+func (l *Ledger) export() Snapshot {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var all []*entry
@@ -33,7 +47,7 @@ func (l *Ledger) Export() Snapshot {
 	slices.SortFunc(all, func(a, b *entry) int { return cmp.Compare(a.seq, b.seq) })
 	s := Snapshot{Payments: make([]Saved, len(all)), Moves: map[string][]Move{}}
 	for i, e := range all {
-		s.Payments[i] = Saved{Record: e.rec, Changes: slices.Clone(e.changes)}
+		s.Payments[i] = Saved{Record: e.rec.record(), Changes: slices.Clone(e.changes)}
 	}
 	for t, m := range l.moves {
 		s.Moves[t] = slices.Clone(m)
@@ -46,6 +60,8 @@ func (l *Ledger) Import(s Snapshot) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.books, l.moves, l.seq = map[string]*book{}, maps.Clone(s.Moves), 0
+	// The state file's Payment JSON is not kept: the emulators, restored
+	// from the same file, render it (render.go).
 	if l.moves == nil {
 		l.moves = map[string][]Move{}
 	}
@@ -57,7 +73,7 @@ func (l *Ledger) Import(s Snapshot) {
 		}
 		l.seq++
 		// A restored payment's age for retention counts from the restart.
-		b.byID[p.ID] = &entry{seq: l.seq, born: time.Now(), rec: p.Record, changes: slices.Clone(p.Changes)}
+		b.byID[p.ID] = &entry{seq: l.seq, born: time.Now().UnixNano(), rec: store(p.Record), changes: slices.Clone(p.Changes)}
 		b.order = append(b.order, p.ID)
 	}
 	l.broadcast()
