@@ -83,6 +83,11 @@ func TestTLSServesTheProvidersHostsWithTheWrittenCA(t *testing.T) {
 	t.Parallel()
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
 	m := startTLS(t, nil, "--tls", "--tls-ca-out", caFile)
+	// The banner is written line by line: its CA line may follow the
+	// listening line that startTLS waits for.
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(m.stdout.String(), "TLS CA   "+caFile) && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if !strings.Contains(m.stdout.String(), "TLS CA   "+caFile) {
 		t.Errorf("the banner does not print the CA path %s:\n%s", caFile, m.stdout)
 	}
