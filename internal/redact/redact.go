@@ -33,12 +33,6 @@ func IsSecret(name string) bool { return secretFields[strings.ToLower(name)] }
 // IsCVV reports whether a field name holds a card verification code.
 func IsCVV(name string) bool { return cvvFields[strings.ToLower(name)] }
 
-// panRE finds card-number candidates: 13–19 digits, optionally grouped by
-// single spaces or dashes. Luhn decides which are card numbers. nextPAN
-// finds the same matches much faster; panRE states what it finds (and its
-// tests compare the two).
-var panRE = regexp.MustCompile(`\d(?:[ -]?\d){12,18}`)
-
 // cvvRE is the fallback for text that does not parse (a truncated body): a
 // CVV field with its value, in JSON or form spelling.
 var cvvRE = regexp.MustCompile(`(?i)("?(?:card_cvv|card_cvc|cvv2?|cvc2?|security_?code|cardcv[vc])"?\s*[:=]\s*)("[^"]*"|[^&,}\s"]*)`)
@@ -60,111 +54,149 @@ func Text(s string) string {
 // isDigit reports whether c is an ASCII digit.
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// nextPAN finds the next panRE match in s from from on, as the regular
-// expression would (leftmost, greedy: up to 19 digits, a single space or
-// dash allowed before each but the first), without its cost. ok is false
-// when there is none.
-func nextPAN(s string, from int) (start, end int, ok bool) {
-	for i := from; i < len(s); {
+// allDigits reports whether s is nothing but ASCII digits.
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// A card number is found in a digit run: digit groups joined by single
+// spaces or dashes ("4242 4242-4242 4242"), as long as the run goes. A card
+// is a stretch of whole groups with 13–19 digits that passes Luhn, so a
+// digit string without separators is one group and is never cut: an id of
+// 25 digits holds no "card". Where stretches overlap, the longer wins, then
+// the leftmost. (This used to follow a regular expression that stopped
+// after 19 digits, which could cut a card in two when separated digits
+// stood before it: "0001000 00000000000000" left the 14-digit card whole.
+// FuzzJSON found it.)
+
+// digitGroup is one group of a digit run: s[from:to] is all digits.
+type digitGroup struct{ from, to int }
+
+// eachCard calls fn for every card number in s, left to right, with where
+// it starts and ends and its masked text; it stops when fn answers false.
+// When the digit run goes on past the card, the masked text hides the
+// digits it would otherwise show on that side too (the first six, the last
+// four), so they can't join the run's other digits into a new card.
+func eachCard(s string, fn func(from, to int, masked string) bool) {
+	var buf [8]digitGroup
+	for i := 0; i < len(s); {
 		if !isDigit(s[i]) {
 			i++
 			continue
 		}
-		n, j := 1, i+1
-		for n < 19 && j < len(s) {
-			switch {
-			case isDigit(s[j]):
+		groups, digits := buf[:0], 0
+		for {
+			j := i
+			for j < len(s) && isDigit(s[j]) {
 				j++
-			case (s[j] == ' ' || s[j] == '-') && j+1 < len(s) && isDigit(s[j+1]):
-				j += 2
-			default:
-				goto done
 			}
-			n++
-		}
-	done:
-		if n >= 13 {
-			return i, j, true
-		}
-		// No match can start later in this run: it would be shorter.
-		i = j
-	}
-	return 0, 0, false
-}
-
-// cardIn looks for a card number in the digit run s[start:end] (up to 19
-// digits): the whole run, or else the longest (then leftmost) stretch of
-// its space- or dash-separated groups that holds 13 or more digits and
-// passes Luhn: "4242424242424242 7" is a card and a digit, "1 4242 4242 4242
-// 4242" a digit and a card. A run without separators is one group, so an id
-// of 16 digits is never cut into a "card". It answers where the card starts
-// and ends and its masked text.
-func cardIn(s string, start, end int) (cardStart, cardEnd int, masked string, ok bool) {
-	if m := maskPAN(s[start:end]); m != s[start:end] {
-		return start, end, m, true
-	}
-	type group struct{ from, to, digits int }
-	var groups []group
-	for i := start; i < end; {
-		j := i
-		for j < end && isDigit(s[j]) {
-			j++
-		}
-		groups = append(groups, group{i, j, j - i})
-		i = j + 1 // past the separator
-	}
-	best := group{}
-	for a := range groups {
-		n := 0
-		for b := a; b < len(groups); b++ {
-			n += groups[b].digits
-			if n < 13 || (a == 0 && b == len(groups)-1) || n <= best.digits {
+			groups = append(groups, digitGroup{i, j})
+			digits += j - i
+			if j+1 < len(s) && (s[j] == ' ' || s[j] == '-') && isDigit(s[j+1]) {
+				i = j + 1
 				continue
 			}
-			if from, to := groups[a].from, groups[b].to; maskPAN(s[from:to]) != s[from:to] {
-				best = group{from, to, n}
-			}
+			i = j
+			break
+		}
+		if digits >= 13 && !cardsInRun(s, groups, 0, len(groups), fn) {
+			return
 		}
 	}
-	if best.digits == 0 {
-		return start, end, "", false
-	}
-	return best.from, best.to, maskPAN(s[best.from:best.to]), true
 }
 
-// maskPANs masks every Luhn-valid card number in s (panRE, maskPAN).
+// cardsInRun finds the cards among groups[lo:hi] of one digit run (see
+// eachCard); false means fn asked to stop.
+func cardsInRun(s string, groups []digitGroup, lo, hi int, fn func(from, to int, masked string) bool) bool {
+	for a := lo; a < hi; {
+		b, n := longestCardAt(s, groups, a, hi)
+		if n == 0 {
+			a++
+			continue
+		}
+		// A longer card starting inside this one wins; the groups it
+		// skips may still hold a shorter card of their own.
+		for c := a + 1; c <= b; c++ {
+			if cb, cn := longestCardAt(s, groups, c, hi); cn > n {
+				if !cardsInRun(s, groups, a, c, fn) {
+					return false
+				}
+				a, b, n = c, cb, cn
+			}
+		}
+		from, to := groups[a].from, groups[b].to
+		m := maskPAN(s[from:to])
+		if a > 0 {
+			m = strings.Repeat("*", 6) + m[6:]
+		}
+		if b < len(groups)-1 {
+			m = m[:len(m)-4] + "****"
+		}
+		if !fn(from, to, m) {
+			return false
+		}
+		a = b + 1
+	}
+	return true
+}
+
+// longestCardAt is the longest card starting with groups[a] and ending
+// before groups[hi]: the index of its last group and its digit count, or
+// n 0 when there is none.
+func longestCardAt(s string, groups []digitGroup, a, hi int) (b, n int) {
+	digits := 0
+	for z := a; z < hi; z++ {
+		digits += groups[z].to - groups[z].from
+		if digits > 19 {
+			break
+		}
+		if digits >= 13 && luhnText(s[groups[a].from:groups[z].to]) {
+			b, n = z, digits
+		}
+	}
+	return b, n
+}
+
+// luhnText is the Luhn check of the digits of t, skipping separators.
+func luhnText(t string) bool {
+	sum, double := 0, false
+	for i := len(t) - 1; i >= 0; i-- {
+		if !isDigit(t[i]) {
+			continue
+		}
+		n := int(t[i] - '0')
+		if double {
+			n *= 2
+			if n > 9 {
+				n -= 9
+			}
+		}
+		sum += n
+		double = !double
+	}
+	return sum%10 == 0
+}
+
+// maskPANs masks every card number in s (eachCard).
 func maskPANs(s string) string {
 	var b strings.Builder
 	last := 0
-	for at := 0; ; {
-		start, end, ok := nextPAN(s, at)
-		if !ok {
-			break
-		}
-		if cstart, cend, m, found := cardIn(s, start, end); found {
-			m = hideTailIfRunGoesOn(s, cend, m)
-			b.WriteString(s[last:cstart])
-			b.WriteString(m)
-			last, end = cend, cend
-		}
-		at = end
-	}
+	eachCard(s, func(from, to int, masked string) bool {
+		b.WriteString(s[last:from])
+		b.WriteString(masked)
+		last = to
+		return true
+	})
 	if last == 0 {
 		return s
 	}
 	b.WriteString(s[last:])
 	return b.String()
-}
-
-// hideTailIfRunGoesOn masks the last four digits of m too when the digit
-// run of s goes on past end (more than 19 digits): they would otherwise join
-// the digits that follow into a new run that passes Luhn (FuzzJSON found
-// "000000*********0000" + "000000000" showing 13 zeros).
-func hideTailIfRunGoesOn(s string, end int, m string) string {
-	if end < len(s) && (isDigit(s[end]) || ((s[end] == ' ' || s[end] == '-') && end+1 < len(s) && isDigit(s[end+1]))) {
-		return m[:len(m)-4] + "****"
-	}
-	return m
 }
 
 // maskPANsInStrings masks the card numbers of a JSON text that stand
@@ -173,19 +205,10 @@ func hideTailIfRunGoesOn(s string, end int, m string) string {
 func maskPANsInStrings(s string) (masked string, ok bool) {
 	var b strings.Builder
 	last, scanned, inString := 0, 0, false
-	for at := 0; ; {
-		start, end, found := nextPAN(s, at)
-		if !found {
-			break
-		}
-		cstart, cend, m, isCard := cardIn(s, start, end)
-		at = cend
-		if !isCard {
-			continue
-		}
-		start = cstart
-		m = hideTailIfRunGoesOn(s, cend, m)
-		// Whether start is inside a string: count unescaped quotes up to it.
+	ok = true
+	eachCard(s, func(start, end int, m string) bool {
+		// Whether start is inside a string: count unescaped quotes up to
+		// it. A digit run holds no quote, so the card is wholly in or out.
 		for ; scanned < start; scanned++ {
 			switch s[scanned] {
 			case '\\':
@@ -199,14 +222,16 @@ func maskPANsInStrings(s string) (masked string, ok bool) {
 		if !inString {
 			// A number: a card number only under a card field (the slow
 			// path masks it there); a date or an id elsewhere stays.
-			if cardField(keyBefore(s, start)) {
-				return "", false
-			}
-			continue
+			ok = !cardField(keyBefore(s, start))
+			return ok
 		}
 		b.WriteString(s[last:start])
 		b.WriteString(m)
-		last = cend
+		last = end
+		return true
+	})
+	if !ok {
+		return "", false
 	}
 	if last == 0 {
 		return s, true
@@ -243,16 +268,12 @@ func keyBefore(s string, i int) string {
 
 // hasPAN reports whether s holds a card number maskPANs would mask.
 func hasPAN(s string) bool {
-	for at := 0; ; {
-		start, end, ok := nextPAN(s, at)
-		if !ok {
-			return false
-		}
-		if _, _, _, found := cardIn(s, start, end); found {
-			return true
-		}
-		at = end
-	}
+	found := false
+	eachCard(s, func(int, int, string) bool {
+		found = true
+		return false
+	})
+	return found
 }
 
 // mayHoldCVV reports whether s contains, in any case, "cvv", "cvc" or
@@ -392,7 +413,7 @@ func strip(key string, v any) any {
 		// A card number sent as a JSON number (LiqPay accepts "card":4242…)
 		// becomes its masked string: still valid JSON, never the number.
 		if cardField(key) {
-			if m := panRE.FindString(x.String()); m == x.String() {
+			if m := x.String(); len(m) >= 13 && len(m) <= 19 && allDigits(m) {
 				if masked := maskPAN(m); masked != m {
 					return masked
 				}

@@ -18,7 +18,15 @@ func TestText(t *testing.T) {
 		{"order 1234567890123456", "order 1234567890123456"}, // not Luhn-valid: an id, not a card
 		{"payment_id 2000000001", "payment_id 2000000001"},
 		{"4242424242424242 7", "424242********** 7"},    // a card, then a digit: the tail hidden too
-		{"1 4242 4242 4242 4242", "1 424242******4242"}, // a digit, then a grouped card
+		{"1 4242 4242 4242 4242", "1 ************4242"}, // a digit, then a grouped card: its head hidden too
+		// Separated digits before a card no longer push it past a 19-digit
+		// window (FuzzJSON found the first).
+		{"0001000 00000000000000", "0001000 **********0000"},
+		{"order 123456 4242424242424242", "order 123456 ************4242"},
+		{"123456 4242424242424242 1234567", "123456 **************** 1234567"},
+		{"4242424242424242 4111111111111111", "424242********** ************1111"}, // two cards in one run
+		{"12345678901234567890123 4242424242424242", "12345678901234567890123 ************4242"},
+		{"1234567890123456789012345", "1234567890123456789012345"}, // one group past 19 digits: an id
 		{`{"cvc":"123","x":1}`, `{"cvc":"[removed]","x":1}`},
 		{`card_cvv=123&a=b`, `card_cvv="[removed]"&a=b`},
 	} {
