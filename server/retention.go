@@ -8,11 +8,13 @@ import (
 
 // Retention (--retain-payments, --retain-age) keeps memory flat however
 // long mockpay runs: once a second the sweeper asks the ledger which
-// records are past the limits, each provider forgets those of its payments
-// that are finished, and the ledger then forgets them too. The journal is
-// capped per merchant on its own (--journal-max), and the callback log
-// keeps at most as many callbacks per merchant as payments are retained
-// (and never more than its own cap of 10,000).
+// records (payments, Liquido payouts and payment links) are past the
+// limits, each provider forgets those that are finished — with their
+// refunds, index entries and page tokens — and the ledger then forgets
+// them too. The callback log keeps at most as many callbacks per merchant
+// as payments are retained (and never more than its own cap of 10,000),
+// and forgets finished callbacks older than --retain-age. The journal is
+// capped per merchant on its own (--journal-max).
 const sweepEvery = time.Second
 
 // retain sweeps until stop is closed.
@@ -56,6 +58,9 @@ func (s *Server) sweep(now time.Time) int {
 		if !declined {
 			break
 		}
+	}
+	if !cutoff.IsZero() {
+		s.callbacks.Expire(cutoff)
 	}
 	return n
 }
