@@ -62,6 +62,10 @@ func (s *Server) sweep(now time.Time) int {
 	if !cutoff.IsZero() {
 		s.callbacks.Expire(cutoff)
 	}
+	// What no ledger record stands for (card tokens, vaulted cards, FX
+	// quotes, report files…) has a count cap of its own.
+	s.liqpay.TrimStores(s.cfg.RetainPayments)
+	s.liquido.TrimStores(s.cfg.RetainPayments)
 	return n
 }
 

@@ -167,6 +167,7 @@ func (in *referenceRequest) run(s *Server, c *call) answer {
 		Payer: in.payer, hash: in.hash}
 	ref.page = s.linkKey(m, ref.Key, pageReference)
 	m.references[ref.Key] = ref
+	m.referenceOrder.Add(ref.Key)
 	s.setReferenceStatus(m, ref, StatusActive, c.now)
 	s.scheduleReferenceExpiry(m, ref)
 	return okReference(ref, c.baseURL)
