@@ -214,7 +214,7 @@ func (s *Server) setReferenceStatus(m *merchant, ref *reference, st Status, now 
 	}
 	ref.Status = st
 	if st != StatusActive && ref.expire != nil {
-		ref.expire.Stop()
+		m.disarm(ref.expire)
 		ref.expire = nil
 	}
 	s.log.Info("liquido reference", "client_id", m.cfg.ClientID, "idempotency_key", ref.Key, "status", st,

@@ -1,6 +1,7 @@
 package liquido_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -8,6 +9,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/mockpay/mockpay/internal/trigger"
 )
 
 func retentionPayout(key, comment string) map[string]any {
@@ -153,5 +156,31 @@ func TestForgottenKeysAreFree(t *testing.T) {
 	}
 	if diff := cmp.Diff([]any{float64(500), float64(200), "IN_PROGRESS"}, got); diff != "" {
 		t.Errorf("reusing forgotten keys (-want +got):\n%s", diff)
+	}
+}
+
+// A timer stopped before it fires (a payment finished early, a link paid
+// before its expiry, a payout settled by a trigger) leaves the books'
+// timer set at once, not at the next reset: forgetting what armed it
+// leaves nothing behind.
+func TestStoppedTimersLeaveTheBooks(t *testing.T) {
+	e := newEnv(t)
+	pending := func() int { return e.tenant(merchantA).Clock.Pending() }
+	base := pending()
+	for i := range 3 {
+		key := fmt.Sprint("po-", i)
+		e.post(merchantA, "/v1/payments/payouts/pix", retentionPayout(key, "statusDelay=600"))
+		if _, err := e.lq.Trigger(merchantA.id, key, trigger.Event{Name: trigger.Settle}); err != nil {
+			t.Fatal(err)
+		}
+		if !e.lq.Forget(merchantA.id, key, "payout") {
+			t.Fatalf("Forget kept a payout settled by a trigger")
+		}
+	}
+	if got := pending(); got != base {
+		t.Errorf("%d timers pending on the clock, want %d", got, base)
+	}
+	if n := e.lq.TimersHeld(merchantA.id); n != 0 {
+		t.Errorf("the books hold %d timers after everything that armed one was forgotten", n)
 	}
 }
