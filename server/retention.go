@@ -49,7 +49,6 @@ func (s *Server) sweep(now time.Time) int {
 		declined := false
 		for _, ex := range s.ledger.Expired(s.cfg.RetainPayments, cutoff, spared) {
 			if s.forget(ex) {
-				s.ledger.Forget(ex.Tenant, ex.ID)
 				n++
 			} else {
 				spared[ledger.SpareKey(ex.Tenant, ex.ID)], declined = true, true
@@ -69,14 +68,22 @@ func (s *Server) sweep(now time.Time) int {
 	return n
 }
 
-// forget asks the record's emulator to forget it; false: it is kept.
+// forget asks the record's emulator to forget it, then the ledger; false:
+// it is kept. Liquido's ledger record goes under the merchant's lock: a
+// forgotten idempotencyKey may be used again at once, and the new payment's
+// record must not be the one the ledger forgets.
 func (s *Server) forget(ex ledger.Expired) bool {
+	gone := func() { s.ledger.Forget(ex.Tenant, ex.ID) }
 	switch ex.Provider {
 	case "liqpay":
-		return s.liqpay.Forget(ex.Merchant, ex.ID)
+		// payment_id, the record's id, is never used again.
+		if !s.liqpay.Forget(ex.Merchant, ex.ID) {
+			return false
+		}
 	case "liquido":
-		return s.liquido.Forget(ex.Merchant, ex.ID, ex.Kind)
+		return s.liquido.Forget(ex.Merchant, ex.ID, ex.Kind, gone)
 	}
+	gone()
 	return true
 }
 

@@ -17,13 +17,27 @@ import "github.com/mockpay/mockpay/internal/clock"
 // scenario steps still to play; a payout IN_PROGRESS or with its return
 // (SETTLED_THEN_REJECTED) still to come; a link still waiting for its payer
 // or for its refund.
-func (s *Server) Forget(clientID, key, kind string) bool {
+//
+// gone, if not nil, runs under the merchant's lock once the record is
+// forgotten: the ledger forgets it there, before a new request can use the
+// freed key again and publish a new record under the same id.
+func (s *Server) Forget(clientID, key, kind string, gone func()) (forgotten bool) {
 	m := s.merchantFor(clientID)
 	if m == nil {
+		if gone != nil {
+			gone()
+		}
 		return true
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if gone != nil {
+		defer func() {
+			if forgotten {
+				gone()
+			}
+		}()
+	}
 	var tokens []string
 	switch kind {
 	case "":

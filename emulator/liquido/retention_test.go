@@ -101,12 +101,12 @@ func TestForgetEveryKind(t *testing.T) {
 				}
 			}
 			if tc.kept {
-				if e.lq.Forget(merchantA.id, id, tc.kind) {
+				if e.lq.Forget(merchantA.id, id, tc.kind, nil) {
 					t.Fatalf("Forget dropped a live record")
 				}
 				e.advance(merchantA, tc.advance)
 			}
-			if !e.lq.Forget(merchantA.id, id, tc.kind) {
+			if !e.lq.Forget(merchantA.id, id, tc.kind, nil) {
 				t.Fatalf("Forget kept a finished record")
 			}
 			for _, p := range tc.gone {
@@ -123,7 +123,7 @@ func TestForgetEveryKind(t *testing.T) {
 				t.Errorf("an unrelated payment: HTTP %d", code)
 			}
 			// Forgetting again, or what was never there, is done.
-			if !e.lq.Forget(merchantA.id, id, tc.kind) || !e.lq.Forget("no-such-merchant", id, tc.kind) {
+			if !e.lq.Forget(merchantA.id, id, tc.kind, nil) || !e.lq.Forget("no-such-merchant", id, tc.kind, nil) {
 				t.Errorf("Forget of nothing reported a live record")
 			}
 			raw, err := e.lq.Snapshot()
@@ -145,7 +145,7 @@ func TestForgottenKeysAreFree(t *testing.T) {
 	e.post(merchantA, "/v1/payments/charges/refund", refund("k-r", "k", 1000, "BRL", "BR"))
 	e.post(merchantA, "/v1/payments/payouts/pix", retentionPayout("po", "statusDelay=15"))
 	e.advance(merchantA, 15*time.Second)
-	if !e.lq.Forget(merchantA.id, "k", "") || !e.lq.Forget(merchantA.id, "po", "payout") {
+	if !e.lq.Forget(merchantA.id, "k", "", nil) || !e.lq.Forget(merchantA.id, "po", "payout", nil) {
 		t.Fatal("Forget kept a finished record")
 	}
 	e.advance(merchantA, time.Hour)
@@ -173,7 +173,7 @@ func TestStoppedTimersLeaveTheBooks(t *testing.T) {
 		if _, err := e.lq.Trigger(merchantA.id, key, trigger.Event{Name: trigger.Settle}); err != nil {
 			t.Fatal(err)
 		}
-		if !e.lq.Forget(merchantA.id, key, "payout") {
+		if !e.lq.Forget(merchantA.id, key, "payout", nil) {
 			t.Fatalf("Forget kept a payout settled by a trigger")
 		}
 	}
@@ -182,5 +182,21 @@ func TestStoppedTimersLeaveTheBooks(t *testing.T) {
 	}
 	if n := e.lq.TimersHeld(merchantA.id); n != 0 {
 		t.Errorf("the books hold %d timers after everything that armed one was forgotten", n)
+	}
+}
+
+// gone (the ledger's forgetting) runs only when the record is forgotten,
+// or was never there: a live record stays listed in the control plane.
+func TestForgetCallsGoneOnlyWhenForgotten(t *testing.T) {
+	e := newEnv(t)
+	e.post(merchantA, "/v1/payments/charges/card", cardCharge("done", "BR", "4242424242424242"))
+	e.post(merchantA, "/v1/payments/payouts/pix", retentionPayout("live", "statusDelay=600"))
+	var calls []string
+	for _, tc := range []struct{ key, kind string }{{"live", "payout"}, {"done", ""}, {"never", ""}} {
+		e.lq.Forget(merchantA.id, tc.key, tc.kind, func() { calls = append(calls, tc.key) })
+	}
+	e.lq.Forget("no-such-merchant", "x", "", func() { calls = append(calls, "x") })
+	if diff := cmp.Diff([]string{"done", "never", "x"}, calls); diff != "" {
+		t.Errorf("gone calls (-want +got):\n%s", diff)
 	}
 }
