@@ -64,7 +64,7 @@ func TestRetentionCoversPayoutsLinksAndRefunds(t *testing.T) {
 	}
 
 	// Live records, more than the limit: three payouts in progress and
-	// three links waiting for their payer.
+	// four links waiting for their payer.
 	var pages []string
 	for i := range 3 {
 		key := "ret-po-" + strconv.Itoa(i)
@@ -74,7 +74,7 @@ func TestRetentionCoversPayoutsLinksAndRefunds(t *testing.T) {
 		}
 	}
 	var links []string
-	for i := range 3 {
+	for i := range 4 {
 		body := lqLinkBody("ret-link-"+strconv.Itoa(i), 10000, "", "PIX")
 		body["expiresAt"] = s.now(t, m).Add(30 * time.Minute).Unix()
 		page, id := lqCreateLinkAt(t, s, m, body)
@@ -88,10 +88,10 @@ func TestRetentionCoversPayoutsLinksAndRefunds(t *testing.T) {
 	time.Sleep(2500 * time.Millisecond)
 	settles("live records past the limit", slices.Clone(all))
 
-	// The clock settles the payouts and expires the links: all six are
-	// finished, and the three oldest (the payouts) go.
+	// The clock settles the payouts and expires the links: all seven are
+	// finished, and the four oldest (the payouts, the first link) go.
 	s.advance(t, m, "1h")
-	settles("after the clock finished them", slices.Clone(all[3:]))
+	settles("after the clock finished them", slices.Clone(all[4:]))
 	// A forgotten payout's key is free: the same request is a new payout,
 	// not a replay of the settled one.
 	if got := s.post(t, m, "/v1/payments/payouts/pix", lqPixPayout("ret-po-0", "", "statusDelay=15")); got["transferStatus"] != "IN_PROGRESS" {
@@ -99,8 +99,8 @@ func TestRetentionCoversPayoutsLinksAndRefunds(t *testing.T) {
 	}
 	s.advance(t, m, "1m")
 
-	// Four payments with a refund each: with the payout just made, the
-	// links and the oldest payment go, with its refund.
+	// Four payments with a refund each: the links, the payout just made and
+	// the oldest payment go, with its refund.
 	for i := range 4 {
 		key := "ret-pay-" + strconv.Itoa(i)
 		s.post(t, m, "/v1/payments/charges/card", lqCard(key, "BR", "4242424242424242"))
