@@ -66,3 +66,36 @@ func TestExpireForgetsOldFinishedCallbacks(t *testing.T) {
 		})
 	}
 }
+
+// A cutoff between two batches forgets the older batch only, in every
+// tenant, and leaves the log's count and Get consistent.
+func TestExpireBetweenBatches(t *testing.T) {
+	clk := newClock(t)
+	d := newDispatcher(t, Options{})
+	ok := newReceiver(t, statuses(200))
+	var old, young []string
+	for _, tenant := range []string{"a", "b", "a"} {
+		old = append(old, d.Enqueue(clk, Request{Tenant: tenant, URL: ok.URL}))
+	}
+	settle(t, d, "")
+	time.Sleep(5 * time.Millisecond) // real time is what ages a callback
+	mid := time.Now()
+	time.Sleep(5 * time.Millisecond)
+	for _, tenant := range []string{"b", "a"} {
+		young = append(young, d.Enqueue(clk, Request{Tenant: tenant, URL: ok.URL}))
+	}
+	settle(t, d, "")
+	if n := d.Expire(mid); n != len(old) {
+		t.Errorf("Expire forgot %d, want %d", n, len(old))
+	}
+	var got []string
+	for _, cb := range d.List(Filter{}) {
+		got = append(got, cb.ID)
+	}
+	if diff := cmp.Diff(young, got); diff != "" {
+		t.Errorf("kept (-want +got):\n%s", diff)
+	}
+	if n := d.Expire(mid); n != 0 {
+		t.Errorf("Expire again forgot %d", n)
+	}
+}
