@@ -8,11 +8,13 @@ import (
 
 // Retention (--retain-payments, --retain-age) keeps memory flat however
 // long mockpay runs: once a second the sweeper asks the ledger which
-// records are past the limits, each provider forgets those of its payments
-// that are finished, and the ledger then forgets them too. The journal is
-// capped per merchant on its own (--journal-max), and the callback log
-// keeps at most as many callbacks per merchant as payments are retained
-// (and never more than its own cap of 10,000).
+// records (payments, Liquido payouts and payment links) are past the
+// limits, each provider forgets those that are finished — with their
+// refunds, index entries and page tokens — and the ledger then forgets
+// them too. The callback log keeps at most as many callbacks per merchant
+// as payments are retained (and never more than its own cap of 10,000),
+// and forgets finished callbacks older than --retain-age. The journal is
+// capped per merchant on its own (--journal-max).
 const sweepEvery = time.Second
 
 // retain sweeps until stop is closed.
@@ -47,7 +49,6 @@ func (s *Server) sweep(now time.Time) int {
 		declined := false
 		for _, ex := range s.ledger.Expired(s.cfg.RetainPayments, cutoff, spared) {
 			if s.forget(ex) {
-				s.ledger.Forget(ex.Tenant, ex.ID)
 				n++
 			} else {
 				spared[ledger.SpareKey(ex.Tenant, ex.ID)], declined = true, true
@@ -57,17 +58,32 @@ func (s *Server) sweep(now time.Time) int {
 			break
 		}
 	}
+	if !cutoff.IsZero() {
+		s.callbacks.Expire(cutoff)
+	}
+	// What no ledger record stands for (card tokens, vaulted cards, FX
+	// quotes, report files…) has a count cap of its own.
+	s.liqpay.TrimStores(s.cfg.RetainPayments)
+	s.liquido.TrimStores(s.cfg.RetainPayments)
 	return n
 }
 
-// forget asks the record's emulator to forget it; false: it is kept.
+// forget asks the record's emulator to forget it, then the ledger; false:
+// it is kept. Liquido's ledger record goes under the merchant's lock: a
+// forgotten idempotencyKey may be used again at once, and the new payment's
+// record must not be the one the ledger forgets.
 func (s *Server) forget(ex ledger.Expired) bool {
+	gone := func() { s.ledger.Forget(ex.Tenant, ex.ID) }
 	switch ex.Provider {
 	case "liqpay":
-		return s.liqpay.Forget(ex.Merchant, ex.ID)
+		// payment_id, the record's id, is never used again.
+		if !s.liqpay.Forget(ex.Merchant, ex.ID) {
+			return false
+		}
 	case "liquido":
-		return s.liquido.Forget(ex.Merchant, ex.ID, ex.Kind)
+		return s.liquido.Forget(ex.Merchant, ex.ID, ex.Kind, gone)
 	}
+	gone()
 	return true
 }
 

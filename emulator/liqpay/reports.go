@@ -280,6 +280,7 @@ func (s *Server) reportsCompensationFile(c *call) any {
 	defer sh.mu.Unlock()
 	tok := "register_" + sh.randString(alnum, 24)
 	sh.registers[tok] = reportCSV(sh.settledOn(day))
+	sh.registerOrder.Add(tok)
 	s.mu.Lock()
 	s.tokens[tok] = sh
 	s.mu.Unlock()

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mockpay/mockpay/internal/capped"
 	"github.com/mockpay/mockpay/internal/clock"
 	"github.com/mockpay/mockpay/internal/config"
 	"github.com/mockpay/mockpay/internal/tenant"
@@ -41,6 +42,9 @@ type books struct {
 	// timers are the pending timers of these books' payments (shop.at), so
 	// a reset stops every one of them.
 	timers map[*clock.Timer]struct{}
+	// The order card tokens, token_create_unique's fingerprints and
+	// registers were made in, for their caps (caps.go).
+	tokenOrder, uniqueOrder, registerOrder capped.Order
 }
 
 func newShop(t *tenant.Tenant, m config.LiqPayMerchant) *shop {

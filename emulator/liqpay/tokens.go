@@ -88,9 +88,11 @@ func (s *Server) tokenCreate(c *call) any {
 	}
 	tok := sh.cardToken()
 	sh.cardTokens[tok] = cd
+	sh.tokenOrder.Add(tok)
 	sh.tokens.state[tok] = tokenActive
 	if fingerprint != "" && c.action == ActionTokenCreateUnique {
 		sh.tokens.unique[fingerprint] = tok
+		sh.uniqueOrder.Add(fingerprint)
 	}
 	return tokenJSON{Result: "ok", Status: "success", CardToken: tok, CardTokenInfo: tokenInfo(tok, cd, tokenActive)}
 }

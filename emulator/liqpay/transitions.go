@@ -97,6 +97,7 @@ func (s *Server) finish(sh *shop, p *Payment, st Status, code ErrCode, now time.
 		if p.Recurring && p.CardToken == "" {
 			p.CardToken = sh.cardToken()
 			sh.cardTokens[p.CardToken] = p.Card
+			sh.tokenOrder.Add(p.CardToken)
 		}
 	}
 	s.changed(sh, p)

@@ -121,6 +121,7 @@ func (in *accountRequest) run(s *Server, c *call) answer {
 	a := &account{Key: in.key, Clabe: clabe("706180" + m.digits(11)), UserInfo: in.userInfo, Created: c.now,
 		Description: in.description, CallbackURL: in.callbackURL, Status: StatusActive, hash: in.hash}
 	m.accounts[a.Key] = a
+	m.accountOrder.Add(a.Key)
 	return okAccount(a)
 }
 

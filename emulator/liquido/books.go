@@ -3,6 +3,7 @@ package liquido
 import (
 	"time"
 
+	"github.com/mockpay/mockpay/internal/capped"
 	"github.com/mockpay/mockpay/internal/clock"
 )
 
@@ -22,6 +23,10 @@ type books struct {
 	accounts   map[string]*account     // virtual CLABE accounts by idempotencyKey
 	seq        int64
 	refs       int64 // bank-transfer reference numbers
+
+	// The order vaulted cards, FX proposals, PayCash references and
+	// virtual accounts were made in, for their caps (caps.go).
+	cardOrder, proposalOrder, referenceOrder, accountOrder capped.Order
 
 	// timers are the timers armed through merchant.at, stopped when the
 	// books are replaced. A timer leaves the set when it fires; one an

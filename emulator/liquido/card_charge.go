@@ -16,6 +16,7 @@ func (s *Server) beginCard(c *call, p *Payment, in *chargeRequest, o scenarios.O
 		// card data (reference §5.2); mockpay saves the card as the vault does.
 		p.Details.Card.CardID = m.uuid()
 		m.cards[p.Details.Card.CardID] = p.card
+		m.cardOrder.Add(p.Details.Card.CardID)
 	}
 	switch {
 	case p.Flow == FlowRedirect && (o.Status == "" || Status(o.Status) == StatusSettled):

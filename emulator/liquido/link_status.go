@@ -57,7 +57,7 @@ func (s *Server) setLinkStatus(m *merchant, l *PaymentLink, pay, refund Status, 
 	if pay != prevPay && pay.final() {
 		l.Finished = now
 		if l.expiry != nil {
-			l.expiry.Stop()
+			m.disarm(l.expiry)
 			l.expiry = nil
 		}
 	}

@@ -125,6 +125,7 @@ func (in *proposalRequest) run(s *Server, c *call) answer {
 		Target: in.target, rate: in.rate, Created: c.now, Expires: c.now.Add(proposalTTL)}
 	q.TargetAmount = convertAt(q.Amount, q.rate)
 	m.proposals[q.ID] = q
+	m.proposalOrder.Add(q.ID)
 	return answer{code: http.StatusOK, body: encode(q.wire(), nil), key: q.ID}
 }
 

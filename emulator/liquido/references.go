@@ -167,6 +167,7 @@ func (in *referenceRequest) run(s *Server, c *call) answer {
 		Payer: in.payer, hash: in.hash}
 	ref.page = s.linkKey(m, ref.Key, pageReference)
 	m.references[ref.Key] = ref
+	m.referenceOrder.Add(ref.Key)
 	s.setReferenceStatus(m, ref, StatusActive, c.now)
 	s.scheduleReferenceExpiry(m, ref)
 	return okReference(ref, c.baseURL)
@@ -213,7 +214,7 @@ func (s *Server) setReferenceStatus(m *merchant, ref *reference, st Status, now 
 	}
 	ref.Status = st
 	if st != StatusActive && ref.expire != nil {
-		ref.expire.Stop()
+		m.disarm(ref.expire)
 		ref.expire = nil
 	}
 	s.log.Info("liquido reference", "client_id", m.cfg.ClientID, "idempotency_key", ref.Key, "status", st,

@@ -159,7 +159,7 @@ func (s *Server) setRefundStatus(m *merchant, r *Refund, st Status, code int, ms
 		r.Finished = now
 	}
 	if st != StatusInProgress && r.finalize != nil {
-		r.finalize.Stop()
+		m.disarm(r.finalize)
 		r.finalize = nil
 	}
 	// The payment follows its refunds; no payment callback: the refund's

@@ -65,7 +65,7 @@ func (s *Server) setStatus(m *merchant, p *Payment, st Status, code int, msg str
 		p.Finished = now
 	}
 	if st != StatusInProgress && p.finalize != nil {
-		p.finalize.Stop()
+		m.disarm(p.finalize) // off the books' timer set too, or it stays there until a reset
 		p.finalize = nil
 	}
 	if st != StatusInProgress {

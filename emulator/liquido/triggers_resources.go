@@ -60,7 +60,7 @@ func (s *Server) triggerPayoutSettle(m *merchant, po *Payout, ev trigger.Event, 
 	if ev.Amount != "" {
 		return &trigger.ArgError{Msg: "a payout settles whole: amount does not apply"}
 	}
-	stopTimer(&po.timer)
+	m.stopTimer(&po.timer)
 	s.setPayoutStatus(m, po, StatusSettled, "", now)
 	return nil
 }
@@ -75,7 +75,7 @@ func (s *Server) triggerPayoutFail(m *merchant, po *Payout, ev trigger.Event, no
 	if ev.Code != "" {
 		return &trigger.ArgError{Msg: "a payout's failure has no code: Liquido publishes none; give a reason"}
 	}
-	stopTimer(&po.timer)
+	m.stopTimer(&po.timer)
 	s.setPayoutStatus(m, po, StatusRejected, ev.Reason, now)
 	return nil
 }
@@ -86,7 +86,7 @@ func (s *Server) triggerPayoutReverse(m *merchant, po *Payout, ev trigger.Event,
 	if po.Status != StatusSettled {
 		return trigger.Conflict(string(po.Status), "only a SETTLED payout can be reversed (returned); %s is %s", po.Key, po.Status)
 	}
-	stopTimer(&po.timer)
+	m.stopTimer(&po.timer)
 	msg := ev.Reason
 	if msg == "" {
 		msg = payoutReturned
@@ -103,7 +103,7 @@ func (s *Server) triggerLinkExpire(m *merchant, l *PaymentLink, now time.Time) e
 	if !unpaid {
 		return trigger.Conflict(string(l.Status), "only a payment link nobody paid can expire; %s is %s", l.ID, l.Status)
 	}
-	stopTimer(&l.expiry)
+	m.stopTimer(&l.expiry)
 	s.expireLink(m, l, now)
 	return nil
 }
@@ -128,10 +128,9 @@ func (s *Server) triggerReferencePay(m *merchant, ref *reference, ev trigger.Eve
 	return nil
 }
 
-// stopTimer stops and forgets a timer an object holds, if any.
-func stopTimer(t **clock.Timer) {
-	if *t != nil {
-		(*t).Stop()
-		*t = nil
-	}
+// stopTimer stops a timer of the books and clears its field; disarm takes
+// it off the books' timer set too. Caller holds m.mu.
+func (m *merchant) stopTimer(t **clock.Timer) {
+	m.disarm(*t)
+	*t = nil
 }

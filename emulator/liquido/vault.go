@@ -43,5 +43,6 @@ func (in *vaultRequest) run(s *Server, c *call) answer {
 	sc := in.card.stored()
 	id := m.uuid()
 	m.cards[id] = &sc
+	m.cardOrder.Add(id)
 	return answer{code: http.StatusOK, body: encode(vaultJSON{CardID: id, Card: sc.info}, nil), key: id}
 }

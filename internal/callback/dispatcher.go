@@ -95,6 +95,7 @@ type record struct {
 	sched     Scheduler
 	created   time.Time
 	firstDue  time.Time
+	born      int64 // real time it was enqueued, Unix ns, for Expire (retention by age)
 
 	status   Status
 	queued   bool         // still in its order queue
@@ -183,6 +184,7 @@ func (d *Dispatcher) Enqueue(s Scheduler, req Request) string {
 		policy:    clonePolicy(req.Policy).orDefault(d.policy),
 		sched:     s,
 		created:   now,
+		born:      time.Now().UnixNano(),
 		firstDue:  now.Add(max(req.Delay, 0)),
 		status:    StatusPending,
 	}

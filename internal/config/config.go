@@ -72,10 +72,13 @@ type Config struct {
 	// (GET /_mockpay/bundle) per merchant that made a request, at shutdown.
 	// Relative in the file: relative to the file.
 	BundleOnExit string `yaml:"bundle_on_exit"`
-	// RetainPayments is how many payments mockpay keeps per merchant: past
-	// it the oldest finished ones are forgotten (0: no limit). RetainAge
-	// forgets finished payments made longer ago than this, in real time
-	// (0: no limit). See server/retention.go.
+	// RetainPayments is how many payments mockpay keeps per merchant
+	// (Liquido payouts and payment links count with them): past it the
+	// oldest finished ones are forgotten (0: no limit); it also caps card
+	// tokens, vaulted cards, FX proposals, references, accounts and the
+	// callback log. RetainAge forgets finished payments, payouts, links and
+	// callbacks made longer ago than this, in real time (0: no limit). See
+	// server/retention.go and the README's Retention section.
 	RetainPayments int      `yaml:"retain_payments"`
 	RetainAge      Duration `yaml:"retain_age"`
 
@@ -279,8 +282,8 @@ func Flags() []Flag {
 		{"state-interval", "MOCKPAY_STATE_INTERVAL", "how often the state file is saved while running (default 30s)"},
 		{"journal-max", "MOCKPAY_JOURNAL_MAX", "requests the journal keeps per merchant (default 1000)"},
 		{"bundle-on-exit", "MOCKPAY_BUNDLE_ON_EXIT", "at shutdown, write a run bundle (HAR) per merchant that made a request into this folder"},
-		{"retain-payments", "MOCKPAY_RETAIN_PAYMENTS", "payments kept per merchant; past it the oldest finished ones are forgotten (default 10000, 0: no limit)"},
-		{"retain-age", "MOCKPAY_RETAIN_AGE", "forget finished payments made longer ago than this, real time (default 24h, 0: never)"},
+		{"retain-payments", "MOCKPAY_RETAIN_PAYMENTS", "payments (with payouts and payment links) kept per merchant; past it the oldest finished ones are forgotten (default 10000, 0: no limit)"},
+		{"retain-age", "MOCKPAY_RETAIN_AGE", "forget finished payments, payouts, links and callbacks made longer ago than this, real time (default 24h, 0: never)"},
 		{"tls", "MOCKPAY_TLS", "serve HTTPS with a certificate made at start for www.liqpay.ua, the Liquido hosts and localhost"},
 		{"tls-cert", "MOCKPAY_TLS_CERT", "serve HTTPS with this PEM certificate (chain) instead; needs --tls-key"},
 		{"tls-key", "MOCKPAY_TLS_KEY", "the PEM private key of --tls-cert"},
