@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -234,7 +235,9 @@ func TestHangingReceiverDoesNotSlowTheAPI(t *testing.T) {
 	rv := newReceiver(t)
 	rv.Hang()
 
-	const n = 40
+	// Rounds alternate, and medians are compared, so that a burst of other
+	// load on a shared machine lands on both sides rather than on one.
+	const rounds, n = 5, 10
 	timePays := func(prefix, serverURL string) time.Duration {
 		start := time.Now()
 		for i := range n {
@@ -249,12 +252,20 @@ func TestHangingReceiverDoesNotSlowTheAPI(t *testing.T) {
 		}
 		return time.Since(start)
 	}
-	baseline := timePays("plain", "")
-	hung := timePays("hung", rv.URL)
-	t.Logf("%d pays: %v without callbacks, %v with every callback hanging (ratio %.2f)", n, baseline, hung, float64(hung)/float64(baseline))
+	var plain, hanging []time.Duration
+	for r := range rounds {
+		plain = append(plain, timePays(fmt.Sprintf("plain-%d", r), ""))
+		hanging = append(hanging, timePays(fmt.Sprintf("hung-%d", r), rv.URL))
+	}
+	median := func(d []time.Duration) time.Duration {
+		slices.Sort(d)
+		return d[len(d)/2]
+	}
+	baseline, hung := median(plain), median(hanging)
+	t.Logf("%d pays, median of %d rounds: %v without callbacks, %v with every callback hanging (ratio %.2f)", n, rounds, baseline, hung, float64(hung)/float64(baseline))
 	// The callbacks are all still hanging, yet the API answered: a ratio
 	// well under the 10 s attempt timeout shows nothing waited for them.
-	if hung > 4*baseline+200*time.Millisecond {
+	if hung > 4*baseline+50*time.Millisecond {
 		t.Fatalf("API slowed by hanging receiver: %v vs %v", hung, baseline)
 	}
 	if got := callbackLog(t, ts.URL, "status=delivered"); len(got) != 0 {
