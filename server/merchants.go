@@ -2,6 +2,7 @@ package server
 
 import (
 	"crypto/rand"
+	"fmt"
 	"sync"
 	"time"
 
@@ -49,12 +50,51 @@ type merchants struct {
 
 	mu   sync.Mutex
 	made map[string]made // by "provider:key", what the API made
+	// making counts merchants being made by requests in flight, so that
+	// concurrent requests cannot together pass --max-merchants.
+	making int
+}
+
+// errTooMany answers a request that would pass --max-merchants.
+type errTooMany int
+
+func (e errTooMany) Error() string {
+	return fmt.Sprintf("mockpay already holds %d merchants made with POST /_mockpay/merchants (--max-merchants): delete some with DELETE /_mockpay/merchants/{key}, or raise the limit", int(e))
+}
+
+// reserve counts n merchants about to be made against --max-merchants.
+func (ms *merchants) reserve(n int) error {
+	ms.mu.Lock()
+	defer ms.mu.Unlock()
+	if limit := ms.s.cfg.MaxMerchants; limit > 0 && len(ms.made)+ms.making+n > limit {
+		return errTooMany(limit)
+	}
+	ms.making += n
+	return nil
 }
 
 // CreateMerchants makes fresh credentials for the providers the spec names,
 // with their policy and scenario set, and a token scoped to them.
 func (ms *merchants) CreateMerchants(spec control.MerchantSpec) (control.Created, error) {
 	s := ms.s
+	n := 0
+	if spec.LiqPay != nil {
+		n++
+	}
+	if spec.Liquido != nil {
+		n++
+	}
+	if err := ms.reserve(n); err != nil {
+		return control.Created{}, err
+	}
+	reserved := true
+	defer func() {
+		if reserved {
+			ms.mu.Lock()
+			ms.making -= n
+			ms.mu.Unlock()
+		}
+	}()
 	cb := s.cfg.Callbacks
 	if spec.Callbacks != nil {
 		d, _ := spec.Callbacks.Parse() // checked by the handler
@@ -106,6 +146,8 @@ func (ms *merchants) CreateMerchants(spec control.MerchantSpec) (control.Created
 			TaxWithholding: &tax, Callbacks: policyJSON(cb)}
 	}
 	ms.mu.Lock()
+	ms.making -= n
+	reserved = false
 	if out.LiqPay != nil {
 		ms.made["liqpay:"+out.LiqPay.Merchant] = made{provider: "liqpay", policy: spec.Callbacks}
 	}

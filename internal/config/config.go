@@ -35,6 +35,10 @@ const (
 	// Retention defaults (--retain-payments, --retain-age).
 	DefaultRetainPayments = 10_000
 	DefaultRetainAge      = 24 * time.Hour
+	// DefaultMaxMerchants caps merchants made with POST /_mockpay/merchants
+	// (--max-merchants): a CI fleet that makes one per test and never
+	// deletes it would otherwise grow without bound.
+	DefaultMaxMerchants = 10_000
 )
 
 // Config is everything mockpay can be told at start-up.
@@ -81,6 +85,9 @@ type Config struct {
 	// server/retention.go and the README's Retention section.
 	RetainPayments int      `yaml:"retain_payments"`
 	RetainAge      Duration `yaml:"retain_age"`
+	// MaxMerchants is how many merchants POST /_mockpay/merchants may have
+	// made and not yet deleted (0: no limit); past it, it answers 409.
+	MaxMerchants int `yaml:"max_merchants"`
 
 	// TLS serves HTTPS with a certificate made at start for the providers'
 	// real host names (see internal/tlscert); TLSCert and TLSKey serve the
@@ -215,6 +222,7 @@ func Default() Config {
 		// with: far more payments than one test run makes.
 		RetainPayments: DefaultRetainPayments,
 		RetainAge:      Duration(DefaultRetainAge),
+		MaxMerchants:   DefaultMaxMerchants,
 		LiqPay: LiqPay{
 			OTP:         DefaultOTP,
 			ThreeDSTTL:  Duration(15 * time.Minute),
@@ -283,6 +291,7 @@ func Flags() []Flag {
 		{"journal-max", "MOCKPAY_JOURNAL_MAX", "requests the journal keeps per merchant (default 1000)"},
 		{"bundle-on-exit", "MOCKPAY_BUNDLE_ON_EXIT", "at shutdown, write a run bundle (HAR) per merchant that made a request into this folder"},
 		{"retain-payments", "MOCKPAY_RETAIN_PAYMENTS", "payments (with payouts and payment links) kept per merchant; past it the oldest finished ones are forgotten (default 10000, 0: no limit)"},
+		{"max-merchants", "MOCKPAY_MAX_MERCHANTS", "merchants POST /_mockpay/merchants may have made and not deleted; past it, it answers 409 (default 10000, 0: no limit)"},
 		{"retain-age", "MOCKPAY_RETAIN_AGE", "forget finished payments, payouts, links and callbacks made longer ago than this, real time (default 24h, 0: never)"},
 		{"tls", "MOCKPAY_TLS", "serve HTTPS with a certificate made at start for www.liqpay.ua, the Liquido hosts and localhost"},
 		{"tls-cert", "MOCKPAY_TLS_CERT", "serve HTTPS with this PEM certificate (chain) instead; needs --tls-key"},
@@ -331,6 +340,7 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 		bundles  = fs.String("bundle-on-exit", "", "")
 		retainN  = fs.String("retain-payments", "", "")
 		retainT  = fs.String("retain-age", "", "")
+		maxMerch = fs.String("max-merchants", "", "")
 		useTLS   = fs.Bool("tls", false, "")
 		tlsCert  = fs.String("tls-cert", "", "")
 		tlsKey   = fs.String("tls-key", "", "")
@@ -429,6 +439,13 @@ func Parse(name string, args []string, getenv func(string) string) (Config, erro
 			return cfg, fmt.Errorf("retain-payments %q must be a non-negative integer (0: no limit)", *retainN)
 		}
 		cfg.RetainPayments = n
+	}
+	if set["max-merchants"] {
+		n, err := strconv.Atoi(*maxMerch)
+		if err != nil || n < 0 {
+			return cfg, fmt.Errorf("max-merchants %q must be a non-negative integer (0: no limit)", *maxMerch)
+		}
+		cfg.MaxMerchants = n
 	}
 	if set["retain-age"] {
 		d, err := time.ParseDuration(*retainT)
@@ -578,6 +595,9 @@ func (c *Config) validate(path string) error {
 	}
 	if c.JournalMax < 1 || c.JournalMax > 1_000_000 {
 		return bad(0, "journal_max must be from 1 to 1000000")
+	}
+	if c.MaxMerchants < 0 {
+		return bad(0, "max_merchants must not be negative (0: no limit)")
 	}
 	if c.RetainPayments < 0 || c.RetainAge < 0 {
 		return bad(0, "retain_payments and retain_age must not be negative (0: no limit)")
