@@ -112,21 +112,18 @@ func (s *Server) buildPayment(c *call, in chargeInput) *Payment {
 	case ActionPayDonate:
 		typ = "donate" // reference §4.0 lists type donate (GUESS there)
 	}
+	common := Common{Action: action, Type: typ, Paytype: "card", Version: int(c.version), Algo: c.algo,
+		PublicKey: sh.merchant.PublicKey, Currency: in.currency, Language: c.lang, BaseURL: c.baseURL, Card: in.card}
+	if in.token != "" {
+		common.Card = sh.tokenCard(in.token)
+	}
 	pay := &Payment{
-		Action:        action,
-		Type:          typ,
-		Paytype:       "card",
+		Common:        sh.common(common),
 		Status:        StatusSuccess,
-		Version:       int(c.version),
-		Algo:          c.algo,
-		PublicKey:     sh.merchant.PublicKey,
 		OrderID:       p.S("order_id"),
 		LiqPayOrderID: sh.liqpayOrderID(c.now),
 		Description:   p.S("description"),
-		Currency:      in.currency,
-		Language:      c.lang,
 		Amount:        in.amount,
-		Card:          in.card,
 		Recurring:     p.Flag("recurringbytoken"),
 		Extras: newExtras(Extras{
 			Phone: p.S("phone"), IP: p.S("ip"), Info: p.S("info"), Customer: p.S("customer"),
@@ -137,10 +134,6 @@ func (s *Server) buildPayment(c *call, in chargeInput) *Payment {
 		ServerURL: p.S("server_url"),
 		Created:   c.now,
 		Ended:     c.now,
-		BaseURL:   c.baseURL,
-	}
-	if in.token != "" {
-		pay.Card = sh.tokenCard(in.token)
 	}
 	return pay
 }

@@ -53,7 +53,7 @@ func (f flowInput) attach(p *Payment) {
 	if f.sub != nil {
 		sub := *f.sub
 		p.Sub = &sub
-		p.Action = string(ActionSubscribe) // seed 003: the subscription is "action":"subscribe"
+		p.setCommon(func(c *Common) { c.Action = string(ActionSubscribe) }) // seed 003: the subscription is "action":"subscribe"
 	}
 	if !f.lcDate.IsZero() {
 		p.LC = &letterOfCredit{Date: f.lcDate}

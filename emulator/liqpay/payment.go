@@ -14,22 +14,17 @@ const acqID = 414963
 // Payment is one LiqPay payment as mockpay keeps it. It holds only the
 // masked card: the full number and the CVV never reach it.
 type Payment struct {
-	ID            int64
-	Action        string // as written back: pay, hold, auth
-	Type          string // buy, hold
-	Paytype       string
+	ID int64
+	// Common holds action, type, paytype, version, algo, public_key,
+	// currency, language, BaseURL and the card, shared with the shop's
+	// payments made alike (common.go).
+	*Common
 	Status        Status
-	Version       int
-	Algo          SigAlgo
-	PublicKey     string
 	OrderID       string
 	LiqPayOrderID string
 	Description   string
-	Currency      string
-	Language      string
 	Amount        Amount // current amount: a partial capture lowers it
 	RefundAmount  Amount
-	Card          card
 	CardToken     string // issued when recurringbytoken=1
 	// Extras are the optional strings (extras.go): nil on most payments.
 	*Extras
@@ -43,9 +38,8 @@ type Payment struct {
 	Completed     time.Time
 
 	// Token confirms a verification step (confirm_token) and names the 3-DS page.
-	Token   string
-	BaseURL string // this server's URL as the request reached it, for redirect_to
-	Verify  *verification
+	Token  string
+	Verify *verification
 
 	// Flows beyond paying (chargeflows.go): a subscription's schedule, a
 	// secured payment's protection, DCC.

@@ -41,6 +41,8 @@ type books struct {
 	// timers are the pending timers of these books' payments (shop.at), so
 	// a reset stops every one of them.
 	timers map[*clock.Timer]struct{}
+	// commons are what payments made alike share (common.go).
+	commons map[Common]*Common
 }
 
 func newShop(t *tenant.Tenant, m config.LiqPayMerchant) *shop {
@@ -57,6 +59,7 @@ func newBooks() *books {
 		invoices:   map[string]*Payment{},
 		registers:  map[string][]byte{},
 		timers:     map[*clock.Timer]struct{}{},
+		commons:    map[Common]*Common{},
 		// Real payment ids were around 2.1e9 in 2022 (reference §2.5); each
 		// shop counts from there so ids look real and repeat run to run.
 		nextID: 2100000000,

@@ -187,6 +187,13 @@ func (s *Server) restoreShop(sh *shop, ss shopState) {
 	}
 	for _, ps := range ss.Payments { // by payment_id: the newest of an order_id comes last
 		p := ps.Payment
+		// Decoded, each payment has a Common of its own (or none, when the
+		// file names none of its fields): share them again.
+		var common Common
+		if p.Common != nil {
+			common = *p.Common
+		}
+		p.Common = sh.common(common)
 		sh.byID[p.ID] = p
 		if p.Action != string(ActionRegular) { // a regular charge shares its subscription's order_id
 			sh.byOrder[p.OrderID] = p

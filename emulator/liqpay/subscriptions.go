@@ -132,27 +132,21 @@ func (s *Server) chargeRegular(sh *shop, sp *Payment, now time.Time) {
 	sh.stop(sub.timer)
 	sub.Charged++
 	r := &Payment{
-		ID:            sh.newID(),
-		Action:        string(ActionRegular),
-		Type:          "regular", // as LiqPay's reports show regular charges
-		Paytype:       "card",
+		ID: sh.newID(),
+		// As LiqPay's reports show regular charges: action regular, type regular.
+		Common: sh.common(Common{Action: string(ActionRegular), Type: "regular", Paytype: "card",
+			Version: sp.Version, Algo: sp.Algo, PublicKey: sp.PublicKey, Currency: sp.Currency,
+			Language: sp.Language, BaseURL: sp.BaseURL, Card: sp.Card}),
 		Status:        StatusSuccess,
-		Version:       sp.Version,
-		Algo:          sp.Algo,
-		PublicKey:     sp.PublicKey,
 		OrderID:       sp.OrderID,
 		LiqPayOrderID: sh.liqpayOrderID(now),
 		Description:   sp.Description,
-		Currency:      sp.Currency,
-		Language:      sp.Language,
 		Amount:        sp.Amount,
-		Card:          sp.Card,
 		Extras:        regularExtras(sp.extras()),
 		Sandbox:       sp.Sandbox,
 		ServerURL:     sp.ServerURL,
 		Created:       now,
 		Ended:         now,
-		BaseURL:       sp.BaseURL,
 	}
 	sh.byID[r.ID] = r
 	sub.Regular = append(sub.Regular, r.ID)
@@ -206,7 +200,7 @@ func (s *Server) subscribeUpdate(c *call) any {
 			p.Amount = amount
 		}
 		if hasCurrency {
-			p.Currency = currency
+			p.setCommon(func(c *Common) { c.Currency = currency })
 		}
 		if d, ok := c.params.Str("description"); ok {
 			p.Description = d
