@@ -132,8 +132,8 @@ func (s *Server) buildPayment(c *call, in chargeInput) *Payment {
 		}),
 		Sandbox:   p.Flag("sandbox"),
 		ServerURL: p.S("server_url"),
-		Created:   c.now,
-		Ended:     c.now,
+		Created:   StampAt(c.now),
+		Ended:     StampAt(c.now),
 	}
 	return pay
 }
@@ -161,7 +161,7 @@ func (s *Server) apply(c *call, p *Payment, out outcome) {
 		if len(out.sc.Fields) > 0 || len(out.sc.Callbacks) > 0 {
 			p.flowFor().Overrides, p.flowFor().CallbackRules = out.sc.Fields, out.sc.Callbacks
 		}
-		p.ErrMessage = out.message
+		p.setErrMessage(out.message)
 		rules, then = out.sc.Confirm, out.sc.Then
 	}
 	s.setStatus(c, p, out.status, out.code, rules)

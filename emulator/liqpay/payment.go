@@ -25,17 +25,16 @@ type Payment struct {
 	Description   string
 	Amount        Amount // current amount: a partial capture lowers it
 	RefundAmount  Amount
-	CardToken     string // issued when recurringbytoken=1
 	// Extras are the optional strings (extras.go): nil on most payments.
 	*Extras
-	AuthcodeDebit string
-	RRNDebit      string
+	AuthcodeDebit Digits // digits.go
+	RRNDebit      Digits
 	ServerURL     string
 	ErrCode       ErrCode
-	ErrMessage    string // a scenario's own err_description
-	Created       time.Time
-	Ended         time.Time
-	Completed     time.Time
+	// Virtual times (stamp.go): made, last changed status, completed.
+	Created   Stamp
+	Ended     Stamp
+	Completed Stamp
 
 	// Token confirms a verification step (confirm_token) and names the 3-DS page.
 	Token  string
@@ -124,7 +123,7 @@ func (p *Payment) wire(result string) paymentJSON {
 		SenderCardType:     p.Card.Type,
 		SenderCardCountry:  p.Card.Country,
 		IP:                 x.IP,
-		CardToken:          p.CardToken,
+		CardToken:          x.CardToken,
 		Info:               x.Info,
 		Customer:           x.Customer,
 		Amount:             p.Amount,
@@ -135,14 +134,14 @@ func (p *Payment) wire(result string) paymentJSON {
 		CommissionCredit:   commission(p.Amount),
 		CurrencyDebit:      p.Currency,
 		CurrencyCredit:     p.Currency,
-		AuthcodeDebit:      p.AuthcodeDebit,
-		RRNDebit:           p.RRNDebit,
+		AuthcodeDebit:      p.AuthcodeDebit.String(),
+		RRNDebit:           p.RRNDebit.String(),
 		MpiEci:             "7",
 		Is3DS:              p.Is3DS,
 		Language:           lang,
-		CreateDate:         epochMS(p.Created),
-		EndDate:            epochMS(p.Ended),
-		CompletionDate:     epochMS(p.Completed),
+		CreateDate:         epochMS(p.Created.Time()),
+		EndDate:            epochMS(p.Ended.Time()),
+		CompletionDate:     epochMS(p.Completed.Time()),
 		RefundAmount:       p.RefundAmount,
 		RefundDateLast:     epochMS(p.flow().RefundedAt),
 		TransactionID:      p.ID,
@@ -175,8 +174,8 @@ func (p *Payment) wire(result string) paymentJSON {
 	}
 	if p.ErrCode != "" {
 		j.Code, j.ErrCode, j.ErrDescription = p.ErrCode, p.ErrCode, describe(p.ErrCode, lang, "")
-		if p.ErrMessage != "" {
-			j.ErrDescription = p.ErrMessage
+		if x.ErrMessage != "" {
+			j.ErrDescription = x.ErrMessage
 		}
 	}
 	j.overrides = f.Overrides

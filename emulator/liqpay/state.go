@@ -240,7 +240,7 @@ func (s *Server) rearm(sh *shop, p *Payment) {
 		s.armSecured(sh, p)
 	case p.Status == StatusHoldWait:
 		if p.flow().HoldUntil.IsZero() { // a state file from before holds kept their date
-			p.flowFor().HoldUntil = p.Ended.Add(holdPeriod)
+			p.flowFor().HoldUntil = p.Ended.Time().Add(holdPeriod)
 		}
 		s.armHoldExpiry(sh, p)
 	case p.Invoice != nil && p.Status == waitStatus(p.Invoice.Kind):

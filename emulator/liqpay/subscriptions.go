@@ -145,8 +145,8 @@ func (s *Server) chargeRegular(sh *shop, sp *Payment, now time.Time) {
 		Extras:        regularExtras(sp.extras()),
 		Sandbox:       sp.Sandbox,
 		ServerURL:     sp.ServerURL,
-		Created:       now,
-		Ended:         now,
+		Created:       StampAt(now),
+		Ended:         StampAt(now),
 	}
 	sh.byID[r.ID] = r
 	sub.Regular = append(sub.Regular, r.ID)

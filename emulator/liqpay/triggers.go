@@ -108,7 +108,7 @@ func (s *Server) triggerSettle(sh *shop, p *Payment, ev trigger.Event, now time.
 		return err
 	}
 	p.Amount, p.RefundAmount = amount, 0
-	p.Completed = now
+	p.Completed = StampAt(now)
 	s.finish(sh, p, StatusSuccess, "", now)
 	return nil
 }
@@ -150,7 +150,7 @@ func (s *Server) triggerFail(sh *shop, p *Payment, ev trigger.Event, now time.Ti
 	if waiting {
 		sh.stop(p.Invoice.timer)
 	}
-	p.ErrMessage = ev.Reason
+	p.setErrMessage(ev.Reason)
 	s.finish(sh, p, StatusFailure, code, now)
 	return nil
 }

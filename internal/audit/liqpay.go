@@ -54,11 +54,12 @@ func liqpayCases(c Config) ([]kase, error) {
 				Version: c.Version, Algo: liqpayAlgo(c.Version), PublicKey: publicKey, Currency: c.Currency},
 			OrderID: order, LiqPayOrderID: "MOCKPAYAUDIT" + order,
 			Description: "mockpay receiver audit", Amount: liqpay.Amount(c.Amount),
-			Extras: &liqpay.Extras{IP: "127.0.0.1"}, Is3DS: true, Created: created,
+			Extras: &liqpay.Extras{IP: "127.0.0.1"}, Is3DS: true, Created: liqpay.StampAt(created),
 		}
 		p.Card.Mask2, p.Card.Bank, p.Card.Type, p.Card.Country = "424242*42", "Test Bank", "visa", 804
 		if status == "success" {
-			p.Ended, p.Completed = created.Add(30*time.Second), created.Add(30*time.Second)
+			p.Ended = liqpay.StampAt(created.Add(30 * time.Second))
+			p.Completed = p.Ended
 		}
 		return p
 	}

@@ -1,0 +1,93 @@
+package liqpay
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// The compact fields of a stored payment (digits.go, stamp.go, common.go)
+// must read, and write to a state file, exactly as the strings and times
+// they replace.
+
+func TestDigitsRoundTrip(t *testing.T) {
+	for _, s := range []string{"", "0", "000123", "123456", "0000000000001", "9999999999999", "12345678901234567"} {
+		d, err := digitsOf(s)
+		if err != nil {
+			t.Fatalf("digitsOf(%q): %v", s, err)
+		}
+		if got := d.String(); got != s {
+			t.Errorf("digitsOf(%q).String() = %q", s, got)
+		}
+		raw, err := json.Marshal(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(s)
+		if diff := cmp.Diff(string(want), string(raw)); diff != "" {
+			t.Errorf("JSON of %q (-want +got):\n%s", s, diff)
+		}
+		var back Digits
+		if err := json.Unmarshal(raw, &back); err != nil || back != d {
+			t.Errorf("JSON %s reads back as %v, %v", raw, back, err)
+		}
+	}
+}
+
+func TestDigitsRefuses(t *testing.T) {
+	for _, raw := range []string{`"12a"`, `"-1"`, `"123456789012345678"`, `12`, `" 1"`} {
+		var d Digits
+		if err := json.Unmarshal([]byte(raw), &d); err == nil {
+			t.Errorf("%s read as %v, want an error", raw, d)
+		}
+	}
+}
+
+func TestStampReadsAsTime(t *testing.T) {
+	for _, tm := range []time.Time{{}, time.Unix(1_700_000_000, 123456789), time.Unix(0, 1)} {
+		s := StampAt(tm)
+		if !s.Time().Equal(tm) || s.Time().IsZero() != tm.IsZero() {
+			t.Errorf("StampAt(%v).Time() = %v", tm, s.Time())
+		}
+		want, _ := json.Marshal(tm.Local())
+		if tm.IsZero() {
+			want, _ = json.Marshal(tm)
+		}
+		got, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(string(want), string(got)); diff != "" {
+			t.Errorf("JSON of %v (-want +got):\n%s", tm, diff)
+		}
+		var back Stamp
+		if err := json.Unmarshal(got, &back); err != nil || back != s {
+			t.Errorf("JSON %s reads back as %v, %v", got, back, err)
+		}
+	}
+}
+
+// TestCommonIsShared: payments made alike share one Common, and changing
+// one payment's leaves the others' alone.
+func TestCommonIsShared(t *testing.T) {
+	sh := &shop{books: newBooks()}
+	c := Common{Action: "pay", Type: "buy", Paytype: "card", Version: 3, PublicKey: "k", Currency: "UAH",
+		Card: describeCard("4242424242424242", 12, 2099)}
+	a, b := &Payment{Common: sh.common(c)}, &Payment{Common: sh.common(c)}
+	if a.Common != b.Common {
+		t.Fatal("payments made alike do not share their Common")
+	}
+	b.setCommon(func(c *Common) { c.Currency = "USD" })
+	if a.Currency != "UAH" || b.Currency != "USD" {
+		t.Errorf("after changing b's currency: a %s, b %s; want UAH, USD", a.Currency, b.Currency)
+	}
+	for i := range maxCommons + 1 {
+		c.Version = i
+		sh.common(c)
+	}
+	if len(sh.commons) > maxCommons {
+		t.Errorf("a shop shares %d Commons, more than %d", len(sh.commons), maxCommons)
+	}
+}
