@@ -113,7 +113,8 @@ func (s *Server) buildPayment(c *call, in chargeInput) *Payment {
 		typ = "donate" // reference §4.0 lists type donate (GUESS there)
 	}
 	common := Common{Action: action, Type: typ, Paytype: "card", Version: int(c.version), Algo: c.algo,
-		PublicKey: sh.merchant.PublicKey, Currency: in.currency, Language: c.lang, BaseURL: c.baseURL, Card: in.card}
+		PublicKey: sh.merchant.PublicKey, Currency: in.currency, Language: c.lang, BaseURL: c.baseURL,
+		ServerURL: p.S("server_url"), Card: in.card}
 	if in.token != "" {
 		common.Card = sh.tokenCard(in.token)
 	}
@@ -130,10 +131,9 @@ func (s *Server) buildPayment(c *call, in chargeInput) *Payment {
 			FirstName: p.S("sender_first_name"), LastName: p.S("sender_last_name"),
 			Product: [4]string{p.S("product_category"), p.S("product_description"), p.S("product_name"), p.S("product_url")},
 		}),
-		Sandbox:   p.Flag("sandbox"),
-		ServerURL: p.S("server_url"),
-		Created:   StampAt(c.now),
-		Ended:     StampAt(c.now),
+		Sandbox: p.Flag("sandbox"),
+		Created: StampAt(c.now),
+		Ended:   StampAt(c.now),
 	}
 	return pay
 }

@@ -2,7 +2,8 @@ package liqpay
 
 // Common are the fields of a payment that most of a shop's payments have
 // alike: how it was asked for (action, type, paytype, API version,
-// signature algorithm, public_key, currency, language, this server's URL)
+// signature algorithm, public_key, currency, language, this server's URL,
+// server_url)
 // and the masked card. They are set when the payment is made and seldom
 // change, so payments made alike share one Common (shop.common), and a
 // stored payment is 240 bytes smaller for it. Embedded, so a state file
@@ -20,6 +21,7 @@ type Common struct {
 	Currency  string
 	Language  string
 	BaseURL   string // this server's URL as the request reached it, for redirect_to
+	ServerURL string // server_url: where its callbacks go
 	Card      card
 }
 

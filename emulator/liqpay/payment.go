@@ -16,7 +16,7 @@ const acqID = 414963
 type Payment struct {
 	ID int64
 	// Common holds action, type, paytype, version, algo, public_key,
-	// currency, language, BaseURL and the card, shared with the shop's
+	// currency, language, BaseURL, server_url and the card, shared with the shop's
 	// payments made alike (common.go).
 	*Common
 	Status        Status
@@ -29,7 +29,6 @@ type Payment struct {
 	*Extras
 	AuthcodeDebit Digits // digits.go
 	RRNDebit      Digits
-	ServerURL     string
 	ErrCode       ErrCode
 	// Virtual times (stamp.go): made, last changed status, completed.
 	Created   Stamp
@@ -39,11 +38,6 @@ type Payment struct {
 	// Token confirms a verification step (confirm_token) and names the 3-DS page.
 	Token  string
 	Verify *verification
-
-	// Flows beyond paying (chargeflows.go): a subscription's schedule, a
-	// secured payment's protection, DCC.
-	Sub *subscription
-	LC  *letterOfCredit
 
 	// The rest of the catalogue: split receivers, auth's verifycode, the
 	// payer-facing page of an invoice (or payment_prepare), payqr's code.

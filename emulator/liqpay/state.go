@@ -234,9 +234,9 @@ func (s *Server) rearm(sh *shop, p *Payment) {
 		s.armExpiry(sh, p)
 	}
 	switch {
-	case p.Status == StatusSubscribed && p.Sub != nil && p.Sub.Active:
+	case p.Status == StatusSubscribed && p.subscription() != nil && p.subscription().Active:
 		s.scheduleRegular(sh, p)
-	case p.Status == StatusWaitLC && p.LC != nil:
+	case p.Status == StatusWaitLC && p.credit() != nil:
 		s.armSecured(sh, p)
 	case p.Status == StatusHoldWait:
 		if p.flow().HoldUntil.IsZero() { // a state file from before holds kept their date

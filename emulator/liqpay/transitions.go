@@ -60,9 +60,9 @@ func successStatus(p *Payment) Status {
 	switch {
 	case p.Type == "hold":
 		return StatusHoldWait
-	case p.Sub != nil:
+	case p.subscription() != nil:
 		return StatusSubscribed
-	case p.LC != nil:
+	case p.credit() != nil:
 		return StatusWaitLC
 	case p.Sandbox:
 		return StatusSandbox

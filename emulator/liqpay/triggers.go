@@ -213,7 +213,7 @@ func (s *Server) triggerReverse(sh *shop, p *Payment, ev trigger.Event, now time
 // the goods were not received (wait_lc → dispute, seed 000 step 5), which
 // stops letter_of_credit_date.
 func (s *Server) triggerDispute(sh *shop, p *Payment, ev trigger.Event, now time.Time) error {
-	if p.Status != StatusWaitLC || p.LC == nil {
+	if p.Status != StatusWaitLC || p.credit() == nil {
 		return trigger.Conflict(string(p.Status), "dispute applies to secured payments waiting for confirmation (wait_lc); payment %d is %s", p.ID, p.Status)
 	}
 	return s.securedTrigger(sh, p, "dispute", now)
@@ -223,7 +223,7 @@ func (s *Server) triggerDispute(sh *shop, p *Payment, ev trigger.Event, now time
 // timer would (a new action=regular payment with its callback); the period
 // after it keeps its own date.
 func (s *Server) triggerNextCharge(sh *shop, p *Payment, ev trigger.Event, now time.Time) error {
-	if p.Sub == nil || !p.Sub.Active || p.Status != StatusSubscribed {
+	if p.subscription() == nil || !p.subscription().Active || p.Status != StatusSubscribed {
 		return trigger.Conflict(string(p.Status), "next_charge applies to subscriptions (status subscribed); payment %d is %s", p.ID, p.Status)
 	}
 	s.chargeRegular(sh, p, now)
