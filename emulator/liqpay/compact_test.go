@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mockpay/mockpay/internal/tenant"
 )
 
 // The compact fields of a stored payment (digits.go, stamp.go, common.go)
@@ -89,5 +90,21 @@ func TestCommonIsShared(t *testing.T) {
 	}
 	if len(sh.commons) > maxCommons {
 		t.Errorf("a shop shares %d Commons, more than %d", len(sh.commons), maxCommons)
+	}
+}
+
+// TestDigitCodeDrawsAsDigits: a seeded run makes the same authcodes and
+// RRNs as when they were strings from shop.digits.
+func TestDigitCodeDrawsAsDigits(t *testing.T) {
+	strs, codes := tenant.NewRegistry(7, nil), tenant.NewRegistry(7, nil)
+	defer strs.Close()
+	defer codes.Close()
+	a := &shop{tenant: strs.Add("liqpay", "k"), books: newBooks()}
+	b := &shop{tenant: codes.Add("liqpay", "k"), books: newBooks()}
+	for _, n := range []int{6, 13, 6, 13, 1} {
+		want, got := a.digits(n), b.digitCode(n).String()
+		if got != want {
+			t.Errorf("digitCode(%d) = %q, shop.digits(%d) = %q", n, got, n, want)
+		}
 	}
 }

@@ -3,7 +3,6 @@ package liqpay
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
 )
 
 // Digits is a short string of decimal digits — an authcode (6) or an RRN
@@ -31,24 +30,31 @@ func digitsOf(s string) (Digits, error) {
 	return Digits(uint64(len(s))<<59 | v), nil
 }
 
-// digitCode makes up n random digits, as shop.digits does, packed; n is
-// at most maxDigits. Caller holds sh.mu.
+// digitCode makes up n random digits as shop.digits does — the same draws
+// from the tenant's faker, so a seeded run makes the same codes — packed
+// without making a string; n is at most maxDigits. Caller holds sh.mu.
 func (sh *shop) digitCode(n int) Digits {
-	d, _ := digitsOf(sh.digits(min(n, maxDigits))) // digits only, and few enough: no error
-	return d
+	n = min(n, maxDigits)
+	var v uint64
+	for range n {
+		v = v*10 + uint64(sh.tenant.Fake.IntRange(0, 9))
+	}
+	return Digits(uint64(n)<<59 | v)
 }
 
-// String is d with its leading zeros.
+// String is d with its leading zeros, in one allocation.
 func (d Digits) String() string {
 	n := int(d >> 59)
 	if n == 0 {
 		return ""
 	}
-	s := strconv.FormatUint(uint64(d)&(1<<59-1), 10)
-	for len(s) < n {
-		s = "0" + s
+	var buf [maxDigits]byte
+	v := uint64(d) & (1<<59 - 1)
+	for i := n - 1; i >= 0; i-- {
+		buf[i] = byte('0' + v%10)
+		v /= 10
 	}
-	return s
+	return string(buf[:n])
 }
 
 // MarshalJSON writes d as its string.
