@@ -58,7 +58,8 @@ func (e *entry) record(c Change) {
 		return
 	}
 	if len(more)+1 == maxChanges {
-		e.first, more = more[0], slices.Delete(more, 0, 1)
+		e.first = more[0] // before Delete shifts it away
+		more = slices.Delete(more, 0, 1)
 	}
 	*e.more = append(more, next)
 }
