@@ -2,6 +2,7 @@ package liqpay
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -105,6 +106,66 @@ func TestDigitCodeDrawsAsDigits(t *testing.T) {
 		want, got := a.digits(n), b.digitCode(n).String()
 		if got != want {
 			t.Errorf("digitCode(%d) = %q, shop.digits(%d) = %q", n, got, n, want)
+		}
+	}
+}
+
+// TestStateFileOfBeforeTheCompaction: a state file written before the
+// payment was compacted — its fields at the top level of the payment,
+// times as RFC 3339, authcode and RRN as strings — restores, answers as
+// it did, and is written back with the same fields.
+func TestStateFileOfBeforeTheCompaction(t *testing.T) {
+	const payment = `{"ID":2100000001,"Action":"pay","Type":"buy","Paytype":"card","Status":"success","Version":3,
+"Algo":"sha1","PublicKey":"pk","OrderID":"old-1","LiqPayOrderID":"ABCDEFGH1764504000000123","Description":"d",
+"Currency":"UAH","Language":"uk","Card":{"Mask2":"424242*42","BIN":"424242","Last4":"4242","Bank":"Test Bank",
+"Type":"visa","Country":804,"ExpMonth":12,"ExpYear":2099,"TestCard":true},"CardToken":"TOKEN1","AuthcodeDebit":"012345",
+"RRNDebit":"0000123456789","ServerURL":"http://127.0.0.1:1/cb","ErrCode":"","ErrMessage":"",
+"Created":"2026-11-30T12:00:00Z","Ended":"2026-11-30T12:00:01.5Z","Completed":"0001-01-01T00:00:00Z",
+"Token":"","BaseURL":"http://127.0.0.1:8080","Verify":null,"Sub":null,"LC":null,"Invoice":null,
+"Recurring":true,"Is3DS":false,"Sandbox":false}`
+	state := `{"shops":{"pk":{"next_id":2100000001,"payments":[{"payment":` + payment + `}],"card_tokens":{}}}}`
+	s, _, c := newStateServer(t)
+	if err := s.Restore(json.RawMessage(state)); err != nil {
+		t.Fatal(err)
+	}
+	got := doLiqPay(t, c, map[string]any{"version": 3, "action": "status", "order_id": "old-1"})
+	for k, want := range map[string]string{"payment_id": "2100000001", "action": "pay", "type": "buy", "currency": "UAH",
+		"sender_card_mask2": "424242*42", "card_token": "TOKEN1", "authcode_debit": "012345", "rrn_debit": "0000123456789",
+		"create_date": "1796040000000", "end_date": "1796040001500", "language": "uk"} {
+		if diff := cmp.Diff(want, fmt.Sprint(got[k])); diff != "" { // numbers come as json.Number
+			t.Errorf("status %s (-want +got):\n%s", k, diff)
+		}
+	}
+	raw, err := s.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back struct {
+		Shops map[string]struct {
+			Payments []struct {
+				Payment map[string]any `json:"payment"`
+			} `json:"payments"`
+		} `json:"shops"`
+	}
+	if err := json.Unmarshal(raw, &back); err != nil {
+		t.Fatal(err)
+	}
+	var before map[string]any
+	if err := json.Unmarshal([]byte(payment), &before); err != nil {
+		t.Fatal(err)
+	}
+	after := back.Shops["pk"].Payments[0].Payment
+	for _, k := range []string{"Action", "Type", "Paytype", "Version", "Algo", "PublicKey", "Currency", "Language",
+		"Card", "CardToken", "AuthcodeDebit", "RRNDebit", "ServerURL", "BaseURL", "Recurring"} {
+		if diff := cmp.Diff(before[k], after[k]); diff != "" {
+			t.Errorf("%s written back (-before +after):\n%s", k, diff)
+		}
+	}
+	for _, k := range []string{"Created", "Ended", "Completed"} {
+		b, _ := time.Parse(time.RFC3339Nano, before[k].(string))
+		a, err := time.Parse(time.RFC3339Nano, after[k].(string))
+		if err != nil || !a.Equal(b) {
+			t.Errorf("%s written back as %v, was %v (%v)", k, after[k], before[k], err)
 		}
 	}
 }
