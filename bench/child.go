@@ -44,14 +44,15 @@ func start(kind, cpuProfile, heapProfile string, args ...string) (*child, error)
 func (c *child) url() string { return "http://" + c.addr }
 
 // stop asks the child to end (SIGTERM, so a CPU profile is written) and
-// kills it if it has not within 10 s.
+// kills it if it has not within a minute (a heap profile of a million
+// stored payments takes a while on a busy machine).
 func (c *child) stop() {
 	_ = c.cmd.Process.Signal(syscall.SIGTERM)
 	done := make(chan struct{})
 	go func() { _ = c.cmd.Wait(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(10 * time.Second):
+	case <-time.After(time.Minute):
 		_ = c.cmd.Process.Kill()
 		<-done
 	}

@@ -60,7 +60,7 @@ func TestParseSplits(t *testing.T) {
 }
 
 func TestReceiverView(t *testing.T) {
-	p := &Payment{ID: 7, Amount: 300, Currency: "UAH", PublicKey: "payer", Description: "order", Status: StatusSuccess}
+	p := &Payment{ID: 7, Amount: 300, Common: &Common{Currency: "UAH", PublicKey: "payer"}, Description: "order", Status: StatusSuccess}
 	tests := []struct {
 		sp   split
 		want [6]Amount // amount, debit, credit, sender commission, receiver commission, commission_credit
@@ -100,7 +100,7 @@ func TestEveryDocumentedActionIsHandled(t *testing.T) {
 }
 
 func TestReportCSVHasLiqpyColumns(t *testing.T) {
-	p := &Payment{ID: 1, OrderID: "o,1", Amount: 734, Currency: "UAH", Status: StatusSuccess, Description: "a \"quoted\" text"}
+	p := &Payment{ID: 1, OrderID: "o,1", Amount: 734, Common: &Common{Currency: "UAH"}, Status: StatusSuccess, Description: "a \"quoted\" text"}
 	got := string(reportCSV([]*Payment{p}))
 	lines := strings.Split(strings.TrimSpace(got), "\n")
 	if len(lines) != 2 || !strings.HasPrefix(lines[0], "ID,AMOUNT,SENDER_COMMISSION,") {

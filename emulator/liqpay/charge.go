@@ -112,35 +112,28 @@ func (s *Server) buildPayment(c *call, in chargeInput) *Payment {
 	case ActionPayDonate:
 		typ = "donate" // reference §4.0 lists type donate (GUESS there)
 	}
+	common := Common{Action: action, Type: typ, Paytype: "card", Version: int(c.version), Algo: c.algo,
+		PublicKey: sh.merchant.PublicKey, Currency: in.currency, Language: c.lang, BaseURL: c.baseURL,
+		ServerURL: p.S("server_url"), Card: in.card}
+	if in.token != "" {
+		common.Card = sh.tokenCard(in.token)
+	}
 	pay := &Payment{
-		Action:        action,
-		Type:          typ,
-		Paytype:       "card",
+		Common:        sh.common(common),
 		Status:        StatusSuccess,
-		Version:       int(c.version),
-		Algo:          c.algo,
-		PublicKey:     sh.merchant.PublicKey,
 		OrderID:       p.S("order_id"),
 		LiqPayOrderID: sh.liqpayOrderID(c.now),
 		Description:   p.S("description"),
-		Currency:      in.currency,
-		Language:      c.lang,
 		Amount:        in.amount,
-		Card:          in.card,
 		Recurring:     p.Flag("recurringbytoken"),
 		Extras: newExtras(Extras{
 			Phone: p.S("phone"), IP: p.S("ip"), Info: p.S("info"), Customer: p.S("customer"),
 			FirstName: p.S("sender_first_name"), LastName: p.S("sender_last_name"),
 			Product: [4]string{p.S("product_category"), p.S("product_description"), p.S("product_name"), p.S("product_url")},
 		}),
-		Sandbox:   p.Flag("sandbox"),
-		ServerURL: p.S("server_url"),
-		Created:   c.now,
-		Ended:     c.now,
-		BaseURL:   c.baseURL,
-	}
-	if in.token != "" {
-		pay.Card = sh.tokenCard(in.token)
+		Sandbox: p.Flag("sandbox"),
+		Created: StampAt(c.now),
+		Ended:   StampAt(c.now),
 	}
 	return pay
 }
@@ -168,7 +161,7 @@ func (s *Server) apply(c *call, p *Payment, out outcome) {
 		if len(out.sc.Fields) > 0 || len(out.sc.Callbacks) > 0 {
 			p.flowFor().Overrides, p.flowFor().CallbackRules = out.sc.Fields, out.sc.Callbacks
 		}
-		p.ErrMessage = out.message
+		p.setErrMessage(out.message)
 		rules, then = out.sc.Confirm, out.sc.Then
 	}
 	s.setStatus(c, p, out.status, out.code, rules)

@@ -52,11 +52,11 @@ func validateFlows(c *call, currency string) (flowInput, *apiError) {
 func (f flowInput) attach(p *Payment) {
 	if f.sub != nil {
 		sub := *f.sub
-		p.Sub = &sub
-		p.Action = string(ActionSubscribe) // seed 003: the subscription is "action":"subscribe"
+		p.flowFor().Sub = &sub
+		p.setCommon(func(c *Common) { c.Action = string(ActionSubscribe) }) // seed 003: the subscription is "action":"subscribe"
 	}
 	if !f.lcDate.IsZero() {
-		p.LC = &letterOfCredit{Date: f.lcDate}
+		p.flowFor().LC = &letterOfCredit{Date: f.lcDate}
 	}
 	if f.dcc {
 		if offer, ok := dccOffer(p.Amount, p.Currency); ok {

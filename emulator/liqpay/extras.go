@@ -2,7 +2,8 @@ package liqpay
 
 // Extras are a payment's optional strings: what the request told of the
 // payer and what a few flows add (OTP's masked phone, checkout's return
-// page, auth's verifycode, payqr's code, the 3-D Secure page). Most payments have none of them,
+// page, auth's verifycode, payqr's code, the 3-D Secure page, a recurring
+// payment's card_token, a scenario's err_description). Most payments have none of them,
 // so they live behind one pointer, nil until one is set: it keeps a stored
 // payment a quarter smaller. Embedded, so a state file names the fields
 // exactly as before; read them through Payment.extras, write through
@@ -20,6 +21,13 @@ type Extras struct {
 	Verifycode   string
 	QRCode       string
 	RedirectTo   string // the 3-D Secure page
+	CardToken    string // issued when recurringbytoken=1
+	ErrMessage   string // a scenario's own err_description
+}
+
+// setErrMessage sets a scenario's own err_description ("" for none).
+func (p *Payment) setErrMessage(msg string) {
+	p.setExtras(func(x *Extras) { x.ErrMessage = msg })
 }
 
 // extras returns the payment's extras, the zero value when it has none.

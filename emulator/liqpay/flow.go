@@ -24,6 +24,12 @@ type Flow struct {
 	HoldUntil time.Time
 	holdTimer *clock.Timer
 
+	// Flows beyond paying (chargeflows.go): a subscription's schedule, a
+	// secured payment's protection. Read through Payment.subscription and
+	// Payment.credit.
+	Sub *subscription
+	LC  *letterOfCredit
+
 	// From the scenario that decided the payment.
 	Overrides     map[string]any
 	CallbackRules []scenarios.CallbackRule
@@ -45,4 +51,20 @@ func (p *Payment) flowFor() *Flow {
 		p.Flow = &Flow{}
 	}
 	return p.Flow
+}
+
+// subscription is the payment's subscription, nil if it is none.
+func (p *Payment) subscription() *subscription {
+	if p.Flow == nil {
+		return nil
+	}
+	return p.Sub
+}
+
+// credit is the payment's letter of credit, nil if it has none.
+func (p *Payment) credit() *letterOfCredit {
+	if p.Flow == nil {
+		return nil
+	}
+	return p.LC
 }

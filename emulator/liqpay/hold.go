@@ -12,7 +12,7 @@ func (s *Server) holdCompletion(c *call) any {
 			return e
 		}
 		p.Amount, p.RefundAmount = amount, 0
-		p.Completed = c.now
+		p.Completed = StampAt(c.now)
 		s.finish(sh, p, StatusSuccess, "", c.now)
 		return p.wire("ok")
 	})

@@ -115,14 +115,15 @@ func (s *Server) startPayerPage(c *call, kind string, amount Amount, currency st
 		return nil, e
 	}
 	p := s.newPayment(c, chargeInput{amount: amount, currency: currency})
-	p.Action = string(inv.ActionPayment)
-	p.Paytype = kind
-	if kind == "prepare" {
-		p.Paytype = "privat24"
-	}
-	if inv.ActionPayment == ActionHold {
-		p.Type = "hold"
-	}
+	p.setCommon(func(c *Common) {
+		c.Action, c.Paytype = string(inv.ActionPayment), kind
+		if kind == "prepare" {
+			c.Paytype = "privat24"
+		}
+		if inv.ActionPayment == ActionHold {
+			c.Type = "hold"
+		}
+	})
 	// invoice_<16 digits>_<8 digits>_<20 alnum> (reference A.3).
 	inv.Token = fmt.Sprintf("%s_%s_%s_%s", kind, sh.digits(16), sh.digits(8), sh.randString(alnum, 20))
 	if kind == "qr" {

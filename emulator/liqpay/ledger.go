@@ -23,7 +23,7 @@ func (s *Server) publish(sh *shop, p *Payment) {
 		Status:   string(p.Status),
 		Amount:   int64(p.Amount),
 		Currency: p.Currency,
-		Created:  p.Created,
+		Created:  p.Created.Time(),
 		Updated:  sh.tenant.Clock.Now(),
 		Payment:  bytes.TrimSpace(encode(p.wire("ok"))), // the card is already masked on the payment
 	})

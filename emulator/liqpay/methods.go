@@ -135,8 +135,8 @@ func (s *Server) p2pcredit(c *call) any {
 	if c.unprocessedFault() {
 		return unprocessed{}
 	}
-	p := s.newPayment(c, in) // a receiver_card_token's card, if the shop issued it
-	p.Type = "p2p"           // GUESS: LiqPay's type for transfers
+	p := s.newPayment(c, in)                        // a receiver_card_token's card, if the shop issued it
+	p.setCommon(func(c *Common) { c.Type = "p2p" }) // GUESS: LiqPay's type for transfers
 	// The receiver's card has no expiry to check, so the scenario decides
 	// directly (decide would call a card without one expired).
 	var out outcome

@@ -136,7 +136,7 @@ func (s *Server) payerStep(sh *shop, p *Payment, form url.Values, now time.Time)
 		}
 		in := chargeInput{amount: p.Amount, currency: p.Currency, card: cd}
 		s.decide(c)
-		p.Card = cd
+		p.setCommon(func(c *Common) { c.Card = cd })
 		p.setExtras(func(x *Extras) { x.Phone = params.S("phone") })
 		s.apply(c, p, decide(c, in))
 		return ""

@@ -14,43 +14,30 @@ const acqID = 414963
 // Payment is one LiqPay payment as mockpay keeps it. It holds only the
 // masked card: the full number and the CVV never reach it.
 type Payment struct {
-	ID            int64
-	Action        string // as written back: pay, hold, auth
-	Type          string // buy, hold
-	Paytype       string
+	ID int64
+	// Common holds action, type, paytype, version, algo, public_key,
+	// currency, language, BaseURL, server_url and the card, shared with the shop's
+	// payments made alike (common.go).
+	*Common
 	Status        Status
-	Version       int
-	Algo          SigAlgo
-	PublicKey     string
 	OrderID       string
 	LiqPayOrderID string
 	Description   string
-	Currency      string
-	Language      string
 	Amount        Amount // current amount: a partial capture lowers it
 	RefundAmount  Amount
-	Card          card
-	CardToken     string // issued when recurringbytoken=1
 	// Extras are the optional strings (extras.go): nil on most payments.
 	*Extras
-	AuthcodeDebit string
-	RRNDebit      string
-	ServerURL     string
+	AuthcodeDebit Digits // digits.go
+	RRNDebit      Digits
 	ErrCode       ErrCode
-	ErrMessage    string // a scenario's own err_description
-	Created       time.Time
-	Ended         time.Time
-	Completed     time.Time
+	// Virtual times (stamp.go): made, last changed status, completed.
+	Created   Stamp
+	Ended     Stamp
+	Completed Stamp
 
 	// Token confirms a verification step (confirm_token) and names the 3-DS page.
-	Token   string
-	BaseURL string // this server's URL as the request reached it, for redirect_to
-	Verify  *verification
-
-	// Flows beyond paying (chargeflows.go): a subscription's schedule, a
-	// secured payment's protection, DCC.
-	Sub *subscription
-	LC  *letterOfCredit
+	Token  string
+	Verify *verification
 
 	// The rest of the catalogue: split receivers, auth's verifycode, the
 	// payer-facing page of an invoice (or payment_prepare), payqr's code.
@@ -130,7 +117,7 @@ func (p *Payment) wire(result string) paymentJSON {
 		SenderCardType:     p.Card.Type,
 		SenderCardCountry:  p.Card.Country,
 		IP:                 x.IP,
-		CardToken:          p.CardToken,
+		CardToken:          x.CardToken,
 		Info:               x.Info,
 		Customer:           x.Customer,
 		Amount:             p.Amount,
@@ -141,14 +128,14 @@ func (p *Payment) wire(result string) paymentJSON {
 		CommissionCredit:   commission(p.Amount),
 		CurrencyDebit:      p.Currency,
 		CurrencyCredit:     p.Currency,
-		AuthcodeDebit:      p.AuthcodeDebit,
-		RRNDebit:           p.RRNDebit,
+		AuthcodeDebit:      p.AuthcodeDebit.String(),
+		RRNDebit:           p.RRNDebit.String(),
 		MpiEci:             "7",
 		Is3DS:              p.Is3DS,
 		Language:           lang,
-		CreateDate:         epochMS(p.Created),
-		EndDate:            epochMS(p.Ended),
-		CompletionDate:     epochMS(p.Completed),
+		CreateDate:         epochMS(p.Created.Time()),
+		EndDate:            epochMS(p.Ended.Time()),
+		CompletionDate:     epochMS(p.Completed.Time()),
 		RefundAmount:       p.RefundAmount,
 		RefundDateLast:     epochMS(p.flow().RefundedAt),
 		TransactionID:      p.ID,
@@ -181,8 +168,8 @@ func (p *Payment) wire(result string) paymentJSON {
 	}
 	if p.ErrCode != "" {
 		j.Code, j.ErrCode, j.ErrDescription = p.ErrCode, p.ErrCode, describe(p.ErrCode, lang, "")
-		if p.ErrMessage != "" {
-			j.ErrDescription = p.ErrMessage
+		if x.ErrMessage != "" {
+			j.ErrDescription = x.ErrMessage
 		}
 	}
 	j.overrides = f.Overrides

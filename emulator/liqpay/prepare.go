@@ -60,7 +60,8 @@ func (s *Server) dryRun(c *call, in chargeInput, f flowInput) any {
 		p.Status = out.status
 		p.Is3DS = out.status == Status3DSVerify
 	case out.status == StatusFailure || out.status == StatusError:
-		p.Status, p.ErrCode, p.ErrMessage = out.status, out.code, out.message
+		p.Status, p.ErrCode = out.status, out.code
+		p.setErrMessage(out.message)
 		if p.ErrCode == "" {
 			p.ErrCode = "decline"
 		}

@@ -23,7 +23,7 @@ func (s *Server) refund(c *call) any {
 		p.flowFor().RefundedAt = c.now
 		// A subscription stays what it is: a refund returns its first
 		// period's money, unsubscribe ends it.
-		if p.RefundAmount == p.Amount && p.Sub == nil {
+		if p.RefundAmount == p.Amount && p.subscription() == nil {
 			s.finish(sh, p, StatusReversed, "", c.now)
 		} else {
 			s.changed(sh, p)

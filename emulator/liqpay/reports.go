@@ -48,12 +48,12 @@ func reportRow(p *Payment) []string {
 		"ID": strconv.FormatInt(p.ID, 10), "AMOUNT": amt(p.Amount), "SENDER_COMMISSION": "0.0",
 		"RECEIVER_COMMISSION": amt(commission(p.Amount)), "AGENT_COMMISSION": "0.0", "CURRENCY": p.Currency,
 		"AMOUNT_CREDIT": amt(p.Amount), "COMISSION_CREDIT": amt(commission(p.Amount)), "CURRENCY_CREDIT": p.Currency,
-		"CREATE_DATE": reportDate(p.Created), "END_DATE": reportDate(p.Ended), "TYPE": p.Type,
-		"STATUS": string(p.Status), "STATUS_ERR_CODE": string(p.ErrCode), "AUTH_CODE": p.AuthcodeDebit,
+		"CREATE_DATE": reportDate(p.Created.Time()), "END_DATE": reportDate(p.Ended.Time()), "TYPE": p.Type,
+		"STATUS": string(p.Status), "STATUS_ERR_CODE": string(p.ErrCode), "AUTH_CODE": p.AuthcodeDebit.String(),
 		"SHOP_ORDER_ID": p.OrderID, "DESCRIPTION": p.Description, "PHONE": p.extras().Phone,
 		"CARD": p.Card.Mask2, "ISSUER_BANK": p.Card.Bank, "CARD_TYPE": p.Card.Type, "PAY_WAY": p.Paytype,
 		"REFUND_AMOUNT": amt(p.RefundAmount), "REFUND_DATE_LAST": reportDate(p.flow().RefundedAt),
-		"COMPLETION_DATE": reportDate(p.Completed), "INFO": p.extras().Info, "LIQPAY_ORDER_ID": p.LiqPayOrderID,
+		"COMPLETION_DATE": reportDate(p.Completed.Time()), "INFO": p.extras().Info, "LIQPAY_ORDER_ID": p.LiqPayOrderID,
 	}
 	if p.Card.Country != 0 {
 		row["CARD_COUNTRY"] = strconv.Itoa(p.Card.Country)
@@ -70,7 +70,7 @@ func reportRow(p *Payment) []string {
 func (sh *shop) paymentsBetween(from, to time.Time) []*Payment {
 	var out []*Payment
 	for _, p := range sh.byID {
-		if !p.Created.Before(from) && !p.Created.After(to) {
+		if created := p.Created.Time(); !created.Before(from) && !created.After(to) {
 			out = append(out, p)
 		}
 	}
@@ -193,7 +193,7 @@ func (sh *shop) settledOn(day time.Time) []*Payment {
 	next := day.AddDate(0, 0, 1)
 	for _, p := range sh.byID {
 		settled := p.Status == StatusSuccess || p.Status == StatusSandbox || (p.Status == StatusReversed && p.RefundAmount < p.Amount)
-		if settled && !p.Ended.Before(day) && p.Ended.Before(next) {
+		if ended := p.Ended.Time(); settled && !ended.Before(day) && ended.Before(next) {
 			out = append(out, p)
 		}
 	}

@@ -60,7 +60,7 @@ func validateLCDate(c *call) (time.Time, *apiError) {
 // startSecured runs when a secured payment reaches wait_lc: a fresh token to
 // confirm with, and the date's timer. Caller holds sh.mu.
 func (s *Server) startSecured(sh *shop, p *Payment) {
-	if p.LC == nil {
+	if p.credit() == nil {
 		return
 	}
 	p.Token = sh.confirmToken()
@@ -71,10 +71,10 @@ func (s *Server) startSecured(sh *shop, p *Payment) {
 // armSecured sets the timer of letter_of_credit_date: the protection period
 // ends and the funds go to the merchant. Caller holds sh.mu.
 func (s *Server) armSecured(sh *shop, p *Payment) {
-	sh.stop(p.LC.timer) // a scripted step back into wait_lc
-	p.LC.timer = sh.at(p.LC.Date, func() {
+	sh.stop(p.credit().timer) // a scripted step back into wait_lc
+	p.credit().timer = sh.at(p.credit().Date, func() {
 		if p.Status == StatusWaitLC {
-			s.finish(sh, p, StatusSuccess, "", p.LC.Date)
+			s.finish(sh, p, StatusSuccess, "", p.credit().Date)
 			p.takeWait() // no request waits on a timer's callbacks
 		}
 	})
@@ -84,7 +84,7 @@ func (s *Server) armSecured(sh *shop, p *Payment) {
 // success), "dispute" (wait_lc → dispute), "merchant" or "customer"
 // (dispute → success or reversed). Caller holds sh.mu.
 func (s *Server) securedStep(sh *shop, p *Payment, step string, now time.Time) error {
-	if p.LC == nil {
+	if p.credit() == nil {
 		return ErrWrongStatus
 	}
 	from := StatusWaitLC
@@ -94,7 +94,7 @@ func (s *Server) securedStep(sh *shop, p *Payment, step string, now time.Time) e
 	if p.Status != from {
 		return ErrWrongStatus
 	}
-	sh.stop(p.LC.timer)
+	sh.stop(p.credit().timer)
 	switch step {
 	case "confirm", "merchant":
 		s.finish(sh, p, StatusSuccess, "", now)

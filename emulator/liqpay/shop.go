@@ -45,6 +45,8 @@ type books struct {
 	// The order card tokens, token_create_unique's fingerprints and
 	// registers were made in, for their caps (caps.go).
 	tokenOrder, uniqueOrder, registerOrder capped.Order
+	// commons are what payments made alike share (common.go).
+	commons map[Common]*Common
 }
 
 func newShop(t *tenant.Tenant, m config.LiqPayMerchant) *shop {
@@ -61,6 +63,7 @@ func newBooks() *books {
 		invoices:   map[string]*Payment{},
 		registers:  map[string][]byte{},
 		timers:     map[*clock.Timer]struct{}{},
+		commons:    map[Common]*Common{},
 		// Real payment ids were around 2.1e9 in 2022 (reference §2.5); each
 		// shop counts from there so ids look real and repeat run to run.
 		nextID: 2100000000,

@@ -187,6 +187,13 @@ func (s *Server) restoreShop(sh *shop, ss shopState) {
 	}
 	for _, ps := range ss.Payments { // by payment_id: the newest of an order_id comes last
 		p := ps.Payment
+		// Decoded, each payment has a Common of its own (or none, when the
+		// file names none of its fields): share them again.
+		var common Common
+		if p.Common != nil {
+			common = *p.Common
+		}
+		p.Common = sh.common(common)
 		sh.byID[p.ID] = p
 		if p.Action != string(ActionRegular) { // a regular charge shares its subscription's order_id
 			sh.byOrder[p.OrderID] = p
@@ -227,13 +234,13 @@ func (s *Server) rearm(sh *shop, p *Payment) {
 		s.armExpiry(sh, p)
 	}
 	switch {
-	case p.Status == StatusSubscribed && p.Sub != nil && p.Sub.Active:
+	case p.Status == StatusSubscribed && p.subscription() != nil && p.subscription().Active:
 		s.scheduleRegular(sh, p)
-	case p.Status == StatusWaitLC && p.LC != nil:
+	case p.Status == StatusWaitLC && p.credit() != nil:
 		s.armSecured(sh, p)
 	case p.Status == StatusHoldWait:
 		if p.flow().HoldUntil.IsZero() { // a state file from before holds kept their date
-			p.flowFor().HoldUntil = p.Ended.Add(holdPeriod)
+			p.flowFor().HoldUntil = p.Ended.Time().Add(holdPeriod)
 		}
 		s.armHoldExpiry(sh, p)
 	case p.Invoice != nil && p.Status == waitStatus(p.Invoice.Kind):

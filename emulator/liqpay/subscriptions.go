@@ -98,7 +98,7 @@ func addPeriods(start time.Time, per string, n int) time.Time {
 // startSubscription activates a payment's subscription once it reaches
 // subscribed and schedules the first regular charge. Caller holds sh.mu.
 func (s *Server) startSubscription(sh *shop, p *Payment, now time.Time) {
-	sub := p.Sub
+	sub := p.subscription()
 	if sub == nil || sub.Active {
 		return
 	}
@@ -112,7 +112,7 @@ func (s *Server) startSubscription(sh *shop, p *Payment, now time.Time) {
 
 // scheduleRegular sets the timer of the next regular charge. Caller holds sh.mu.
 func (s *Server) scheduleRegular(sh *shop, p *Payment) {
-	sub := p.Sub
+	sub := p.subscription()
 	sub.gen++
 	gen := sub.gen
 	sub.Next = addPeriods(sub.Start, sub.Periodicity, sub.Charged+1)
@@ -128,31 +128,24 @@ func (s *Server) scheduleRegular(sh *shop, p *Payment) {
 // chargeRegular makes one period's payment and schedules the next. Caller
 // holds sh.mu.
 func (s *Server) chargeRegular(sh *shop, sp *Payment, now time.Time) {
-	sub := sp.Sub
+	sub := sp.subscription()
 	sh.stop(sub.timer)
 	sub.Charged++
 	r := &Payment{
-		ID:            sh.newID(),
-		Action:        string(ActionRegular),
-		Type:          "regular", // as LiqPay's reports show regular charges
-		Paytype:       "card",
+		ID: sh.newID(),
+		// As LiqPay's reports show regular charges: action regular, type regular.
+		Common: sh.common(Common{Action: string(ActionRegular), Type: "regular", Paytype: "card",
+			Version: sp.Version, Algo: sp.Algo, PublicKey: sp.PublicKey, Currency: sp.Currency,
+			Language: sp.Language, BaseURL: sp.BaseURL, ServerURL: sp.ServerURL, Card: sp.Card}),
 		Status:        StatusSuccess,
-		Version:       sp.Version,
-		Algo:          sp.Algo,
-		PublicKey:     sp.PublicKey,
 		OrderID:       sp.OrderID,
 		LiqPayOrderID: sh.liqpayOrderID(now),
 		Description:   sp.Description,
-		Currency:      sp.Currency,
-		Language:      sp.Language,
 		Amount:        sp.Amount,
-		Card:          sp.Card,
 		Extras:        regularExtras(sp.extras()),
 		Sandbox:       sp.Sandbox,
-		ServerURL:     sp.ServerURL,
-		Created:       now,
-		Ended:         now,
-		BaseURL:       sp.BaseURL,
+		Created:       StampAt(now),
+		Ended:         StampAt(now),
 	}
 	sh.byID[r.ID] = r
 	sub.Regular = append(sub.Regular, r.ID)
@@ -199,14 +192,14 @@ func (s *Server) subscribeUpdate(c *call) any {
 		return newError(ErrWrongCurrency, c.lang, "")
 	}
 	return s.withPayment(c, func(sh *shop, p *Payment) any {
-		if p.Sub == nil || p.Status != StatusSubscribed {
+		if p.subscription() == nil || p.Status != StatusSubscribed {
 			return newError(ErrPaymentNotSubscribed, c.lang, "")
 		}
 		if amount > 0 {
 			p.Amount = amount
 		}
 		if hasCurrency {
-			p.Currency = currency
+			p.setCommon(func(c *Common) { c.Currency = currency })
 		}
 		if d, ok := c.params.Str("description"); ok {
 			p.Description = d
@@ -219,7 +212,7 @@ func (s *Server) subscribeUpdate(c *call) any {
 // (reference §4.11). Unsubscribing again answers the same object.
 func (s *Server) unsubscribe(c *call) any {
 	return s.withPayment(c, func(sh *shop, p *Payment) any {
-		if p.Sub == nil || (p.Status != StatusSubscribed && p.Status != StatusUnsubscribed) {
+		if p.subscription() == nil || (p.Status != StatusSubscribed && p.Status != StatusUnsubscribed) {
 			return newError(ErrPaymentNotSubscribed, c.lang, "")
 		}
 		if p.Status == StatusSubscribed {
@@ -231,7 +224,7 @@ func (s *Server) unsubscribe(c *call) any {
 }
 
 func (s *Server) stopSubscription(sh *shop, p *Payment) {
-	sub := p.Sub
+	sub := p.subscription()
 	sub.Active = false
 	sub.gen++
 	sh.stop(sub.timer)
@@ -251,7 +244,7 @@ func (s *Server) ChargeNextPeriod(publicKey, orderID string) error {
 		return err
 	}
 	defer sh.mu.Unlock()
-	if p.Sub == nil || !p.Sub.Active || p.Status != StatusSubscribed {
+	if p.subscription() == nil || !p.subscription().Active || p.Status != StatusSubscribed {
 		return ErrNotSubscribed
 	}
 	s.chargeRegular(sh, p, sh.tenant.Clock.Now())

@@ -43,7 +43,7 @@ func (s *Server) scheduleThen(sh *shop, p *Payment, steps []scenarios.Transition
 			return false
 		}
 		c := &call{shop: sh, now: due, baseURL: p.BaseURL}
-		p.ErrMessage = step.Message
+		p.setErrMessage(step.Message)
 		s.setStatus(c, p, Status(step.Status), ErrCode(step.Code), nil)
 		p.takeWait() // no request waits on a timer's callbacks
 		from = p.Status
@@ -60,9 +60,9 @@ func successStatus(p *Payment) Status {
 	switch {
 	case p.Type == "hold":
 		return StatusHoldWait
-	case p.Sub != nil:
+	case p.subscription() != nil:
 		return StatusSubscribed
-	case p.LC != nil:
+	case p.credit() != nil:
 		return StatusWaitLC
 	case p.Sandbox:
 		return StatusSandbox
@@ -76,7 +76,7 @@ func (s *Server) finish(sh *shop, p *Payment, st Status, code ErrCode, now time.
 		sh.stop(p.Verify.timer)
 		p.Verify = nil
 	}
-	p.Status, p.ErrCode, p.Ended = st, code, now
+	p.Status, p.ErrCode, p.Ended = st, code, StampAt(now)
 	switch st {
 	case StatusSubscribed:
 		s.startSubscription(sh, p, now)
@@ -91,13 +91,14 @@ func (s *Server) finish(sh *shop, p *Payment, st Status, code ErrCode, now time.
 	}
 	// The debit's codes are the first charge's: a later success (hold
 	// completion, a secured payment released) keeps them.
-	if moneyTaken(st) && p.AuthcodeDebit == "" {
-		p.AuthcodeDebit = sh.digits(6)
-		p.RRNDebit = sh.digits(13)
-		if p.Recurring && p.CardToken == "" {
-			p.CardToken = sh.cardToken()
-			sh.cardTokens[p.CardToken] = p.Card
-			sh.tokenOrder.Add(p.CardToken)
+	if moneyTaken(st) && p.AuthcodeDebit == 0 {
+		p.AuthcodeDebit = sh.digitCode(6)
+		p.RRNDebit = sh.digitCode(13)
+		if p.Recurring && p.extras().CardToken == "" {
+			tok := sh.cardToken()
+			p.setExtras(func(x *Extras) { x.CardToken = tok })
+			sh.cardTokens[tok] = p.Card
+			sh.tokenOrder.Add(tok)
 		}
 	}
 	s.changed(sh, p)

@@ -108,7 +108,7 @@ func (s *Server) triggerSettle(sh *shop, p *Payment, ev trigger.Event, now time.
 		return err
 	}
 	p.Amount, p.RefundAmount = amount, 0
-	p.Completed = now
+	p.Completed = StampAt(now)
 	s.finish(sh, p, StatusSuccess, "", now)
 	return nil
 }
@@ -150,7 +150,7 @@ func (s *Server) triggerFail(sh *shop, p *Payment, ev trigger.Event, now time.Ti
 	if waiting {
 		sh.stop(p.Invoice.timer)
 	}
-	p.ErrMessage = ev.Reason
+	p.setErrMessage(ev.Reason)
 	s.finish(sh, p, StatusFailure, code, now)
 	return nil
 }
@@ -213,7 +213,7 @@ func (s *Server) triggerReverse(sh *shop, p *Payment, ev trigger.Event, now time
 // the goods were not received (wait_lc → dispute, seed 000 step 5), which
 // stops letter_of_credit_date.
 func (s *Server) triggerDispute(sh *shop, p *Payment, ev trigger.Event, now time.Time) error {
-	if p.Status != StatusWaitLC || p.LC == nil {
+	if p.Status != StatusWaitLC || p.credit() == nil {
 		return trigger.Conflict(string(p.Status), "dispute applies to secured payments waiting for confirmation (wait_lc); payment %d is %s", p.ID, p.Status)
 	}
 	return s.securedTrigger(sh, p, "dispute", now)
@@ -223,7 +223,7 @@ func (s *Server) triggerDispute(sh *shop, p *Payment, ev trigger.Event, now time
 // timer would (a new action=regular payment with its callback); the period
 // after it keeps its own date.
 func (s *Server) triggerNextCharge(sh *shop, p *Payment, ev trigger.Event, now time.Time) error {
-	if p.Sub == nil || !p.Sub.Active || p.Status != StatusSubscribed {
+	if p.subscription() == nil || !p.subscription().Active || p.Status != StatusSubscribed {
 		return trigger.Conflict(string(p.Status), "next_charge applies to subscriptions (status subscribed); payment %d is %s", p.ID, p.Status)
 	}
 	s.chargeRegular(sh, p, now)

@@ -117,7 +117,7 @@ func (s *Server) confirmStep(c *call, p *Payment) any {
 		if v.Step == Status3DSVerify && st != StatusFailure && st != StatusError {
 			p.Is3DS = true
 		}
-		p.ErrMessage = rule.Message
+		p.setErrMessage(rule.Message)
 		s.setStatus(c, p, st, ErrCode(rule.Code), nil)
 		s.scheduleThen(sh, p, rule.Then, c.now)
 		return p.chargeResult()

@@ -49,15 +49,17 @@ func liqpayCases(c Config) ([]kase, error) {
 	base := now.UnixMilli() % 1_000_000_000 // payment ids of this run
 	pay := func(id int64, order, status, publicKey string, created time.Time) *liqpay.Payment {
 		p := &liqpay.Payment{
-			ID: id, Action: "pay", Type: "buy", Paytype: "card", Status: liqpay.Status(status),
-			Version: c.Version, Algo: liqpayAlgo(c.Version), PublicKey: publicKey,
+			ID: id, Status: liqpay.Status(status),
+			Common: &liqpay.Common{Action: "pay", Type: "buy", Paytype: "card",
+				Version: c.Version, Algo: liqpayAlgo(c.Version), PublicKey: publicKey, Currency: c.Currency},
 			OrderID: order, LiqPayOrderID: "MOCKPAYAUDIT" + order,
-			Description: "mockpay receiver audit", Currency: c.Currency, Amount: liqpay.Amount(c.Amount),
-			Extras: &liqpay.Extras{IP: "127.0.0.1"}, Is3DS: true, Created: created,
+			Description: "mockpay receiver audit", Amount: liqpay.Amount(c.Amount),
+			Extras: &liqpay.Extras{IP: "127.0.0.1"}, Is3DS: true, Created: liqpay.StampAt(created),
 		}
 		p.Card.Mask2, p.Card.Bank, p.Card.Type, p.Card.Country = "424242*42", "Test Bank", "visa", 804
 		if status == "success" {
-			p.Ended, p.Completed = created.Add(30*time.Second), created.Add(30*time.Second)
+			p.Ended = liqpay.StampAt(created.Add(30 * time.Second))
+			p.Completed = p.Ended
 		}
 		return p
 	}

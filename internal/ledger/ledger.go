@@ -18,6 +18,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unique"
 )
 
 // Record is one payment as its provider last reported it.
@@ -99,33 +100,45 @@ type book struct {
 	order []string
 }
 
-// entry is one stored record: a million of them must fit in memory, so it
-// keeps the Record's fields but not its Payment (rendered on demand,
-// render.go), and the birth time as Unix nanoseconds (the monotonic and
-// location parts of a time.Time are of no use for retention).
+// entry is one stored record: a million of them must fit in memory
+// (docs/benchmarks.md, Memory), so it keeps the Record's fields but not its
+// Payment (rendered on demand, render.go) nor its ID (the key it is stored
+// under); times as Unix nanoseconds (compact.go), the strings that
+// thousands of records share (provider, merchant, tenant, currency, kind,
+// status) as one interned handle, and its first change inline: most
+// payments never change after it.
 type entry struct {
-	seq     uint64 // creation order across tenants
-	born    int64  // real time it was first published, Unix ns, for retention
-	rec     stored
-	changes []Change
+	seq   uint64 // creation order across tenants
+	born  int64  // real time it was first published, Unix ns, for retention
+	rec   stored
+	first change    // the history's first entry
+	more  *[]change // the rest of it, nil until the payment changes
 }
 
-// stored is a Record without its Payment.
+// stored is a Record without its Payment and ID.
 type stored struct {
-	Provider, Merchant, Tenant, ID, OrderID, Status, Currency, Kind string
-	Amount                                                          int64
-	Created, Updated                                                time.Time
+	labels           unique.Handle[labels]
+	OrderID          string
+	Amount           int64
+	Created, Updated int64 // nanos
+}
+
+// labels are the fields of a record that it shares with many others.
+type labels struct {
+	Provider, Merchant, Tenant, Currency, Kind, Status string
 }
 
 func store(r Record) stored {
-	return stored{Provider: r.Provider, Merchant: r.Merchant, Tenant: r.Tenant, ID: r.ID, OrderID: r.OrderID,
-		Status: r.Status, Currency: r.Currency, Kind: r.Kind, Amount: r.Amount, Created: r.Created, Updated: r.Updated}
+	return stored{labels: unique.Make(labels{Provider: r.Provider, Merchant: r.Merchant, Tenant: r.Tenant,
+		Currency: r.Currency, Kind: r.Kind, Status: r.Status}),
+		OrderID: r.OrderID, Amount: r.Amount, Created: nanos(r.Created), Updated: nanos(r.Updated)}
 }
 
-// record is s as a Record, its Payment still to render.
-func (s stored) record() Record {
-	return Record{Provider: s.Provider, Merchant: s.Merchant, Tenant: s.Tenant, ID: s.ID, OrderID: s.OrderID,
-		Status: s.Status, Currency: s.Currency, Kind: s.Kind, Amount: s.Amount, Created: s.Created, Updated: s.Updated}
+// record is s, stored under id, as a Record, its Payment still to render.
+func (s *stored) record(id string) Record {
+	l := s.labels.Value()
+	return Record{Provider: l.Provider, Merchant: l.Merchant, Tenant: l.Tenant, ID: id, OrderID: s.OrderID,
+		Status: l.Status, Currency: l.Currency, Kind: l.Kind, Amount: s.Amount, Created: fromNanos(s.Created), Updated: fromNanos(s.Updated)}
 }
 
 // New returns an empty ledger.
@@ -150,15 +163,9 @@ func (l *Ledger) Publish(r Record) {
 		b.order = append(b.order, r.ID)
 	}
 	if r.Created.IsZero() {
-		r.Created = e.rec.Created
+		r.Created = fromNanos(e.rec.Created)
 	}
-	last := len(e.changes) - 1
-	if last < 0 || e.changes[last].Status != r.Status {
-		if len(e.changes) == maxChanges {
-			e.changes = slices.Delete(e.changes, 0, 1)
-		}
-		e.changes = append(e.changes, Change{At: r.Updated, Status: r.Status})
-	}
+	e.record(Change{At: r.Updated, Status: r.Status})
 	e.rec = store(r) // without the Payment: rendered on demand (render.go)
 	l.broadcast()
 }
@@ -213,13 +220,14 @@ type Filter struct {
 	From, To time.Time
 }
 
-func (f Filter) matches(r *stored) bool {
+func (f Filter) matches(s *stored) bool {
+	r := s.labels.Value()
 	switch {
 	case f.Provider != "" && r.Provider != f.Provider,
 		f.Status != "" && r.Status != f.Status,
-		f.OrderID != "" && r.OrderID != f.OrderID,
-		!f.From.IsZero() && r.Created.Before(f.From),
-		!f.To.IsZero() && r.Created.After(f.To):
+		f.OrderID != "" && s.OrderID != f.OrderID,
+		!f.From.IsZero() && s.Created < nanos(f.From),
+		!f.To.IsZero() && s.Created > nanos(f.To):
 		return false
 	}
 	return true
@@ -229,11 +237,11 @@ func (f Filter) matches(r *stored) bool {
 // most limit of them, with how many matched in all.
 func (l *Ledger) List(f Filter, offset, limit int) ([]Record, int) {
 	l.mu.Lock()
-	var match []*entry
+	var match []found
 	visit := func(b *book) {
-		for _, e := range b.byID {
+		for id, e := range b.byID {
 			if f.matches(&e.rec) {
-				match = append(match, e)
+				match = append(match, found{id, e})
 			}
 		}
 	}
@@ -249,13 +257,13 @@ func (l *Ledger) List(f Filter, offset, limit int) ([]Record, int) {
 		}
 	}
 	l.mu.Unlock()
-	slices.SortFunc(match, func(a, b *entry) int { return cmp.Compare(b.seq, a.seq) })
+	slices.SortFunc(match, func(a, b found) int { return cmp.Compare(b.seq, a.seq) })
 	total := len(match)
 	match = match[min(offset, total):]
 	match = match[:min(limit, len(match))]
 	out := make([]Record, len(match))
-	for i, e := range match {
-		out[i] = e.rec.record()
+	for i, m := range match {
+		out[i] = m.rec.record(m.id)
 	}
 	l.rendered(out)
 	return out, total
@@ -279,10 +287,10 @@ func (l *Ledger) Find(id string, tenants []string) []Payment {
 func (l *Ledger) find(id string, tenants []string) []Payment {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var found []*entry
+	var hits []*entry
 	look := func(b *book) {
 		if e := b.byID[id]; e != nil {
-			found = append(found, e)
+			hits = append(hits, e)
 		}
 	}
 	if tenants != nil {
@@ -296,10 +304,10 @@ func (l *Ledger) find(id string, tenants []string) []Payment {
 			look(b)
 		}
 	}
-	slices.SortFunc(found, func(a, b *entry) int { return cmp.Compare(b.seq, a.seq) })
-	out := make([]Payment, len(found))
-	for i, e := range found {
-		out[i] = Payment{Record: e.rec.record(), Changes: slices.Clone(e.changes)}
+	slices.SortFunc(hits, func(a, b *entry) int { return cmp.Compare(b.seq, a.seq) })
+	out := make([]Payment, len(hits))
+	for i, e := range hits {
+		out[i] = Payment{Record: e.rec.record(id), Changes: e.changes()}
 	}
 	return out
 }
@@ -312,8 +320,8 @@ func (l *Ledger) Count() map[string]int {
 	out := map[string]int{}
 	for _, b := range l.books {
 		for _, e := range b.byID {
-			if e.rec.Kind == "" {
-				out[e.rec.Provider]++
+			if l := e.rec.labels.Value(); l.Kind == "" {
+				out[l.Provider]++
 			}
 		}
 	}

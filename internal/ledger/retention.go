@@ -34,7 +34,8 @@ func (l *Ledger) Expired(keep int, cutoff time.Time, spared map[string]bool) []E
 				break // creation order: every later one is younger still
 			}
 			over--
-			out = append(out, Expired{Provider: e.rec.Provider, Merchant: e.rec.Merchant, Tenant: tenant, ID: id, Kind: e.rec.Kind})
+			l := e.rec.labels.Value()
+			out = append(out, Expired{Provider: l.Provider, Merchant: l.Merchant, Tenant: tenant, ID: id, Kind: l.Kind})
 		}
 	}
 	return out

@@ -38,16 +38,16 @@ func (l *Ledger) Export() Snapshot {
 func (l *Ledger) export() Snapshot {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var all []*entry
+	var all []found
 	for _, b := range l.books {
-		for _, e := range b.byID {
-			all = append(all, e)
+		for id, e := range b.byID {
+			all = append(all, found{id, e})
 		}
 	}
-	slices.SortFunc(all, func(a, b *entry) int { return cmp.Compare(a.seq, b.seq) })
+	slices.SortFunc(all, func(a, b found) int { return cmp.Compare(a.seq, b.seq) })
 	s := Snapshot{Payments: make([]Saved, len(all)), Moves: map[string][]Move{}}
-	for i, e := range all {
-		s.Payments[i] = Saved{Record: e.rec.record(), Changes: slices.Clone(e.changes)}
+	for i, f := range all {
+		s.Payments[i] = Saved{Record: f.rec.record(f.id), Changes: f.changes()}
 	}
 	for t, m := range l.moves {
 		s.Moves[t] = slices.Clone(m)
@@ -73,7 +73,11 @@ func (l *Ledger) Import(s Snapshot) {
 		}
 		l.seq++
 		// A restored payment's age for retention counts from the restart.
-		b.byID[p.ID] = &entry{seq: l.seq, born: time.Now().UnixNano(), rec: store(p.Record), changes: slices.Clone(p.Changes)}
+		e := &entry{seq: l.seq, born: time.Now().UnixNano(), rec: store(p.Record)}
+		for _, c := range p.Changes {
+			e.record(c)
+		}
+		b.byID[p.ID] = e
 		b.order = append(b.order, p.ID)
 	}
 	l.broadcast()
