@@ -68,11 +68,8 @@ func (rec Recorder) Wrap(next http.Handler) http.Handler {
 
 		var body []byte
 		if r.Body != nil && r.Body != http.NoBody {
-			body, _ = io.ReadAll(io.LimitReader(r.Body, peekCap))
-			r.Body = struct {
-				io.Reader
-				io.Closer
-			}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
+			body = peek(r)
+			r.Body = &replayBody{head: body, rest: r.Body}
 		}
 		who := Who{}
 		if rec.Identify != nil {
@@ -123,6 +120,37 @@ func (rec Recorder) Wrap(next http.Handler) http.Handler {
 	})
 }
 
+// peek reads the start of r's body, up to peekCap: in one allocation of
+// the right size when the length is announced (io.ReadAll grows from 512
+// bytes, copying as it goes).
+func peek(r *http.Request) []byte {
+	if n := r.ContentLength; n > 0 && n <= peekCap {
+		buf := make([]byte, n)
+		read, _ := io.ReadFull(r.Body, buf)
+		return buf[:read]
+	}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, peekCap))
+	return body
+}
+
+// replayBody gives the handler the peeked start of the body again, then
+// the rest.
+type replayBody struct {
+	head []byte
+	rest io.ReadCloser
+}
+
+func (b *replayBody) Read(p []byte) (int, error) {
+	if len(b.head) > 0 {
+		n := copy(p, b.head)
+		b.head = b.head[n:]
+		return n, nil
+	}
+	return b.rest.Read(p)
+}
+
+func (b *replayBody) Close() error { return b.rest.Close() }
+
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // cut drops a trailing run of digits, spaces and dashes from a body cut
@@ -135,16 +163,27 @@ func cut(b []byte) []byte {
 // secretHeaders are masked in stored headers.
 var secretHeaders = map[string]bool{"Authorization": true, "X-Api-Key": true, "Cookie": true, "Set-Cookie": true, "Proxy-Authorization": true}
 
+// headers copies h with its secrets masked. The values share one backing
+// array (one allocation rather than one a header).
 func headers(h http.Header) http.Header {
+	n := 0
+	for _, vs := range h {
+		n += len(vs)
+	}
 	out := make(http.Header, len(h))
+	all := make([]string, 0, n)
 	for k, vs := range h {
 		k = http.CanonicalHeaderKey(k)
+		from := len(all)
 		for _, v := range vs {
 			if secretHeaders[k] {
 				v = redact.Header(v)
 			}
-			out[k] = append(out[k], v)
+			all = append(all, v)
 		}
+		// The full slice expression makes a later append (two spellings
+		// of one name) copy instead of writing over the next header.
+		out[k] = append(out[k], all[from:len(all):len(all)]...)
 	}
 	return out
 }
@@ -229,6 +268,14 @@ func object(b []byte) *refDoc {
 	if len(b) == 0 || b[0] != '{' {
 		return nil
 	}
+	if d, ok := scanRefs(b); ok {
+		return d
+	}
+	return decodeRefs(b)
+}
+
+// decodeRefs is object by encoding/json, for what scanRefs leaves to it.
+func decodeRefs(b []byte) *refDoc {
 	var d refDoc
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
