@@ -99,7 +99,7 @@ func fixLeadingZeros(b []byte) []byte {
 // memory: a card charge's body holds the card number and CVC, and an unkeyed
 // hash of them would be a guessable copy.
 func fingerprint(key []byte, action Action, m map[string]any) [32]byte {
-	b, _ := marshal(m) // map keys are sorted; numbers keep their text
+	b, _ := canonicalJSON(m) // map keys are sorted; numbers keep their text
 	mac := hmac.New(sha256.New, key)
 	mac.Write([]byte(string(action) + "\n"))
 	mac.Write(b)
@@ -272,7 +272,7 @@ func (f fields) raw(name string) json.RawMessage {
 	if !ok || v == nil {
 		return nil
 	}
-	b, err := marshal(v)
+	b, err := canonicalJSON(v)
 	if err != nil {
 		return nil
 	}
