@@ -18,28 +18,33 @@ import (
 type Amount int64
 
 // MarshalJSON writes the amount the way LiqPay does.
-func (a Amount) MarshalJSON() ([]byte, error) { return []byte(a.String()), nil }
+func (a Amount) MarshalJSON() ([]byte, error) { return appendDecimal(make([]byte, 0, 24), int64(a), 100), nil }
 
 func (a Amount) String() string { return decimal(int64(a), 100) }
 
 // decimal writes n units of 1/unit (a power of ten) as LiqPay writes money:
 // the decimals it needs, and at least one (3.0, 0.05, 7.34).
 func decimal(n, unit int64) string {
-	neg := n < 0
-	if neg {
+	var b [32]byte
+	return string(appendDecimal(b[:0], n, unit))
+}
+
+// appendDecimal appends decimal(n, unit) to dst: an answer has a dozen
+// amounts, and building each from strings was four allocations.
+func appendDecimal(dst []byte, n, unit int64) []byte {
+	if n < 0 {
 		n = -n
+		dst = append(dst, '-')
 	}
-	s := strconv.FormatInt(n/unit, 10)
-	if frac := n % unit; frac != 0 {
-		f := strconv.FormatInt(frac+unit, 10)[1:]
-		s += "." + strings.TrimRight(f, "0")
-	} else {
-		s += ".0"
+	dst = strconv.AppendInt(dst, n/unit, 10)
+	frac := n % unit
+	if frac == 0 {
+		return append(dst, ".0"...)
 	}
-	if neg {
-		s = "-" + s
-	}
-	return s
+	var f [24]byte
+	digits := strconv.AppendInt(f[:0], frac+unit, 10)[1:]
+	dst = append(dst, '.')
+	return append(dst, bytes.TrimRight(digits, "0")...)
 }
 
 // parseAmount reads "7.34", "3", 3, 3.0 or 1e2 into kopecks, rounding half

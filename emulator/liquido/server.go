@@ -284,8 +284,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, decode decoder
 
 	// 7. Deliver: after the scripted delay, or as the scripted fault of a
 	// request that was processed ("charged, but the answer was lost").
-	s.log.Info("liquido request", "method", r.Method, "path", r.URL.Path, "client_id", m.cfg.ClientID,
-		"idempotency_key", ans.key, "status", ans.status, "http", ans.code)
+	if s.log.Enabled(r.Context(), slog.LevelInfo) { // its attributes cost allocations even when dropped
+		s.log.Info("liquido request", "method", r.Method, "path", r.URL.Path, "client_id", m.cfg.ClientID,
+			"idempotency_key", ans.key, "status", ans.status, "http", ans.code)
+	}
 	fault.Deliver(w, r, fault.Answer{Status: ans.code, ContentType: jsonType, Body: ans.body}, out.Delay, s.faultPage(out.Fault), nil)
 }
 
