@@ -13,6 +13,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/mockpay/mockpay/internal/plainjson"
 )
 
 // Envelope is what arrives in a request body: the two form fields
@@ -66,6 +68,12 @@ func DecodeData(data string) (Params, error) {
 		}
 		if err != nil {
 			return nil, errNotJSON
+		}
+	}
+	// Most data is plain JSON: decoded without reflection, the same values.
+	if v, ok := plainjson.Decode(raw); ok {
+		if m, isObject := v.(map[string]any); isObject {
+			return m, nil
 		}
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))

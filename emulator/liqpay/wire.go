@@ -18,7 +18,9 @@ import (
 type Amount int64
 
 // MarshalJSON writes the amount the way LiqPay does.
-func (a Amount) MarshalJSON() ([]byte, error) { return appendDecimal(make([]byte, 0, 24), int64(a), 100), nil }
+func (a Amount) MarshalJSON() ([]byte, error) {
+	return appendDecimal(make([]byte, 0, 24), int64(a), 100), nil
+}
 
 func (a Amount) String() string { return decimal(int64(a), 100) }
 

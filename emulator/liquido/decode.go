@@ -8,6 +8,8 @@ import (
 	"math/big"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/mockpay/mockpay/internal/plainjson"
 )
 
 // decodeObject parses a request body into a JSON object, leniently where
@@ -23,6 +25,12 @@ func decodeObject(body []byte) (map[string]any, *apiError) {
 		// (Spring: 400 "JSON parse error: Invalid UTF-8 start byte …");
 		// Go's decoder would silently turn it into U+FFFD and store it.
 		return nil, errBadRequest("JSON parse error: Invalid UTF-8 start byte")
+	}
+	// Most bodies are plain JSON: decoded without reflection, the same values.
+	if v, ok := plainjson.Decode(body); ok {
+		if m, isObject := v.(map[string]any); isObject {
+			return m, nil
+		}
 	}
 	if !json.Valid(body) {
 		body = fixLeadingZeros(body)
