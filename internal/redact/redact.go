@@ -337,20 +337,25 @@ func luhn(d []byte) bool {
 // it is, minus its CVV fields and with card numbers masked in place; any other is decoded, redacted and
 // re-encoded, keys sorted. (Decoding and re-encoding every document was most
 // of the journal's cost per request: docs/benchmarks.md.)
-func JSON(b []byte) []byte {
-	if !mayHoldSecret(string(b)) && !bytes.Contains(b, []byte(`\u`)) && json.Valid(b) {
-		doc, ok := string(b), true
+func JSON(b []byte) []byte { return []byte(jsonText(b)) }
+
+// jsonText is JSON as a string, which is what the journal stores: the body
+// is copied once (each conversion between []byte and string copies it).
+func jsonText(b []byte) string {
+	s := string(b)
+	if !mayHoldSecret(s) && !strings.Contains(s, `\u`) && validJSON(b) {
+		doc, ok := s, true
 		if mayHoldCVV(doc) {
 			// CVV fields are cut out of the text (withoutCVVFields), when
 			// nothing else needs the slow path.
-			doc, ok = withoutCVVFields(b)
+			doc, ok = withoutCVVFields(s)
 		}
 		// Card numbers inside strings are masked where they stand (the
 		// string stays a string); a number is masked only under a card
 		// field, which the slow path does.
 		if ok {
 			if masked, ok := maskPANsInStrings(doc); ok {
-				return []byte(masked)
+				return masked
 			}
 		}
 	}
@@ -358,13 +363,13 @@ func JSON(b []byte) []byte {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	if err := dec.Decode(&v); err != nil || dec.More() {
-		return []byte(Text(string(b)))
+		return Text(s)
 	}
 	out, err := json.Marshal(strip("", v))
 	if err != nil {
-		return []byte(Text(string(b)))
+		return Text(s)
 	}
-	return out
+	return string(out)
 }
 
 // strip redacts v, the value of field key ("" at the top and in lists).
@@ -432,7 +437,7 @@ func Form(s string) (form string, data json.RawMessage) {
 		if dec, err := base64.StdEncoding.DecodeString(d); err == nil {
 			raw = dec
 		}
-		if json.Valid(raw) {
+		if validJSON(raw) {
 			data = JSON(raw)
 			vals.Set("data", base64.StdEncoding.EncodeToString(data))
 		}
@@ -447,8 +452,8 @@ func Body(contentType string, b []byte) (body string, data json.RawMessage) {
 	switch {
 	case len(b) == 0:
 		return "", nil
-	case strings.Contains(ct, "json") || (ct == "" && json.Valid(b)):
-		return string(JSON(b)), nil
+	case strings.Contains(ct, "json") || (ct == "" && validJSON(b)):
+		return jsonText(b), nil
 	case strings.Contains(ct, "x-www-form-urlencoded"):
 		return Form(string(b))
 	}
