@@ -28,10 +28,19 @@ type Envelope struct {
 // none, and a trailing "&"), falling back to the query string for fields the
 // body lacks.
 func DecodeEnvelope(body []byte, query url.Values) Envelope {
-	// ParseQuery keeps every well-formed pair even when another is broken.
-	form, _ := url.ParseQuery(string(body))
+	text := string(body)
+	var form url.Values // parsed only when formValue cannot answer
 	get := func(k string) string {
-		if v := form.Get(k); v != "" {
+		v, ok := formValue(text, k)
+		if !ok {
+			if form == nil {
+				// ParseQuery keeps every well-formed pair even when
+				// another is broken.
+				form, _ = url.ParseQuery(text)
+			}
+			v = form.Get(k)
+		}
+		if v != "" {
 			return v
 		}
 		return query.Get(k)

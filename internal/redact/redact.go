@@ -278,18 +278,26 @@ func mayHoldCVV(s string) bool {
 // One pass over s (five containsFold passes were 3-4% of a LiqPay pay's
 // CPU): each word is tried only where its first letter stands.
 func mayHoldSecret(s string) bool {
+	// Each word is tried only where its first two letters stand: an
+	// equal-length EqualFold with an ASCII word holds only for ASCII
+	// letters, so the second letter must match too (and 's', 'p', 'a'
+	// alone start too many words of every body).
 	has := func(i int, w string) bool { return i+len(w) <= len(s) && strings.EqualFold(s[i:i+len(w)], w) }
-	for i := 0; i < len(s); i++ {
-		switch s[i] | 0x20 {
-		case 's':
+	for i := 0; i+1 < len(s); i++ {
+		switch uint16(s[i]|0x20)<<8 | uint16(s[i+1]|0x20) {
+		case 's'<<8 | 'e':
 			if has(i, "secret") {
 				return true
 			}
-		case 'p':
-			if has(i, "private") || has(i, "password") {
+		case 'p'<<8 | 'r':
+			if has(i, "private") {
 				return true
 			}
-		case 'a':
+		case 'p'<<8 | 'a':
+			if has(i, "password") {
+				return true
+			}
+		case 'a'<<8 | 'p':
 			if has(i, "api_key") || has(i, "apikey") {
 				return true
 			}
