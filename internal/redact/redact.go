@@ -204,6 +204,9 @@ func maskPANsInStrings(s string) (masked string, ok bool) {
 			}
 			continue
 		}
+		if b.Len() == 0 {
+			b.Grow(len(s)) // one allocation, not a doubling series
+		}
 		b.WriteString(s[last:start])
 		b.WriteString(m)
 		last = cend
