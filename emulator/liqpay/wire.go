@@ -133,6 +133,25 @@ func describe(code ErrCode, lang, arg string) string {
 // they are. A payment object with scenario overrides gets them merged in
 // place, keeping LiqPay's field order; new fields go last.
 func encode(v any) []byte {
+	var out []byte
+	pj, isPayment := v.(paymentJSON)
+	ok := false
+	if isPayment {
+		out, ok = pj.appendJSON(make([]byte, 0, 1536)) // without reflection (wire_append.go)
+	}
+	if !ok {
+		out = encodeByReflection(v)
+	}
+	if isPayment && len(pj.overrides) > 0 {
+		if merged, err := scenarios.MergeFields(out, pj.overrides); err == nil {
+			return merged
+		}
+	}
+	return out
+}
+
+// encodeByReflection is encode's encoding/json part.
+func encodeByReflection(v any) []byte {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -141,11 +160,6 @@ func encode(v any) []byte {
 		// values come from YAML, so in practice never).
 		buf.Reset()
 		buf.WriteString(`{"result":"error","status":"error","code":"err_payment","err_code":"err_payment","err_description":"unencodable answer"}` + "\n")
-	}
-	if pj, ok := v.(paymentJSON); ok && len(pj.overrides) > 0 {
-		if merged, err := scenarios.MergeFields(buf.Bytes(), pj.overrides); err == nil {
-			return merged
-		}
 	}
 	return buf.Bytes()
 }
