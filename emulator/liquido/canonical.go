@@ -16,8 +16,12 @@ import (
 // keeps the two equal.
 
 // canonicalJSON is marshal(v), without reflection where it can.
-func canonicalJSON(v any) ([]byte, error) {
-	if b, ok := appendCanonical(nil, v); ok {
+func canonicalJSON(v any) ([]byte, error) { return canonicalInto(nil, v) }
+
+// canonicalInto is canonicalJSON appended to buf, for a caller that does
+// not keep the result (a fingerprint hashes it).
+func canonicalInto(buf []byte, v any) ([]byte, error) {
+	if b, ok := appendCanonical(buf, v); ok {
 		return b, nil
 	}
 	return marshal(v)

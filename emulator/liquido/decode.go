@@ -107,7 +107,7 @@ func fixLeadingZeros(b []byte) []byte {
 // memory: a card charge's body holds the card number and CVC, and an unkeyed
 // hash of them would be a guessable copy.
 func fingerprint(key []byte, action Action, m map[string]any) [32]byte {
-	b, _ := canonicalJSON(m) // map keys are sorted; numbers keep their text
+	b, _ := canonicalInto(make([]byte, 0, 1024), m) // map keys are sorted; numbers keep their text
 	mac := hmac.New(sha256.New, key)
 	mac.Write([]byte(string(action) + "\n"))
 	mac.Write(b)
