@@ -80,6 +80,8 @@ type Server struct {
 	// router is the one Routes registered on, set before serving: NotFound
 	// asks it which methods a path takes.
 	router *mux.Router
+
+	tokens verifiedTokens // tokens that verified (tokencache.go)
 }
 
 // New builds the emulator with one tenant per merchant.
