@@ -1,6 +1,7 @@
 package liqpay
 
 import (
+	"math/big"
 	"strconv"
 	"strings"
 	"testing"
@@ -49,6 +50,46 @@ func FuzzDecimal(f *testing.F) {
 			if got, want := decimal(n, unit), decimalByStrings(n, unit); got != want {
 				t.Errorf("decimal(%d, %d) = %q, want %q", n, unit, got, want)
 			}
+		}
+	})
+}
+
+// parseAmountByRat is parseAmount without its plain-text fast path.
+func parseAmountByRat(s string) (Amount, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > 64 {
+		return 0, false
+	}
+	if i := strings.IndexAny(s, "eE"); i >= 0 && len(strings.TrimLeft(s[i+1:], "+-")) > 2 {
+		return 0, false
+	}
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return 0, false
+	}
+	r.Mul(r, big.NewRat(100, 1))
+	neg := r.Sign() < 0
+	r.Abs(r)
+	r.Add(r, big.NewRat(1, 2))
+	q := new(big.Int).Quo(r.Num(), r.Denom())
+	if !q.IsInt64() || q.Int64() > 1e15 {
+		return 0, false
+	}
+	if neg {
+		return Amount(-q.Int64()), true
+	}
+	return Amount(q.Int64()), true
+}
+
+func FuzzParseAmountMatchesRat(f *testing.F) {
+	for _, s := range []string{"1", "7.34", "100.00", "-5.5", "0", "-0", "007", "3.", ".5", "1.005", "1e2", "+3", "9999999999999.99", "99999999999999", "1/3", "0x10", " 5 "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, gok := parseAmount(s)
+		want, wok := parseAmountByRat(s)
+		if got != want || gok != wok {
+			t.Errorf("parseAmount(%q) = %d, %v; by big.Rat %d, %v", s, got, gok, want, wok)
 		}
 	})
 }
