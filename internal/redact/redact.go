@@ -354,9 +354,9 @@ func JSON(b []byte) []byte { return []byte(jsonText(b)) }
 // is copied once (each conversion between []byte and string copies it).
 func jsonText(b []byte) string {
 	s := string(b)
-	if !mayHoldSecret(s) && !strings.Contains(s, `\u`) && validJSON(b) {
+	if plain, cvv := jsonFlags(s); plain && validJSON(b) {
 		doc, ok := s, true
-		if mayHoldCVV(doc) {
+		if cvv {
 			// CVV fields are cut out of the text (withoutCVVFields), when
 			// nothing else needs the slow path.
 			doc, ok = withoutCVVFields(s)

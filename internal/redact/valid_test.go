@@ -68,3 +68,16 @@ func FuzzMayHoldSecret(f *testing.F) {
 		}
 	})
 }
+
+func FuzzJSONFlags(f *testing.F) {
+	for _, s := range []string{`{"card_cvv":"1"}`, `{"cvc":1}`, `{"Security_Code":1}`, `{"client_secret":"x"}`, `"\u0041"`, `{"a":"\\u"}`, "cv", "cvV", "securit", "ſecret", "api_\u212aey", `\`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		plain, cvv := jsonFlags(s)
+		wantPlain := !mayHoldSecret(s) && !strings.Contains(s, `\u`)
+		if plain != wantPlain || (plain && cvv != mayHoldCVV(s)) {
+			t.Errorf("jsonFlags(%q) = %v, %v; want %v, %v", s, plain, cvv, wantPlain, mayHoldCVV(s))
+		}
+	})
+}
