@@ -82,3 +82,11 @@ func readable(d *refDoc) *refDoc {
 	}
 	return d
 }
+
+func TestFormatIDIsZeroPadded(t *testing.T) {
+	for seq, want := range map[uint64]string{1: "req_000000000001", 123456789012: "req_123456789012", 1234567890123: "req_1234567890123"} {
+		if got := formatID(seq); got != want {
+			t.Errorf("formatID(%d) = %q, want %q", seq, got, want)
+		}
+	}
+}
