@@ -429,6 +429,9 @@ func cardField(key string) bool {
 // SDK — is decoded, redacted and returned as data; it is re-encoded in the
 // form so that the stored body stays a form.
 func Form(s string) (form string, data json.RawMessage) {
+	if form, data, ok := formDataSignature(s); ok {
+		return form, data
+	}
 	vals, err := url.ParseQuery(s)
 	if err != nil {
 		return Text(s), nil
