@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"bytes"
 	"encoding/json"
 )
 
@@ -245,6 +246,12 @@ func (s *refScanner) literal(i int, word string) (int, scanVerdict) {
 // closing quote); plain is true when it holds neither an escape nor a byte
 // outside ASCII, so that its text is its value.
 func (s *refScanner) str(i int) (end int, plain bool, v scanVerdict) {
+	// Most strings hold no escape, control or non-ASCII byte: find the
+	// closing quote at memchr speed and check the bytes before it in one
+	// tight loop; anything else is read byte by byte below.
+	if k := bytes.IndexByte(s.b[i+1:], '"'); k >= 0 && plainASCII(s.b[i+1:i+1+k]) {
+		return i + 2 + k, true, scanOK
+	}
 	plain = true
 	for i++; i < len(s.b); i++ {
 		c := s.b[i]
@@ -351,3 +358,14 @@ func equalFoldASCII(a []byte, b string) bool {
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 func isHex(c byte) bool { return isDigit(c) || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F') }
+
+// plainASCII reports whether b holds only printable ASCII but the
+// backslash (the quote is not in b).
+func plainASCII(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c >= 0x80 || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
