@@ -196,7 +196,11 @@ func headers(h http.Header) http.Header {
 		}
 		// The full slice expression makes a later append (two spellings
 		// of one name) copy instead of writing over the next header.
-		out[k] = append(out[k], all[from:len(all):len(all)]...)
+		if vals := all[from:len(all):len(all)]; out[k] == nil {
+			out[k] = vals
+		} else {
+			out[k] = append(out[k], vals...)
+		}
 	}
 	return out
 }

@@ -37,3 +37,18 @@ func TestNotedRouteIsNotMatchedAgain(t *testing.T) {
 		}
 	}
 }
+
+func TestHeadersAreCopiedMasked(t *testing.T) {
+	h := http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer abcdefghijkl"}, "X-Two": {"a", "b"}}
+	h["x-two"] = []string{"c"} // a second spelling of one name, set directly
+	got := headers(h)
+	if got.Get("Authorization") != "Bearer ****ijkl" || h.Get("Authorization") != "Bearer abcdefghijkl" {
+		t.Errorf("Authorization: stored %q, original %q", got.Get("Authorization"), h.Get("Authorization"))
+	}
+	if vs := got["X-Two"]; len(vs) != 3 {
+		t.Errorf("X-Two: %q, want the three values of both spellings", vs)
+	}
+	if got.Get("Content-Type") != "application/json" {
+		t.Errorf("Content-Type: %q", got.Get("Content-Type"))
+	}
+}
