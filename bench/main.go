@@ -123,8 +123,11 @@ func throughput(o options) error {
 	fmt.Printf("machine: %s\n", machine())
 	fmt.Printf("each figure: %d interleaved rounds of %s, %d connections; ratio = mockpay req/s ÷ baseline req/s of the same round (median)\n\n",
 		o.rounds, o.duration, o.conns)
-	fmt.Println("| load | baseline req/s | mockpay req/s | ratio (median of rounds) | mockpay p50 / p99 at max | half-max rate | baseline p50 / p99 at half | mockpay p50 / p99 at half | errors | load avg |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Println("CPU per request: each server process's user+system CPU time over the maximum-rate rounds ÷ its requests; CPU ratio = baseline's ÷ mockpay's;")
+	fmt.Println("idle estimate = (g + baseline's) ÷ (g + mockpay's), g the load generator's CPU per request: the req/s ratio of a closed loop sharing the cores (bench/cputime.go)")
+	fmt.Println()
+	fmt.Println("| load | baseline req/s | mockpay req/s | ratio (median of rounds) | CPU per request, baseline / mockpay | CPU ratio | mockpay p50 / p99 at max | half-max rate | baseline p50 / p99 at half | mockpay p50 / p99 at half | errors | load avg |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, name := range strings.Split(o.loads, ",") {
 		var l load
 		switch name {
@@ -150,11 +153,19 @@ func throughput(o options) error {
 		before := rv.got.Load()
 		var ratios []float64
 		var b, m result
+		var cpuB, cpuM, genB, genM time.Duration
 		for range o.rounds {
-			rb := closedLoop(c, l, base.url(), o.conns, o.duration)
-			rm := closedLoop(c, l, mp.url(), o.conns, o.duration)
+			rb, cb, gb := measured(base, func() result { return closedLoop(c, l, base.url(), o.conns, o.duration) })
+			rm, cm, gm := measured(mp, func() result { return closedLoop(c, l, mp.url(), o.conns, o.duration) })
 			ratios = append(ratios, rm.rate()/rb.rate())
 			b, m = add(b, rb), add(m, rm)
+			cpuB, cpuM, genB, genM = cpuB+cb, cpuM+cm, genB+gb, genM+gm
+		}
+		cpuRatio := "-"
+		if cpuB > 0 && cpuM > 0 {
+			perB, perM := cpuB.Seconds()/float64(b.n), cpuM.Seconds()/float64(m.n)
+			g := (genB.Seconds() + genM.Seconds()) / float64(b.n+m.n)
+			cpuRatio = fmt.Sprintf("**%.2f×** (idle estimate %.2f×)", perB/perM, (g+perB)/(g+perM))
 		}
 		slices.Sort(ratios)
 		half := "-"
@@ -168,8 +179,9 @@ func throughput(o options) error {
 			hb, hm = lat(rb), lat(rm)
 			errs += rm.errors
 		}
-		fmt.Printf("| %s | %.0f | %.0f | **%.2f×** (rounds %s) | %s | %s | %s | %s | %d of %d | %s |\n",
-			l.name, b.rate(), m.rate(), ratios[len(ratios)/2], fmtRatios(ratios), lat(m), half, hb, hm, errs, m.n, loadAverage())
+		fmt.Printf("| %s | %.0f | %.0f | **%.2f×** (rounds %s) | %s / %s | %s | %s | %s | %s | %s | %d of %d | %s |\n",
+			l.name, b.rate(), m.rate(), ratios[len(ratios)/2], fmtRatios(ratios), perRequest(cpuB, b.n), perRequest(cpuM, m.n), cpuRatio,
+			lat(m), half, hb, hm, errs, m.n, loadAverage())
 		if name == "mixed" {
 			// Give callbacks in flight a moment, then say how many arrived.
 			time.Sleep(3 * time.Second)

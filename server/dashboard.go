@@ -36,8 +36,17 @@ type feed struct {
 
 func (f feed) Publish(r ledger.Record) {
 	f.ledger.Publish(r)
+	if r.Payment == nil {
+		// Not encoded: no subscriber wanted it when the emulator asked
+		// (WantsPayment), as if the event had come just before one joined.
+		return
+	}
 	f.hub.PublishJSON(events.Payment, r.Tenant, r)
 }
+
+// WantsPayment: the emulators encode a payment's JSON only for a live feed
+// with a subscriber for its tenant (ledger.PaymentWanter).
+func (f feed) WantsPayment(tenant string) bool { return f.hub.Wants(tenant) }
 
 // callbackEventJSON is a callback as the live feed tells of an attempt:
 // where it stands and the attempt just finished, without bodies (the

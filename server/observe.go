@@ -26,6 +26,21 @@ func (s *Server) observeRoutes(r *mux.Router) {
 	r.Handle("/_mockpay/metrics", s.metrics).Methods(http.MethodGet)
 }
 
+// noteRoute is the router's middleware that tells the journal's Recorder
+// which route matched (journal.RouteNoter): otherwise it matches each
+// request against the routes a second time. mux runs it only on a match.
+func noteRoute(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if n, ok := w.(journal.RouteNoter); ok {
+			if rt := mux.CurrentRoute(req); rt != nil {
+				tpl, _ := rt.GetPathTemplate()
+				n.NoteRoute(tpl, mux.Vars(req))
+			}
+		}
+		next.ServeHTTP(w, req)
+	})
+}
+
 // recorder journals every request the router answers and feeds metrics.
 func (s *Server) recorder(r *mux.Router) journal.Recorder {
 	return journal.Recorder{

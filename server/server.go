@@ -116,6 +116,7 @@ func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, e
 	s.ledger.RenderWith("liquido", s.liquido)
 
 	r := mux.NewRouter().SkipClean(true) // cleanPath cleans, without mux's redirect
+	r.Use(noteRoute)                     // the matched route, for the journal (observe.go)
 	s.router = r
 	s.liqpay.Routes(r)
 	s.liquido.Routes(r)

@@ -13,6 +13,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/mockpay/mockpay/internal/plainjson"
 )
 
 // Envelope is what arrives in a request body: the two form fields
@@ -26,10 +28,19 @@ type Envelope struct {
 // none, and a trailing "&"), falling back to the query string for fields the
 // body lacks.
 func DecodeEnvelope(body []byte, query url.Values) Envelope {
-	// ParseQuery keeps every well-formed pair even when another is broken.
-	form, _ := url.ParseQuery(string(body))
+	text := string(body)
+	var form url.Values // parsed only when formValue cannot answer
 	get := func(k string) string {
-		if v := form.Get(k); v != "" {
+		v, ok := formValue(text, k)
+		if !ok {
+			if form == nil {
+				// ParseQuery keeps every well-formed pair even when
+				// another is broken.
+				form, _ = url.ParseQuery(text)
+			}
+			v = form.Get(k)
+		}
+		if v != "" {
 			return v
 		}
 		return query.Get(k)
@@ -66,6 +77,12 @@ func DecodeData(data string) (Params, error) {
 		}
 		if err != nil {
 			return nil, errNotJSON
+		}
+	}
+	// Most data is plain JSON: decoded without reflection, the same values.
+	if v, ok := plainjson.Decode(raw); ok {
+		if m, isObject := v.(map[string]any); isObject {
+			return m, nil
 		}
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))

@@ -14,6 +14,10 @@ func (s *Server) publish(sh *shop, p *Payment) {
 	if s.opts.Ledger == nil {
 		return
 	}
+	var payment []byte
+	if ledger.WantsPayment(s.opts.Ledger, sh.tenant.ID) {
+		payment = bytes.TrimSpace(encode(p.wire("ok"))) // the card is already masked on the payment
+	}
 	s.opts.Ledger.Publish(ledger.Record{
 		Provider: "liqpay",
 		Merchant: sh.merchant.PublicKey,
@@ -25,6 +29,6 @@ func (s *Server) publish(sh *shop, p *Payment) {
 		Currency: p.Currency,
 		Created:  p.Created.Time(),
 		Updated:  sh.tenant.Clock.Now(),
-		Payment:  bytes.TrimSpace(encode(p.wire("ok"))), // the card is already masked on the payment
+		Payment:  payment,
 	})
 }

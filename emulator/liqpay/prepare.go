@@ -114,7 +114,9 @@ func dccOffer(amount Amount, currency string) (dccQuote, bool) {
 type Money4 int64
 
 // MarshalJSON writes the value with at least one decimal.
-func (m Money4) MarshalJSON() ([]byte, error) { return []byte(m.String()), nil }
+func (m Money4) MarshalJSON() ([]byte, error) {
+	return appendDecimal(make([]byte, 0, 24), int64(m), 10000), nil
+}
 
 func (m Money4) String() string { return decimal(int64(m), 10000) }
 

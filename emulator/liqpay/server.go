@@ -312,6 +312,9 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request, p Params, resp an
 
 // logRequest logs one line per request without any card data.
 func (s *Server) logRequest(r *http.Request, p Params, resp any) {
+	if !s.log.Enabled(r.Context(), slog.LevelInfo) {
+		return // the attributes below cost allocations even when the line is dropped
+	}
 	attrs := []any{"path", r.URL.Path}
 	if p != nil {
 		attrs = append(attrs, "public_key", p.S("public_key"), "action", p.S("action"), "order_id", p.S("order_id"))

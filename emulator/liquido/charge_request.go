@@ -272,7 +272,7 @@ func readPayer(p fields, in *chargeRequest, cc country, known bool) {
 	if known && in.docType != "" && !slices.Contains(cc.documents, in.docType) {
 		doc.fail("type", "must be "+oneOf(cc.documents)+" in "+in.country)
 	}
-	clean := strings.NewReplacer(".", "", "-", "", "/", "", " ", "").Replace(id)
+	clean := docDigits(id)
 	switch {
 	case in.docType == "CPF" && id != "" && !digits(clean, 11, 11):
 		doc.fail("documentId", "a CPF has 11 digits")

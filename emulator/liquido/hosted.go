@@ -75,7 +75,7 @@ func setHosted(p *Payment, payURL, redirect string) {
 // validRUT checks a Chilean RUT ("12.345.678-5", "12345678-5", "123456785"):
 // 7 or 8 digits and a modulo-11 check digit (0-9 or K).
 func validRUT(id string) bool {
-	s := strings.ToUpper(strings.NewReplacer(".", "", "-", "", " ", "").Replace(id))
+	s := strings.ToUpper(withoutBytes(id, ".- "))
 	if len(s) < 8 || len(s) > 9 {
 		return false
 	}

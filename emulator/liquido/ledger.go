@@ -23,7 +23,7 @@ func (s *Server) publish(m *merchant, p *Payment, now time.Time) {
 		Currency: p.Currency,
 		Created:  p.Created,
 		Updated:  now,
-		Payment:  bytes.TrimSpace(p.encoded()), // cardInfo never holds the number or the CVC
+		Payment:  wanted(s, m, p.encoded), // cardInfo never holds the number or the CVC
 	})
 }
 
@@ -43,7 +43,7 @@ func (s *Server) publishPayout(m *merchant, po *Payout, now time.Time) {
 		Currency: po.Currency,
 		Created:  po.Created,
 		Updated:  now,
-		Payment:  bytes.TrimSpace(po.encoded()),
+		Payment:  wanted(s, m, po.encoded),
 	})
 }
 
@@ -65,8 +65,18 @@ func (s *Server) publishLink(m *merchant, l *PaymentLink, now time.Time) {
 		Currency: l.Currency,
 		Created:  l.Created,
 		Updated:  now,
-		Payment:  bytes.TrimSpace(l.encoded()),
+		Payment:  wanted(s, m, l.encoded),
 	})
+}
+
+// wanted is a payment's JSON for the ledger's live feed, or nil when no
+// one subscribes to the merchant's events (ledger.WantsPayment): encoding
+// it on every change for no one was a large part of a charge's work.
+func wanted(s *Server, m *merchant, encoded func() []byte) []byte {
+	if !ledger.WantsPayment(s.opts.Ledger, m.tenant.ID) {
+		return nil
+	}
+	return bytes.TrimSpace(encoded())
 }
 
 // record hands one record to the ledger under the merchant's names. The

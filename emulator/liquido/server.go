@@ -80,6 +80,8 @@ type Server struct {
 	// router is the one Routes registered on, set before serving: NotFound
 	// asks it which methods a path takes.
 	router *mux.Router
+
+	tokens verifiedTokens // tokens that verified (tokencache.go)
 }
 
 // New builds the emulator with one tenant per merchant.
@@ -284,8 +286,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, decode decoder
 
 	// 7. Deliver: after the scripted delay, or as the scripted fault of a
 	// request that was processed ("charged, but the answer was lost").
-	s.log.Info("liquido request", "method", r.Method, "path", r.URL.Path, "client_id", m.cfg.ClientID,
-		"idempotency_key", ans.key, "status", ans.status, "http", ans.code)
+	if s.log.Enabled(r.Context(), slog.LevelInfo) { // its attributes cost allocations even when dropped
+		s.log.Info("liquido request", "method", r.Method, "path", r.URL.Path, "client_id", m.cfg.ClientID,
+			"idempotency_key", ans.key, "status", ans.status, "http", ans.code)
+	}
 	fault.Deliver(w, r, fault.Answer{Status: ans.code, ContentType: jsonType, Body: ans.body}, out.Delay, s.faultPage(out.Fault), nil)
 }
 

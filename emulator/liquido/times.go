@@ -61,7 +61,12 @@ func quoted(t time.Time, layout string, loc *time.Location) []byte {
 	if t.IsZero() {
 		return []byte("null")
 	}
-	return []byte(`"` + t.In(loc).Format(layout) + `"`)
+	// Appended into one buffer: an answer has several times, and
+	// formatting then quoting cost three allocations each.
+	b := make([]byte, 0, len(layout)+10)
+	b = append(b, '"')
+	b = t.In(loc).AppendFormat(b, layout)
+	return append(b, '"')
 }
 
 // The UnmarshalJSON methods read the timestamps back as MarshalJSON wrote

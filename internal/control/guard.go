@@ -59,7 +59,11 @@ func (g *Guard) Wrap(next http.Handler) http.Handler {
 		// The cleaned path decides: the router serves /./_mockpay/… as
 		// /_mockpay/… (the server cleans paths before routing, without a
 		// redirect), so the guard must see it so too, whoever mounts it.
-		p := path.Clean("/" + r.URL.Path)
+		p := r.URL.Path
+		if !strings.HasPrefix(p, "/") {
+			p = "/" + p
+		}
+		p = path.Clean(p) // as Clean("/" + path), without building that string for a path that starts with "/"
 		if strings.HasSuffix(r.URL.Path, "/") && p != "/" {
 			p += "/" // Clean drops it; the dashboard's path ends in one
 		}

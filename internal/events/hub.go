@@ -163,6 +163,10 @@ func (h *Hub) Publish(e Event) {
 }
 
 // wanted reports whether any subscription would take an event of tenant.
+// Wants reports whether any subscription would receive an event of tenant
+// now, so a publisher can skip building one for no one.
+func (h *Hub) Wants(tenant string) bool { return h.wanted(tenant) }
+
 func (h *Hub) wanted(tenant string) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()

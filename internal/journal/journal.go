@@ -190,9 +190,14 @@ func (j *Journal) ResetTenant(tenant string) {
 }
 
 func formatID(seq uint64) string {
-	s := strconv.FormatUint(seq, 10)
-	if len(s) < 12 {
-		s = strings.Repeat("0", 12-len(s)) + s
+	var digits [20]byte
+	n := strconv.AppendUint(digits[:0], seq, 10)
+	var b strings.Builder // one allocation: every request gets an id
+	b.Grow(len("req_") + max(12, len(n)))
+	b.WriteString("req_")
+	for range 12 - len(n) {
+		b.WriteByte('0')
 	}
-	return "req_" + s
+	b.Write(n)
+	return b.String()
 }

@@ -54,8 +54,14 @@ const (
 func (rec Recorder) Wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		route, vars, matched := rec.Route(r)
 		provider := rec.Provider(r.URL.Path)
+		var route string
+		var vars map[string]string
+		var matched, routed bool
+		if provider == "mockpay" {
+			route, vars, matched = rec.Route(r)
+			routed = true
+		}
 		if provider == "mockpay" && matched {
 			cw := &capture{ResponseWriter: w, limit: 0}
 			next.ServeHTTP(cw, r)
@@ -68,11 +74,8 @@ func (rec Recorder) Wrap(next http.Handler) http.Handler {
 
 		var body []byte
 		if r.Body != nil && r.Body != http.NoBody {
-			body, _ = io.ReadAll(io.LimitReader(r.Body, peekCap))
-			r.Body = struct {
-				io.Reader
-				io.Closer
-			}{io.MultiReader(bytes.NewReader(body), r.Body), r.Body}
+			body = peek(r)
+			r.Body = &replayBody{head: body, rest: r.Body}
 		}
 		who := Who{}
 		if rec.Identify != nil {
@@ -80,6 +83,13 @@ func (rec Recorder) Wrap(next http.Handler) http.Handler {
 		}
 		cw := &capture{ResponseWriter: w, limit: storeCap}
 		next.ServeHTTP(cw, r)
+		if !routed {
+			// The router told which route it matched (NoteRoute), or, when
+			// it matched none, the request is matched again to be sure.
+			if route, vars, matched = cw.route, cw.vars, cw.routed; !matched {
+				route, vars, matched = rec.Route(r)
+			}
+		}
 
 		e := &Entry{
 			At: start, VirtualAt: who.Now, Provider: provider, Merchant: who.Merchant, Tenant: who.Tenant,
@@ -123,6 +133,37 @@ func (rec Recorder) Wrap(next http.Handler) http.Handler {
 	})
 }
 
+// peek reads the start of r's body, up to peekCap: in one allocation of
+// the right size when the length is announced (io.ReadAll grows from 512
+// bytes, copying as it goes).
+func peek(r *http.Request) []byte {
+	if n := r.ContentLength; n > 0 && n <= peekCap {
+		buf := make([]byte, n)
+		read, _ := io.ReadFull(r.Body, buf)
+		return buf[:read]
+	}
+	body, _ := io.ReadAll(io.LimitReader(r.Body, peekCap))
+	return body
+}
+
+// replayBody gives the handler the peeked start of the body again, then
+// the rest.
+type replayBody struct {
+	head []byte
+	rest io.ReadCloser
+}
+
+func (b *replayBody) Read(p []byte) (int, error) {
+	if len(b.head) > 0 {
+		n := copy(p, b.head)
+		b.head = b.head[n:]
+		return n, nil
+	}
+	return b.rest.Read(p)
+}
+
+func (b *replayBody) Close() error { return b.rest.Close() }
+
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // cut drops a trailing run of digits, spaces and dashes from a body cut
@@ -135,15 +176,30 @@ func cut(b []byte) []byte {
 // secretHeaders are masked in stored headers.
 var secretHeaders = map[string]bool{"Authorization": true, "X-Api-Key": true, "Cookie": true, "Set-Cookie": true, "Proxy-Authorization": true}
 
+// headers copies h with its secrets masked. The values share one backing
+// array (one allocation rather than one a header).
 func headers(h http.Header) http.Header {
+	n := 0
+	for _, vs := range h {
+		n += len(vs)
+	}
 	out := make(http.Header, len(h))
+	all := make([]string, 0, n)
 	for k, vs := range h {
 		k = http.CanonicalHeaderKey(k)
+		from := len(all)
 		for _, v := range vs {
 			if secretHeaders[k] {
 				v = redact.Header(v)
 			}
-			out[k] = append(out[k], v)
+			all = append(all, v)
+		}
+		// The full slice expression makes a later append (two spellings
+		// of one name) copy instead of writing over the next header.
+		if vals := all[from:len(all):len(all)]; out[k] == nil {
+			out[k] = vals
+		} else {
+			out[k] = append(out[k], vals...)
 		}
 	}
 	return out
@@ -229,6 +285,14 @@ func object(b []byte) *refDoc {
 	if len(b) == 0 || b[0] != '{' {
 		return nil
 	}
+	if d, ok := scanRefs(b); ok {
+		return d
+	}
+	return decodeRefs(b)
+}
+
+// decodeRefs is object by encoding/json, for what scanRefs leaves to it.
+func decodeRefs(b []byte) *refDoc {
 	var d refDoc
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
@@ -253,7 +317,8 @@ func liqpayError(provider string, d *refDoc) string {
 	return "error"
 }
 
-// capture keeps the status and the start of the body a handler writes.
+// capture keeps the status and the start of the body a handler writes,
+// and the route the router noted.
 type capture struct {
 	http.ResponseWriter
 	limit     int
@@ -261,6 +326,23 @@ type capture struct {
 	buf       bytes.Buffer
 	truncated bool
 	hijacked  bool
+
+	routed bool
+	route  string
+	vars   map[string]string
+}
+
+// RouteNoter is the ResponseWriter the Recorder hands down: a router's
+// middleware, which runs once a route has matched, tells it the route's
+// template and variables (NoteRoute), so the Recorder does not match the
+// request against every route a second time (docs/benchmarks.md).
+type RouteNoter interface {
+	NoteRoute(template string, vars map[string]string)
+}
+
+// NoteRoute records the matched route (RouteNoter).
+func (c *capture) NoteRoute(template string, vars map[string]string) {
+	c.routed, c.route, c.vars = true, template, vars
 }
 
 func (c *capture) WriteHeader(code int) {

@@ -53,6 +53,27 @@ type Publisher interface {
 	Publish(Record)
 }
 
+// PaymentWanter is a Publisher that can tell whether it would use a
+// Record's Payment JSON for a tenant. The ledger never keeps it (it renders
+// on demand); only a live feed with a subscriber reads it, so an emulator
+// asks (WantsPayment) before encoding a payment on every status change, most
+// of the time for no one (docs/benchmarks.md).
+type PaymentWanter interface {
+	WantsPayment(tenant string) bool
+}
+
+// WantsPayment reports whether p uses Record.Payment for tenant: true
+// unless p is a PaymentWanter that says otherwise.
+func WantsPayment(p Publisher, tenant string) bool {
+	if w, ok := p.(PaymentWanter); ok {
+		return w.WantsPayment(tenant)
+	}
+	return true
+}
+
+// WantsPayment is false: the ledger keeps no Payment JSON.
+func (l *Ledger) WantsPayment(string) bool { return false }
+
 // Change is one entry of a payment's status history.
 type Change struct {
 	At     time.Time `json:"at"` // virtual time

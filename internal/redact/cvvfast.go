@@ -9,9 +9,8 @@ import "strings"
 // the CPU of a charge (docs/benchmarks.md). It gives up (ok false) on what
 // only the slow path handles: an escape in a field name, CVV-like text in a
 // string value (Text rewrites it), credential fields. The caller has checked
-// that b is valid JSON with no \u escape.
-func withoutCVVFields(b []byte) (out string, ok bool) {
-	s := string(b)
+// that s is valid JSON with no \u escape.
+func withoutCVVFields(s string) (out string, ok bool) {
 	var w strings.Builder
 	w.Grow(len(s))
 	p := cvvParser{s: s, w: &w}

@@ -225,6 +225,9 @@ func maskPANsInStrings(s string) (masked string, ok bool) {
 			ok = !cardField(keyBefore(s, start))
 			return ok
 		}
+		if b.Len() == 0 {
+			b.Grow(len(s)) // one allocation, not a doubling series
+		}
 		b.WriteString(s[last:start])
 		b.WriteString(m)
 		last = end
@@ -299,18 +302,26 @@ func mayHoldCVV(s string) bool {
 // One pass over s (five containsFold passes were 3-4% of a LiqPay pay's
 // CPU): each word is tried only where its first letter stands.
 func mayHoldSecret(s string) bool {
+	// Each word is tried only where its first two letters stand: an
+	// equal-length EqualFold with an ASCII word holds only for ASCII
+	// letters, so the second letter must match too (and 's', 'p', 'a'
+	// alone start too many words of every body).
 	has := func(i int, w string) bool { return i+len(w) <= len(s) && strings.EqualFold(s[i:i+len(w)], w) }
-	for i := 0; i < len(s); i++ {
-		switch s[i] | 0x20 {
-		case 's':
+	for i := 0; i+1 < len(s); i++ {
+		switch uint16(s[i]|0x20)<<8 | uint16(s[i+1]|0x20) {
+		case 's'<<8 | 'e':
 			if has(i, "secret") {
 				return true
 			}
-		case 'p':
-			if has(i, "private") || has(i, "password") {
+		case 'p'<<8 | 'r':
+			if has(i, "private") {
 				return true
 			}
-		case 'a':
+		case 'p'<<8 | 'a':
+			if has(i, "password") {
+				return true
+			}
+		case 'a'<<8 | 'p':
 			if has(i, "api_key") || has(i, "apikey") {
 				return true
 			}
@@ -358,20 +369,25 @@ func luhn(d []byte) bool {
 // it is, minus its CVV fields and with card numbers masked in place; any other is decoded, redacted and
 // re-encoded, keys sorted. (Decoding and re-encoding every document was most
 // of the journal's cost per request: docs/benchmarks.md.)
-func JSON(b []byte) []byte {
-	if !mayHoldSecret(string(b)) && !bytes.Contains(b, []byte(`\u`)) && json.Valid(b) {
-		doc, ok := string(b), true
-		if mayHoldCVV(doc) {
+func JSON(b []byte) []byte { return []byte(jsonText(b)) }
+
+// jsonText is JSON as a string, which is what the journal stores: the body
+// is copied once (each conversion between []byte and string copies it).
+func jsonText(b []byte) string {
+	s := string(b)
+	if plain, cvv := jsonFlags(s); plain && validJSON(b) {
+		doc, ok := s, true
+		if cvv {
 			// CVV fields are cut out of the text (withoutCVVFields), when
 			// nothing else needs the slow path.
-			doc, ok = withoutCVVFields(b)
+			doc, ok = withoutCVVFields(s)
 		}
 		// Card numbers inside strings are masked where they stand (the
 		// string stays a string); a number is masked only under a card
 		// field, which the slow path does.
 		if ok {
 			if masked, ok := maskPANsInStrings(doc); ok {
-				return []byte(masked)
+				return masked
 			}
 		}
 	}
@@ -379,13 +395,13 @@ func JSON(b []byte) []byte {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	if err := dec.Decode(&v); err != nil || dec.More() {
-		return []byte(Text(string(b)))
+		return Text(s)
 	}
 	out, err := json.Marshal(strip("", v))
 	if err != nil {
-		return []byte(Text(string(b)))
+		return Text(s)
 	}
-	return out
+	return string(out)
 }
 
 // strip redacts v, the value of field key ("" at the top and in lists).
@@ -434,6 +450,9 @@ func cardField(key string) bool {
 // SDK — is decoded, redacted and returned as data; it is re-encoded in the
 // form so that the stored body stays a form.
 func Form(s string) (form string, data json.RawMessage) {
+	if form, data, ok := formDataSignature(s); ok {
+		return form, data
+	}
 	vals, err := url.ParseQuery(s)
 	if err != nil {
 		return Text(s), nil
@@ -453,7 +472,7 @@ func Form(s string) (form string, data json.RawMessage) {
 		if dec, err := base64.StdEncoding.DecodeString(d); err == nil {
 			raw = dec
 		}
-		if json.Valid(raw) {
+		if validJSON(raw) {
 			data = JSON(raw)
 			vals.Set("data", base64.StdEncoding.EncodeToString(data))
 		}
@@ -468,8 +487,8 @@ func Body(contentType string, b []byte) (body string, data json.RawMessage) {
 	switch {
 	case len(b) == 0:
 		return "", nil
-	case strings.Contains(ct, "json") || (ct == "" && json.Valid(b)):
-		return string(JSON(b)), nil
+	case strings.Contains(ct, "json") || (ct == "" && validJSON(b)):
+		return jsonText(b), nil
 	case strings.Contains(ct, "x-www-form-urlencoded"):
 		return Form(string(b))
 	}
