@@ -63,8 +63,8 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 		t.Errorf("only %d of 20000 random payments took the fast path", fast)
 	}
 	// An ordinary payment takes it.
-	p := &Payment{ID: 1, Action: "pay", Status: StatusSuccess, Version: 3, OrderID: "o-1", Description: "Оплата",
-		Amount: 100, Currency: "UAH", Created: time.Unix(1, 0), Ended: time.Unix(2, 0)}
+	p := &Payment{ID: 1, Common: &Common{Action: "pay", Version: 3, Currency: "UAH"}, Status: StatusSuccess, OrderID: "o-1",
+		Description: "Оплата", Amount: 100, Created: StampAt(time.Unix(1, 0)), Ended: StampAt(time.Unix(2, 0))}
 	if pj := p.wire("ok"); !fastPath(&pj) {
 		t.Error("an ordinary payment was left to encoding/json")
 	}
