@@ -58,11 +58,18 @@ func serveChild(kind, cpuProfile, heapProfile string, args []string) error {
 		writeHeap()
 		return nil
 	case "mockpay":
-		cfg, err := config.Parse("serve", append([]string{"--seed", "1"}, args...), os.Getenv)
+		// Logging at error unless told otherwise (`-- --log-level info`):
+		// at mockpay's default, info, every request writes a line to
+		// stderr, which docs/benchmarks.md measures apart.
+		cfg, err := config.Parse("serve", append([]string{"--seed", "1", "--log-level", "error"}, args...), os.Getenv)
 		if err != nil {
 			return err
 		}
-		log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+		var level slog.Level
+		if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+			return err
+		}
+		log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 		srv, err := server.New(cfg, log, nil)
 		if err != nil {
 			return err
