@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -20,9 +21,12 @@ import (
 )
 
 // fuzzServer is the LiqPay emulator alone, without the recover middleware,
-// so a panic anywhere in decoding or an action fails the fuzz run.
+// so a panic anywhere in decoding or an action fails the fuzz run. Its wall
+// clock stands still at a fixed instant, so an input that fails today fails
+// the same way when re-run on another day (dates in requests are compared
+// with the clock), and no timer fires in the background between inputs.
 func fuzzServer(tb testing.TB) http.Handler {
-	reg := tenant.NewRegistry(1, nil)
+	reg := tenant.NewRegistry(1, func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) })
 	tb.Cleanup(reg.Close)
 	engine := scenarios.NewEngine(slog.New(slog.NewTextHandler(io.Discard, nil)), []scenarios.Vocabulary{liqpay.Vocabulary()})
 	if err := engine.AddDefaults("default:liqpay", liqpay.TestCardScenarios()); err != nil {
