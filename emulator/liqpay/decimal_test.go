@@ -57,7 +57,7 @@ func FuzzDecimal(f *testing.F) {
 // parseAmountByRat is parseAmount without its plain-text fast path.
 func parseAmountByRat(s string) (Amount, bool) {
 	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 64 {
+	if s == "" || len(s) > 64 || strings.Trim(s, "+-.0123456789eE") != "" {
 		return 0, false
 	}
 	if i := strings.IndexAny(s, "eE"); i >= 0 && len(strings.TrimLeft(s[i+1:], "+-")) > 2 {

@@ -54,7 +54,9 @@ func appendDecimal(dst []byte, n, unit int64) []byte {
 // "1.005" is 1.01 as a person reading it expects.
 func parseAmount(s string) (Amount, bool) {
 	s = strings.TrimSpace(s)
-	if s == "" || len(s) > 64 {
+	// Decimal text only: big.Rat would also take "0x10", "1/4", "1_000",
+	// "0x1p-9999999" (tens of milliseconds), which LiqPay refuses.
+	if s == "" || len(s) > 64 || strings.Trim(s, "+-.0123456789eE") != "" {
 		return 0, false
 	}
 	if a, ok := plainAmount(s); ok {

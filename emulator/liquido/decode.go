@@ -208,7 +208,7 @@ func (f fields) long(name string, required bool) (int64, bool) {
 // parseWhole reads "300", "300.0", "3e2" exactly; anything with a fraction,
 // out of int64 range or not a number is refused.
 func parseWhole(s string) (int64, bool) {
-	if s == "" || len(s) > 40 || hugeExponent(s) {
+	if s == "" || len(s) > 40 || notPlainNumber(s) {
 		return 0, false
 	}
 	if n, ok := plainWhole(s); ok {
@@ -312,10 +312,14 @@ func (f fields) raw(name string) json.RawMessage {
 	return b
 }
 
-// hugeExponent spots numbers like 1e999999, which big.Rat would spend tens
-// of milliseconds and hundreds of kilobytes building; no amount needs an
-// exponent of more than two digits.
-func hugeExponent(s string) bool {
+// notPlainNumber spots what big.Rat would read but Liquido's Jackson would
+// not: text that is not decimal ("1/2", "0x1p4", "1_000"), and exponents
+// of more than two digits (1e999999 costs big.Rat tens of milliseconds and
+// hundreds of kilobytes; no amount needs one).
+func notPlainNumber(s string) bool {
+	if strings.Trim(s, "+-.0123456789eE") != "" {
+		return true
+	}
 	i := strings.IndexAny(s, "eE")
 	if i < 0 {
 		return false

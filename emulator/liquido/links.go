@@ -192,8 +192,12 @@ func readUnixSeconds(f fields, name string) (time.Time, bool) {
 	case string:
 		s = strings.TrimSpace(t)
 	}
+	if s == "" || len(s) > 40 || notPlainNumber(s) { // checked before big.Rat reads a megabyte of digits
+		f.fail(name, "must be a unix time in seconds")
+		return time.Time{}, false
+	}
 	r, ok := new(big.Rat).SetString(s)
-	if s == "" || len(s) > 40 || hugeExponent(s) || !ok {
+	if !ok {
 		f.fail(name, "must be a unix time in seconds")
 		return time.Time{}, false
 	}

@@ -304,8 +304,12 @@ func readPayoutAmount(f fields) int64 {
 		n, _ = f.long("amountInCents", true)
 	case f.present("amount"):
 		s := strings.TrimSpace(f.text("amount", true))
+		if s == "" || len(s) > 40 || notPlainNumber(s) { // checked before big.Rat reads a megabyte of digits
+			f.fail("amount", "must be an amount such as \"10.50\"")
+			return 0
+		}
 		r, ok := new(big.Rat).SetString(s)
-		if s == "" || len(s) > 40 || hugeExponent(s) || !ok {
+		if !ok {
 			f.fail("amount", "must be an amount such as \"10.50\"")
 			return 0
 		}

@@ -53,9 +53,9 @@ func (u *UnixSeconds) UnmarshalJSON(b []byte) error {
 func (u UnixSeconds) Time() time.Time { return time.Unix(int64(u), 0) }
 
 // truncateNumber reads a decimal number and drops its fraction toward zero.
-// Exponents of more than two digits are refused (see hugeExponent).
+// Exponents of more than two digits are refused (see notPlainNumber).
 func truncateNumber(s string) (int64, bool) {
-	if s == "" || len(s) > 40 || hugeExponent(s) || strings.Trim(s, "+-.0123456789eE") != "" {
+	if s == "" || len(s) > 40 || notPlainNumber(s) || strings.Trim(s, "+-.0123456789eE") != "" {
 		return 0, false // big.Rat would also take "1/2", "0x1p4" and "1_000"
 	}
 	r, ok := new(big.Rat).SetString(s)
