@@ -29,7 +29,7 @@ func (in *chargeRequest) run(s *Server, c *call) answer {
 		}
 	case in.card != nil:
 		sc := in.card.stored()
-		card = &sc
+		card = m.shareCard(&sc)
 	}
 	p := s.newPayment(c, in, card, fx)
 
@@ -51,7 +51,10 @@ func (in *chargeRequest) run(s *Server, c *call) answer {
 		useProposal(fx, p.Key)
 	}
 	o := c.outcome()
-	p.Overrides, p.CallbackRules = o.Fields, o.Callbacks
+	if len(o.Fields) > 0 || len(o.Callbacks) > 0 {
+		x := p.more()
+		x.Overrides, x.CallbackRules = o.Fields, o.Callbacks
+	}
 	switch {
 	case p.isCard():
 		s.beginCard(c, p, in, o)
@@ -83,19 +86,25 @@ func (in *chargeRequest) scenarioRequest(card *storedCard) scenarios.Request {
 
 // newPayment builds (but does not store) the payment of a charge.
 func (s *Server) newPayment(c *call, in *chargeRequest, card *storedCard, fx *proposal) *Payment {
+	m := c.m
+	// What payments made alike repeat is shared (shared.go).
 	p := &Payment{
-		seq: c.m.nextSeq(), Key: in.key, Action: in.action, Method: in.method, Flow: in.flow,
-		Amount: in.amount, Currency: in.currency, Country: in.country, Captured: in.amount,
-		Created: c.now, Payer: in.payer, OrderInfo: in.orderInfo, Description: in.description,
-		CallbackURL: in.callbackURL, SubMerchantID: in.subMerchant, Vendor: in.vendor, ReturnURL: in.returnURL,
-		capture: in.capture, hash: in.hash, params: in.params, baseURL: c.baseURL, card: card, link: in.link, fx: fx,
+		seq: m.nextSeq(), Key: in.key, Action: in.action, Method: m.share(in.method), Flow: m.share(in.flow),
+		Amount: in.amount, Currency: m.share(in.currency), Country: m.share(in.country), Captured: in.amount,
+		Created: StampAt(c.now), Payer: m.shareRaw(in.payer), OrderInfo: m.shareRaw(in.orderInfo),
+		Description: m.share(in.description), CallbackURL: m.share(in.callbackURL), SubMerchantID: m.share(in.subMerchant),
+		Vendor: m.share(in.vendor), ReturnURL: m.share(in.returnURL),
+		capture: in.capture, hash: in.hash, baseURL: m.share(c.baseURL), card: card,
+	}
+	if in.params != (testParams{}) || in.link != nil || fx != nil {
+		x := p.more()
+		x.params, x.link, x.fx = in.params, in.link, fx
 	}
 	price(p, c.m.cfg.Withholds())
 	if p.isCard() {
 		d := &cardDetails{Installments: in.installments}
 		if card != nil {
-			info := card.info
-			d.CardInfo = &info
+			d.CardInfo = &card.info // the card is never changed, only replaced
 		}
 		if in.cardID != "" {
 			d.CardID = in.cardID // "returned when paid with card ID" (SEED)
@@ -114,8 +123,8 @@ func (s *Server) newPayment(c *call, in *chargeRequest, card *storedCard, fx *pr
 // configuration turns it on (GUESS, as the reference suggests).
 func price(p *Payment, withhold bool) {
 	final, currency := convert(p.Captured, p.Currency, p.Country)
-	if p.fx != nil { // at the proposal's quoted rate (proposals.go)
-		final, currency = convertAt(p.Captured, p.fx.rate), p.fx.Target
+	if p.ex().fx != nil { // at the proposal's quoted rate (proposals.go)
+		final, currency = convertAt(p.Captured, p.ex().fx.rate), p.ex().fx.Target
 	}
 	p.Tax = nil
 	if withhold && p.Country == "CO" && p.isCard() {

@@ -60,15 +60,15 @@ func setHosted(p *Payment, payURL, redirect string) {
 	}
 	switch p.Action {
 	case ActionWebPay:
-		p.Details.WebPay = d
+		p.Details.set().WebPay = d
 	case ActionPago46:
-		p.Details.Pago46 = d
+		p.Details.set().Pago46 = d
 	case ActionServifacil:
-		p.Details.Servifacil = d
+		p.Details.set().Servifacil = d
 	case ActionFintoc:
-		p.Details.Fintoc = d
+		p.Details.set().Fintoc = d
 	case ActionPicPay:
-		p.Details.PicPay = d
+		p.Details.set().PicPay = d
 	}
 }
 

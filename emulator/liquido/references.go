@@ -272,11 +272,11 @@ func (s *Server) payReference(m *merchant, ref *reference, amount int64, now tim
 	}
 	p := &Payment{
 		seq: m.nextSeq(), Key: key, Action: ActionPayCash, Method: MethodPayCash, Flow: FlowDirect,
-		Amount: amount, Currency: ref.Currency, Country: ref.Country, Captured: amount, Created: now,
-		Payer: ref.Payer, Description: ref.Description, CallbackURL: ref.CallbackURL, reference: ref.Key,
-		params: testParams{finalStatus: StatusSettled, delay: defaultDelay},
+		Amount: amount, Currency: ref.Currency, Country: ref.Country, Captured: amount, Created: StampAt(now),
+		Payer: ref.Payer, Description: ref.Description, CallbackURL: ref.CallbackURL,
+		x: &paymentExtra{reference: ref.Key, params: testParams{finalStatus: StatusSettled, delay: defaultDelay}},
 	}
-	p.Details.PayCash = &payCashDetails{ReferenceNumber: ref.Number, ExpirationDate: Date(ref.Expiry), Recurring: true,
+	p.Details.set().PayCash = &payCashDetails{ReferenceNumber: ref.Number, ExpirationDate: Date(ref.Expiry), Recurring: true,
 		Convenio: convenio(ref.Country)}
 	price(p, m.cfg.Withholds())
 	m.payments[key] = p
