@@ -89,18 +89,20 @@ func (s *Server) newPayment(c *call, in *chargeRequest, card *storedCard, fx *pr
 	m := c.m
 	// What payments made alike repeat is shared (shared.go).
 	p := &Payment{
-		seq: m.nextSeq(), Key: in.key, Action: in.action, Method: m.share(in.method), Flow: m.share(in.flow),
-		Amount: in.amount, Currency: m.share(in.currency), Country: m.share(in.country), Captured: in.amount,
+		seq: m.nextSeq(), Key: in.key,
+		PaymentCommon: &PaymentCommon{Action: in.action, Method: in.method, Flow: in.flow, Currency: in.currency,
+			Country: in.country, CallbackURL: in.callbackURL, SubMerchantID: in.subMerchant, Vendor: in.vendor,
+			ReturnURL: in.returnURL, baseURL: c.baseURL},
+		Amount: in.amount, Captured: in.amount,
 		Created: StampAt(c.now), Payer: m.shareRaw(in.payer), OrderInfo: m.shareRaw(in.orderInfo),
-		Description: m.share(in.description), CallbackURL: m.share(in.callbackURL), SubMerchantID: m.share(in.subMerchant),
-		Vendor: m.share(in.vendor), ReturnURL: m.share(in.returnURL),
-		capture: in.capture, hash: in.hash, baseURL: m.share(c.baseURL), card: card,
+		Description: in.description, capture: in.capture, hash: in.hash, card: card,
 	}
 	if in.params != (testParams{}) || in.link != nil || fx != nil {
 		x := p.more()
 		x.params, x.link, x.fx = in.params, in.link, fx
 	}
-	price(p, c.m.cfg.Withholds())
+	price(p, m.cfg.Withholds())
+	p.PaymentCommon = m.common(*p.PaymentCommon) // priced: finalCurrency is known
 	if p.isCard() {
 		d := &cardDetails{Installments: in.installments}
 		if card != nil {
@@ -135,5 +137,8 @@ func price(p *Payment, withhold bool) {
 		}}
 		final += withheld
 	}
-	p.FinalAmount, p.FinalCurrency = final, currency
+	p.FinalAmount = final
+	if p.FinalCurrency != currency {
+		p.setCommon(func(c *PaymentCommon) { c.FinalCurrency = currency })
+	}
 }

@@ -56,7 +56,7 @@ func readHosted(f fields, in *chargeRequest) {
 func setHosted(p *Payment, payURL, redirect string) {
 	d := &hostedDetails{PaymentURL: payURL, RedirectURL: redirect}
 	if p.ReturnURL == "" {
-		p.ReturnURL = redirect
+		p.setCommon(func(c *PaymentCommon) { c.ReturnURL = redirect })
 	}
 	switch p.Action {
 	case ActionWebPay:

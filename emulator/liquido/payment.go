@@ -20,47 +20,40 @@ import (
 //
 // It is kept small, for a merchant may hold a million of them
 // (docs/benchmarks.md, Memory): times are Unix ns (Stamp), what most
-// payments never have is behind one pointer (paymentExtra), the strings,
-// payer JSON and cards that payments made alike repeat are shared through
-// the merchant's bounded table (shared.go), and a local method's details are
+// payments never have is behind one pointer (paymentExtra), the strings
+// (PaymentCommon), payer JSON and cards that payments made alike repeat are
+// shared through the merchant's bounded tables (shared.go, common.go), and
+// a local method's details are
 // behind transferDetails' pointer. A state file keeps the payment's old
 // shape (paymentRecord, state.go).
 type Payment struct {
-	seq    int64 // creation order, for "another payment of this merchant"
-	Key    string
-	Action Action // the endpoint that created it
-	Method string // paymentMethod as sent: CREDIT_CARD and CARD are echoed as given
-	Flow   string
+	seq int64 // creation order, for "another payment of this merchant"
+	Key string
+	// The endpoint, method, flow, currencies, country and URLs, shared
+	// with the merchant's payments made alike (common.go); never nil.
+	*PaymentCommon
 	Status Status
 	Code   int    // transferStatusCode
 	ErrMsg string // transferErrorMsg
 
-	Amount   int64 // as requested, in the currency's minor unit
-	Currency string
-	Country  string
+	Amount int64 // as requested, in the currency's minor unit
 	// Captured is what was charged: the amount, or less after a partial
 	// capture. Refunds are limited by it.
-	Captured      int64
-	FinalAmount   int64
-	FinalCurrency string
-	Tax           *amountDetails
+	Captured    int64
+	FinalAmount int64
+	Tax         *amountDetails
 
 	Created  Stamp
 	Finished Stamp // when it last reached a final status
 
 	Payer, OrderInfo json.RawMessage // as sent, shared with payments that sent the same
 	Description      string
-	CallbackURL      string
-	SubMerchantID    string
-	Vendor           string
-	ReturnURL        string // merchantRedirectInfo.merchantPageUrl
 	Details          transferDetails
 
-	card     *storedCard // the card charged, once known; shared, never changed
-	capture  bool        // false: authorise only
-	captured bool        // settled by a capture call
-	hash     [32]byte    // the canonical request, for idempotent replays
-	baseURL  string
+	card     *storedCard   // the card charged, once known; shared, never changed
+	capture  bool          // false: authorise only
+	captured bool          // settled by a capture call
+	hash     [32]byte      // the canonical request, for idempotent replays
 	x        *paymentExtra // nil until the payment has one of its parts
 }
 

@@ -2,41 +2,31 @@ package liquido
 
 import "encoding/json"
 
-// sharedMax bounds each of a merchant's tables of shared values: past it,
-// a new value is kept by the payment alone, as before the tables.
-const sharedMax = 4096
+// sharedMax bounds each of a merchant's tables of shared values. Past it
+// the table starts over: the payments holding the old values keep them, and
+// a merchant whose payments all differ (every one with another payer) costs
+// no more than if nothing were shared.
+const sharedMax = 1024
 
 // sharedValues is a merchant's tables of the values its payments repeat:
-// method, currency, country, URLs and descriptions, the payer JSON, the
-// card. A payment made alike to an earlier one points at the earlier one's
-// copy instead of keeping its own (a stored payment's size is what
+// the endpoint, method, currencies, country and URLs (common.go), the payer
+// and order JSON, the card (not the description: most merchants write one
+// an order). A payment made alike to an earlier one points at the earlier
+// one's copy instead of keeping its own (a stored payment's size is what
 // docs/benchmarks.md, Memory, measures). What is shared is never changed:
 // strings cannot be, the payer JSON is only ever written out, and a
 // storedCard is replaced, not changed. Part of the books, so a reset
 // empties it; guarded by the merchant's lock.
 type sharedValues struct {
-	strs  map[string]string
 	raws  map[string]json.RawMessage
 	cards map[storedCard]*storedCard
+	// commons are the PaymentCommons payments share (common.go).
+	commons map[PaymentCommon]*PaymentCommon
 }
 
 func newSharedValues() sharedValues {
-	return sharedValues{strs: map[string]string{}, raws: map[string]json.RawMessage{}, cards: map[storedCard]*storedCard{}}
-}
-
-// share is s, or the equal string an earlier payment keeps. Caller holds
-// m.mu.
-func (m *merchant) share(s string) string {
-	if s == "" {
-		return ""
-	}
-	if v, ok := m.shared.strs[s]; ok {
-		return v
-	}
-	if len(m.shared.strs) < sharedMax {
-		m.shared.strs[s] = s
-	}
-	return s
+	return sharedValues{raws: map[string]json.RawMessage{}, cards: map[storedCard]*storedCard{},
+		commons: map[PaymentCommon]*PaymentCommon{}}
 }
 
 // shareRaw is raw, or the equal JSON an earlier payment keeps. Caller holds
@@ -48,9 +38,10 @@ func (m *merchant) shareRaw(raw json.RawMessage) json.RawMessage {
 	if v, ok := m.shared.raws[string(raw)]; ok {
 		return v
 	}
-	if len(m.shared.raws) < sharedMax {
-		m.shared.raws[string(raw)] = raw
+	if len(m.shared.raws) >= sharedMax {
+		clear(m.shared.raws)
 	}
+	m.shared.raws[string(raw)] = raw
 	return raw
 }
 
@@ -63,8 +54,9 @@ func (m *merchant) shareCard(c *storedCard) *storedCard {
 	if v, ok := m.shared.cards[*c]; ok {
 		return v
 	}
-	if len(m.shared.cards) < sharedMax {
-		m.shared.cards[*c] = c
+	if len(m.shared.cards) >= sharedMax {
+		clear(m.shared.cards)
 	}
+	m.shared.cards[*c] = c
 	return c
 }

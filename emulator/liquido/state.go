@@ -288,10 +288,9 @@ func (s *Server) restoreMerchant(m *merchant, ms merchantState) {
 	}
 	restored := make(map[string]*Payment, len(ms.Payments))
 	for _, ps := range ms.Payments {
-		p := ps.Payment.payment(m)
+		p := ps.Payment.payment(m, ps.BaseURL)
 		p.seq, p.card, p.capture, p.captured = ps.Seq, m.shareCard(ps.Card.stored()), ps.Capture, ps.CapturedByCall
 		copy(p.hash[:], ps.Hash)
-		p.baseURL = m.share(ps.BaseURL)
 		x := paymentExtra{Overrides: ps.Payment.Overrides, CallbackRules: ps.Payment.CallbackRules,
 			params:  testParams{finalStatus: ps.Params.FinalStatus, delay: ps.Params.Delay},
 			pending: ps.Pending, refunded: ps.Refunded, refunding: ps.Refunding,

@@ -57,21 +57,22 @@ func recordOf(p *Payment) *paymentRecord {
 	}
 }
 
-// payment is the stored payment of r, its repeated values shared through
-// m's table as a new payment's are; the caller sets the rest. An absent
+// payment is the stored payment of r, made at baseURL, its repeated values
+// shared through m's tables as a new payment's are; the caller sets the
+// rest. An absent
 // payer or orderInfo was saved as null; as null it would be written back,
 // where it was left out.
-func (r *paymentRecord) payment(m *merchant) *Payment {
+func (r *paymentRecord) payment(m *merchant, baseURL string) *Payment {
 	return &Payment{
-		Key: r.Key, Action: Action(m.share(string(r.Action))), Method: m.share(r.Method), Flow: m.share(r.Flow),
+		Key: r.Key,
+		PaymentCommon: m.common(PaymentCommon{Action: r.Action, Method: r.Method, Flow: r.Flow, Currency: r.Currency,
+			Country: r.Country, FinalCurrency: r.FinalCurrency, CallbackURL: r.CallbackURL, SubMerchantID: r.SubMerchantID,
+			Vendor: r.Vendor, ReturnURL: r.ReturnURL, baseURL: baseURL}),
 		Status: r.Status, Code: r.Code, ErrMsg: r.ErrMsg,
-		Amount: r.Amount, Currency: m.share(r.Currency), Country: m.share(r.Country), Captured: r.Captured,
-		FinalAmount: r.FinalAmount, FinalCurrency: m.share(r.FinalCurrency), Tax: r.Tax,
+		Amount: r.Amount, Captured: r.Captured, FinalAmount: r.FinalAmount, Tax: r.Tax,
 		Created: StampAt(r.Created), Finished: StampAt(r.Finished),
 		Payer: m.shareRaw(nullToNil(r.Payer)), OrderInfo: m.shareRaw(nullToNil(r.OrderInfo)),
-		Description: m.share(r.Description), CallbackURL: m.share(r.CallbackURL),
-		SubMerchantID: m.share(r.SubMerchantID), Vendor: m.share(r.Vendor), ReturnURL: m.share(r.ReturnURL),
-		Details: r.Details,
+		Description: r.Description, Details: r.Details,
 	}
 }
 

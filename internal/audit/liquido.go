@@ -42,8 +42,9 @@ func liquidoCases(c Config) ([]kase, error) {
 	now := c.Now()
 	payment := func(key string, st liquido.Status, created time.Time) *liquido.Payment {
 		p := &liquido.Payment{
-			Key: key, Method: liquido.MethodCreditCard, Flow: "DIRECT", Status: st, Code: 200,
-			Amount: c.Amount, Currency: c.Currency, Country: "BR", FinalAmount: c.Amount, FinalCurrency: c.Currency,
+			Key: key, PaymentCommon: &liquido.PaymentCommon{Method: liquido.MethodCreditCard, Flow: "DIRECT",
+				Currency: c.Currency, Country: "BR", FinalCurrency: c.Currency},
+			Status: st, Code: 200, Amount: c.Amount, FinalAmount: c.Amount,
 			Created: liquido.StampAt(created), Payer: json.RawMessage(`{"name":"mockpay audit","email":"audit@example.com"}`),
 			Description: "mockpay receiver audit",
 		}
