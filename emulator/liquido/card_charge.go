@@ -35,6 +35,8 @@ func (s *Server) beginCard(c *call, p *Payment, in *chargeRequest, o scenarios.O
 		p.more().pending = &o
 		s.setStatus(m, p, StatusInProgress, 0, "", c.now)
 	default:
+		// Its card details are final: share them (shared.go).
+		p.Details.Card = m.shareCardDetails(p.Details.Card)
 		s.applyCardOutcome(m, p, o, c.now)
 	}
 }

@@ -186,7 +186,9 @@ func (s *Server) checkout(m *merchant, p *Payment, form url.Values, now time.Tim
 	sc := in.stored()
 	p.card = &sc
 	info := sc.info
-	p.Details.Card.CardInfo = &info
+	d := *p.Details.Card // a copy: other payments may share it (shared.go)
+	d.CardInfo = &info
+	p.Details.Card = &d
 	if expired(in.month, in.year, now) {
 		s.setStatus(m, p, StatusFailed, 400, "Card expired", now)
 		return ""

@@ -10,23 +10,27 @@ const sharedMax = 1024
 
 // sharedValues is a merchant's tables of the values its payments repeat:
 // the endpoint, method, currencies, country and URLs (common.go), the payer
-// and order JSON, the card (not the description: most merchants write one
-// an order). A payment made alike to an earlier one points at the earlier
-// one's copy instead of keeping its own (a stored payment's size is what
-// docs/benchmarks.md, Memory, measures). What is shared is never changed:
-// strings cannot be, the payer JSON is only ever written out, and a
-// storedCard is replaced, not changed. Part of the books, so a reset
-// empties it; guarded by the merchant's lock.
+// and order JSON, the card and its details (not the description: most
+// merchants write one an order). A payment made alike to an earlier one
+// points at the earlier one's copy instead of keeping its own (a stored
+// payment's size is what docs/benchmarks.md, Memory, measures). What is
+// shared is never changed: the payer JSON is only ever written out, and a
+// storedCard, PaymentCommon or cardDetails is replaced, not changed. Part
+// of the books, so a reset empties it; guarded by the merchant's lock.
 type sharedValues struct {
 	raws  map[string]json.RawMessage
 	cards map[storedCard]*storedCard
 	// commons are the PaymentCommons payments share (common.go).
 	commons map[PaymentCommon]*PaymentCommon
+	// cardDetails are a card charge's transferDetails.card, once final:
+	// its CardInfo points into a shared storedCard, so charges of the same
+	// card share one. A change (a chargeback) makes a copy.
+	cardDetails map[cardDetails]*cardDetails
 }
 
 func newSharedValues() sharedValues {
 	return sharedValues{raws: map[string]json.RawMessage{}, cards: map[storedCard]*storedCard{},
-		commons: map[PaymentCommon]*PaymentCommon{}}
+		commons: map[PaymentCommon]*PaymentCommon{}, cardDetails: map[cardDetails]*cardDetails{}}
 }
 
 // shareRaw is raw, or the equal JSON an earlier payment keeps. Caller holds
@@ -59,4 +63,20 @@ func (m *merchant) shareCard(c *storedCard) *storedCard {
 	}
 	m.shared.cards[*c] = c
 	return c
+}
+
+// shareCardDetails is d, or the equal details an earlier payment keeps.
+// Caller holds m.mu.
+func (m *merchant) shareCardDetails(d *cardDetails) *cardDetails {
+	if d == nil {
+		return nil
+	}
+	if v, ok := m.shared.cardDetails[*d]; ok {
+		return v
+	}
+	if len(m.shared.cardDetails) >= sharedMax {
+		clear(m.shared.cardDetails)
+	}
+	m.shared.cardDetails[*d] = d
+	return d
 }

@@ -79,7 +79,9 @@ func (s *Server) setStatus(m *merchant, p *Payment, st Status, code int, msg str
 	case StatusChargedBack:
 		// The documented example's reason (reference §5.9), for cards.
 		if p.Details.Card != nil {
-			p.Details.Card.ChargebackInfo = &chargebackInfo{Category: "OTHER", ReasonCode: "1999", ReasonMessage: "Not Classified"}
+			d := *p.Details.Card // a copy: other payments may share it (shared.go)
+			d.ChargebackInfo = &chargebackInfo{Category: "OTHER", ReasonCode: "1999", ReasonMessage: "Not Classified"}
+			p.Details.Card = &d
 		}
 	}
 	if p.ex().link != nil {
