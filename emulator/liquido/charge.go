@@ -28,8 +28,7 @@ func (in *chargeRequest) run(s *Server, c *call) answer {
 			return failed(errField("cardId", "no card was saved with this cardId"))
 		}
 	case in.card != nil:
-		sc := in.card.stored()
-		card = m.shareCard(&sc)
+		card = m.shareCard(in.card.stored())
 	}
 	p := s.newPayment(c, in, card, fx)
 
@@ -90,9 +89,9 @@ func (s *Server) newPayment(c *call, in *chargeRequest, card *storedCard, fx *pr
 	// What payments made alike repeat is shared (shared.go).
 	p := &Payment{
 		seq: m.nextSeq(), Key: in.key,
-		PaymentCommon: &PaymentCommon{Action: in.action, Method: in.method, Flow: in.flow, Currency: in.currency,
+		PaymentCommon: m.common(PaymentCommon{Action: in.action, Method: in.method, Flow: in.flow, Currency: in.currency,
 			Country: in.country, CallbackURL: in.callbackURL, SubMerchantID: in.subMerchant, Vendor: in.vendor,
-			ReturnURL: in.returnURL, baseURL: c.baseURL},
+			ReturnURL: in.returnURL, baseURL: c.baseURL}), // finalCurrency: priced below
 		Amount: in.amount, Captured: in.amount,
 		Created: StampAt(c.now), Payer: m.shareRaw(in.payer), OrderInfo: m.shareRaw(in.orderInfo),
 		Description: in.description, capture: in.capture, hash: in.hash, card: card,
@@ -101,8 +100,7 @@ func (s *Server) newPayment(c *call, in *chargeRequest, card *storedCard, fx *pr
 		x := p.more()
 		x.params, x.link, x.fx = in.params, in.link, fx
 	}
-	price(p, m.cfg.Withholds())
-	p.PaymentCommon = m.common(*p.PaymentCommon) // priced: finalCurrency is known
+	price(m, p)
 	if p.isCard() {
 		d := &cardDetails{Installments: in.installments}
 		if card != nil {
@@ -122,8 +120,10 @@ func (s *Server) newPayment(c *call, in *chargeRequest, card *storedCard, fx *pr
 // the seed example shows (10000 → 10200). Liquido sets tax withholding up
 // per merchant (reference §12); mockpay's built-in default merchant has it
 // on, so the seed reproduces, and other merchants have it off unless their
-// configuration turns it on (GUESS, as the reference suggests).
-func price(p *Payment, withhold bool) {
+// configuration turns it on (GUESS, as the reference suggests). Caller
+// holds m.mu.
+func price(m *merchant, p *Payment) {
+	withhold := m.cfg.Withholds()
 	final, currency := convert(p.Captured, p.Currency, p.Country)
 	if p.ex().fx != nil { // at the proposal's quoted rate (proposals.go)
 		final, currency = convertAt(p.Captured, p.ex().fx.rate), p.ex().fx.Target
@@ -138,7 +138,9 @@ func price(p *Payment, withhold bool) {
 		final += withheld
 	}
 	p.FinalAmount = final
-	if p.FinalCurrency != currency {
-		p.setCommon(func(c *PaymentCommon) { c.FinalCurrency = currency })
+	if p.FinalCurrency != currency { // the merchant's shared PaymentCommon with it
+		c := *p.PaymentCommon
+		c.FinalCurrency = currency
+		p.PaymentCommon = m.common(c)
 	}
 }

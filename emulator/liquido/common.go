@@ -20,7 +20,8 @@ type PaymentCommon struct {
 	baseURL       string // this server's URL as the request reached it
 }
 
-// common is c as the merchant's payments share it. Caller holds m.mu.
+// common is c as the merchant's payments share it: no allocation when
+// one is already shared. Caller holds m.mu.
 func (m *merchant) common(c PaymentCommon) *PaymentCommon {
 	if v, ok := m.shared.commons[c]; ok {
 		return v
@@ -28,7 +29,8 @@ func (m *merchant) common(c PaymentCommon) *PaymentCommon {
 	if len(m.shared.commons) >= sharedMax {
 		clear(m.shared.commons)
 	}
-	v := &c
+	v := new(PaymentCommon) // not &c: c would move to the heap on every call
+	*v = c
 	m.shared.commons[c] = v
 	return v
 }

@@ -272,16 +272,15 @@ func (s *Server) payReference(m *merchant, ref *reference, amount int64, now tim
 	}
 	p := &Payment{
 		seq: m.nextSeq(), Key: key,
-		PaymentCommon: &PaymentCommon{Action: ActionPayCash, Method: MethodPayCash, Flow: FlowDirect,
-			Currency: ref.Currency, Country: ref.Country, CallbackURL: ref.CallbackURL},
+		PaymentCommon: m.common(PaymentCommon{Action: ActionPayCash, Method: MethodPayCash, Flow: FlowDirect,
+			Currency: ref.Currency, Country: ref.Country, CallbackURL: ref.CallbackURL}),
 		Amount: amount, Captured: amount, Created: StampAt(now),
 		Payer: ref.Payer, Description: ref.Description,
 		x: &paymentExtra{reference: ref.Key, params: testParams{finalStatus: StatusSettled, delay: defaultDelay}},
 	}
 	p.Details.set().PayCash = &payCashDetails{ReferenceNumber: ref.Number, ExpirationDate: Date(ref.Expiry), Recurring: true,
 		Convenio: convenio(ref.Country)}
-	price(p, m.cfg.Withholds())
-	p.PaymentCommon = m.common(*p.PaymentCommon)
+	price(m, p)
 	m.payments[key] = p
 	ref.payments = append(ref.payments, key)
 	s.setStatus(m, p, StatusSettled, 0, "", now)

@@ -49,20 +49,19 @@ func (m *merchant) shareRaw(raw json.RawMessage) json.RawMessage {
 	return raw
 }
 
-// shareCard is c, or the equal card an earlier payment keeps. Caller holds
-// m.mu.
-func (m *merchant) shareCard(c *storedCard) *storedCard {
-	if c == nil {
-		return nil
-	}
-	if v, ok := m.shared.cards[*c]; ok {
+// shareCard is the card equal to c an earlier payment keeps, or a new
+// one. Caller holds m.mu.
+func (m *merchant) shareCard(c storedCard) *storedCard {
+	if v, ok := m.shared.cards[c]; ok {
 		return v
 	}
 	if len(m.shared.cards) >= sharedMax {
 		clear(m.shared.cards)
 	}
-	m.shared.cards[*c] = c
-	return c
+	v := new(storedCard)
+	*v = c
+	m.shared.cards[c] = v
+	return v
 }
 
 // shareCardDetails is d, or the equal details an earlier payment keeps.

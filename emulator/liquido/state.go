@@ -289,7 +289,10 @@ func (s *Server) restoreMerchant(m *merchant, ms merchantState) {
 	restored := make(map[string]*Payment, len(ms.Payments))
 	for _, ps := range ms.Payments {
 		p := ps.Payment.payment(m, ps.BaseURL)
-		p.seq, p.card, p.capture, p.captured = ps.Seq, m.shareCard(ps.Card.stored()), ps.Capture, ps.CapturedByCall
+		p.seq, p.capture, p.captured = ps.Seq, ps.Capture, ps.CapturedByCall
+		if ps.Card != nil {
+			p.card = m.shareCard(*ps.Card.stored())
+		}
 		copy(p.hash[:], ps.Hash)
 		x := paymentExtra{Overrides: ps.Payment.Overrides, CallbackRules: ps.Payment.CallbackRules,
 			params:  testParams{finalStatus: ps.Params.FinalStatus, delay: ps.Params.Delay},

@@ -102,7 +102,7 @@ func (s *Server) triggerSettle(m *merchant, p *Payment, ev trigger.Event, now ti
 		p.captured = true
 		if amount != p.Captured {
 			p.Captured = amount
-			price(p, m.cfg.Withholds())
+			price(m, p)
 		}
 	default:
 		return trigger.Conflict(string(p.Status), "only an IN_PROGRESS or AUTHORIZED payment can be settled; %s is %s", p.Key, p.Status)
