@@ -3,9 +3,10 @@ package liquido
 // PaymentCommon is what a merchant's payments made alike have in common:
 // the endpoint, method, flow, currencies, country and URLs. Payments share
 // one (sharedValues.commons) instead of keeping eleven strings each; it is
-// never changed once shared — a payment that changes one of them gets a
-// copy of its own (setCommon). Exported for the receiver audit's made-up
-// payments (internal/audit).
+// never changed once shared — a payment whose final currency changes takes
+// the shared one with the new value (price), one whose return URL is set
+// later a copy of its own (setCommon). Exported for the receiver audit's
+// made-up payments (internal/audit).
 type PaymentCommon struct {
 	Action        Action // the endpoint that created it
 	Method        string // paymentMethod as sent: CREDIT_CARD and CARD are echoed as given
