@@ -50,7 +50,7 @@ func (in *chargeRequest) run(s *Server, c *call) answer {
 		useProposal(fx, p.Key)
 	}
 	o := c.outcome()
-	if len(o.Fields) > 0 || len(o.Callbacks) > 0 {
+	if o.Fields != nil || o.Callbacks != nil { // as adopt: an empty set is kept, and saved, as it was
 		x := p.more()
 		x.Overrides, x.CallbackRules = o.Fields, o.Callbacks
 	}

@@ -78,7 +78,7 @@ func (r *paymentRecord) payment(m *merchant, baseURL string) *Payment {
 
 // empty reports whether x holds nothing, so a payment needs none.
 func (x *paymentExtra) empty() bool {
-	return len(x.Overrides) == 0 && len(x.CallbackRules) == 0 && x.params == (testParams{}) && x.pending == nil &&
+	return x.Overrides == nil && x.CallbackRules == nil && x.params == (testParams{}) && x.pending == nil &&
 		x.refunded == 0 && x.refunding == 0 && len(x.refunds) == 0 && x.finalize == nil && x.page == "" &&
 		x.pdf == "" && x.pixExpiry.IsZero() && x.link == nil && x.fx == nil && x.reference == "" && x.plan == nil
 }
