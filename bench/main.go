@@ -3,6 +3,7 @@
 //
 //	go run ./bench                         # throughput: every load, ratios to the baseline
 //	go run ./bench -memory 100000          # RSS idle and with 100,000 stored payments
+//	go run ./bench -memory 100000 -memory-load liquido   # the same with Liquido card charges
 //	go run ./bench -soak 3m                # RSS over time at a steady load, CSV + SVG
 //
 // Flags after "--" go to mockpay (its own serve flags, e.g. --retain-payments).
@@ -30,6 +31,7 @@ type options struct {
 	conns    int
 	loads    string
 	memory   int
+	memLoad  string // what -memory stores: pay or liquido
 	soak     time.Duration
 	soakRate float64
 	out      string
@@ -48,6 +50,7 @@ func main() {
 	flag.StringVar(&o.loads, "loads", "pay,status,liquido,mixed", "loads to run, comma-separated")
 	flag.BoolVar(&o.halfRate, "half-rate", true, "also run each load at half mockpay's maximum rate for p99")
 	flag.IntVar(&o.memory, "memory", 0, "measure RSS idle and with this many stored payments instead")
+	flag.StringVar(&o.memLoad, "memory-load", "pay", "what -memory stores: pay (LiqPay pays with a card) or liquido (Liquido card charges)")
 	flag.DurationVar(&o.soak, "soak", 0, "run a soak of this length instead (at most 1h)")
 	flag.Float64Var(&o.soakRate, "soak-rate", 400, "requests a second during the soak (mixed load, callbacks on)")
 	flag.StringVar(&o.out, "out", "bench/out", "folder for the soak's CSV and SVG")

@@ -10,9 +10,19 @@ import (
 )
 
 // memory measures the mockpay child's RSS idle, then with o.memory stored
-// payments (LiqPay pay, a new order each time, no callbacks), and says
-// what each payment costs.
+// payments (LiqPay pay, or with -memory-load liquido a Liquido card charge;
+// a new order or key each time, no callbacks), and says what each payment
+// costs.
 func memory(o options) error {
+	var l load
+	switch o.memLoad {
+	case "pay":
+		l = payLoad("")
+	case "liquido":
+		l = liquidoLoad("")
+	default:
+		return fmt.Errorf("-memory-load %q: want pay or liquido", o.memLoad)
+	}
 	mp, err := start("mockpay", "", o.heap, o.mockpay...)
 	if err != nil {
 		return err
@@ -26,7 +36,12 @@ func memory(o options) error {
 	}
 	fmt.Printf("idle RSS: %.1f MiB\n", mib(idle))
 	c := newClient(o.conns)
-	l := payLoad("")
+	if l.prepare != nil {
+		if err := l.prepare(c, mp.url()); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("storing: %s\n", l.name)
 	stored, step := 0, max(o.memory/10, 1)
 	deadline := time.Now().Add(30 * time.Minute)
 	for stored < o.memory && time.Now().Before(deadline) {

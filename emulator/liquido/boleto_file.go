@@ -14,7 +14,7 @@ func (s *Server) handleBoletoFile(w http.ResponseWriter, r *http.Request) {
 	token := mux.Vars(r)["token"]
 	var pdf []byte
 	s.withPage(token, fileBoleto, func(m *merchant, p *Payment) {
-		b := p.Details.Boleto
+		b := p.Details.of().Boleto
 		if b == nil {
 			return
 		}

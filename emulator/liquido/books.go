@@ -32,6 +32,9 @@ type books struct {
 	// books are replaced. A timer leaves the set when it fires; one an
 	// object stopped itself stays until then (stopping it again is a no-op).
 	timers map[*clock.Timer]struct{}
+
+	// shared is the values payments made alike share (shared.go).
+	shared sharedValues
 }
 
 func newBooks() *books {
@@ -45,6 +48,7 @@ func newBooks() *books {
 		references: map[string]*reference{},
 		accounts:   map[string]*account{},
 		timers:     map[*clock.Timer]struct{}{},
+		shared:     newSharedValues(),
 	}
 }
 

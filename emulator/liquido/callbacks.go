@@ -72,7 +72,7 @@ type notice struct {
 // in the order the changes happened.
 func (s *Server) notifyPayment(m *merchant, p *Payment, ev Event) {
 	s.notify(m, notice{
-		event: ev, status: p.Status, key: p.Key, reference: p.Key, url: p.CallbackURL, rules: p.CallbackRules,
+		event: ev, status: p.Status, key: p.Key, reference: p.Key, url: p.CallbackURL, rules: p.ex().CallbackRules,
 		details: p.encoded(),
 		foreign: func() []byte {
 			if q := m.latestOther(p); q != nil {

@@ -60,7 +60,7 @@ func (s *Server) capture(c *call, in *keyRequest) answer {
 	p.captured = true
 	if in.amount > 0 {
 		p.Captured = in.amount
-		price(p, c.m.cfg.Withholds())
+		price(c.m, p)
 	}
 	o := c.outcome()
 	adopt(p, o)

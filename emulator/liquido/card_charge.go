@@ -22,19 +22,21 @@ func (s *Server) beginCard(c *call, p *Payment, in *chargeRequest, o scenarios.O
 	case p.Flow == FlowRedirect && (o.Status == "" || Status(o.Status) == StatusSettled):
 		// The payer enters the card on mockpay's hosted page; the outcome
 		// is decided then, by the card entered (test cards work there too).
-		p.page = s.link(m, p, pageCheckout)
-		p.Details.Card.PaymentURL = c.baseURL + "/liquido/" + pageCheckout.path() + "/" + p.page
+		p.more().page = s.link(m, p, pageCheckout)
+		p.Details.Card.PaymentURL = c.baseURL + "/liquido/" + pageCheckout.path() + "/" + p.ex().page
 		s.setStatus(m, p, StatusInProgress, 0, "", c.now)
 	case in.use3DS:
 		// IN_PROGRESS with threeDsRedirectUrl (reference §5.6); approving on
 		// the page applies what was decided now — a failure card still
 		// fails, after the challenge, as it would at the issuer.
-		p.page = s.link(m, p, page3DS)
+		p.more().page = s.link(m, p, page3DS)
 		p.Details.Card.Card3DSInfo = &card3DSInfo{Use3DS: true, MerchantSite3DS: in.site3DS,
-			ThreeDSRedirectURL: c.baseURL + "/liquido/" + page3DS.path() + "/" + p.page}
-		p.pending = &o
+			ThreeDSRedirectURL: c.baseURL + "/liquido/" + page3DS.path() + "/" + p.ex().page}
+		p.more().pending = &o
 		s.setStatus(m, p, StatusInProgress, 0, "", c.now)
 	default:
+		// Its card details are final: share them (shared.go).
+		p.Details.Card = m.shareCardDetails(p.Details.Card)
 		s.applyCardOutcome(m, p, o, c.now)
 	}
 }

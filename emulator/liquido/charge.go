@@ -28,8 +28,7 @@ func (in *chargeRequest) run(s *Server, c *call) answer {
 			return failed(errField("cardId", "no card was saved with this cardId"))
 		}
 	case in.card != nil:
-		sc := in.card.stored()
-		card = &sc
+		card = m.shareCard(in.card.stored())
 	}
 	p := s.newPayment(c, in, card, fx)
 
@@ -51,7 +50,10 @@ func (in *chargeRequest) run(s *Server, c *call) answer {
 		useProposal(fx, p.Key)
 	}
 	o := c.outcome()
-	p.Overrides, p.CallbackRules = o.Fields, o.Callbacks
+	if o.Fields != nil || o.Callbacks != nil { // as adopt: an empty set is kept, and saved, as it was
+		x := p.more()
+		x.Overrides, x.CallbackRules = o.Fields, o.Callbacks
+	}
 	switch {
 	case p.isCard():
 		s.beginCard(c, p, in, o)
@@ -83,19 +85,26 @@ func (in *chargeRequest) scenarioRequest(card *storedCard) scenarios.Request {
 
 // newPayment builds (but does not store) the payment of a charge.
 func (s *Server) newPayment(c *call, in *chargeRequest, card *storedCard, fx *proposal) *Payment {
+	m := c.m
+	// What payments made alike repeat is shared (shared.go).
 	p := &Payment{
-		seq: c.m.nextSeq(), Key: in.key, Action: in.action, Method: in.method, Flow: in.flow,
-		Amount: in.amount, Currency: in.currency, Country: in.country, Captured: in.amount,
-		Created: c.now, Payer: in.payer, OrderInfo: in.orderInfo, Description: in.description,
-		CallbackURL: in.callbackURL, SubMerchantID: in.subMerchant, Vendor: in.vendor, ReturnURL: in.returnURL,
-		capture: in.capture, hash: in.hash, params: in.params, baseURL: c.baseURL, card: card, link: in.link, fx: fx,
+		seq: m.nextSeq(), Key: in.key,
+		PaymentCommon: m.common(PaymentCommon{Action: in.action, Method: in.method, Flow: in.flow, Currency: in.currency,
+			Country: in.country, CallbackURL: in.callbackURL, SubMerchantID: in.subMerchant, Vendor: in.vendor,
+			ReturnURL: in.returnURL, baseURL: c.baseURL}), // finalCurrency: priced below
+		Amount: in.amount, Captured: in.amount,
+		Created: StampAt(c.now), Payer: m.shareRaw(in.payer), OrderInfo: m.shareRaw(in.orderInfo),
+		Description: in.description, capture: in.capture, hash: in.hash, card: card,
 	}
-	price(p, c.m.cfg.Withholds())
+	if in.params != (testParams{}) || in.link != nil || fx != nil {
+		x := p.more()
+		x.params, x.link, x.fx = in.params, in.link, fx
+	}
+	price(m, p)
 	if p.isCard() {
 		d := &cardDetails{Installments: in.installments}
 		if card != nil {
-			info := card.info
-			d.CardInfo = &info
+			d.CardInfo = &card.info // the card is never changed, only replaced
 		}
 		if in.cardID != "" {
 			d.CardID = in.cardID // "returned when paid with card ID" (SEED)
@@ -111,11 +120,13 @@ func (s *Server) newPayment(c *call, in *chargeRequest, card *storedCard, fx *pr
 // the seed example shows (10000 → 10200). Liquido sets tax withholding up
 // per merchant (reference §12); mockpay's built-in default merchant has it
 // on, so the seed reproduces, and other merchants have it off unless their
-// configuration turns it on (GUESS, as the reference suggests).
-func price(p *Payment, withhold bool) {
+// configuration turns it on (GUESS, as the reference suggests). Caller
+// holds m.mu.
+func price(m *merchant, p *Payment) {
+	withhold := m.cfg.Withholds()
 	final, currency := convert(p.Captured, p.Currency, p.Country)
-	if p.fx != nil { // at the proposal's quoted rate (proposals.go)
-		final, currency = convertAt(p.Captured, p.fx.rate), p.fx.Target
+	if p.ex().fx != nil { // at the proposal's quoted rate (proposals.go)
+		final, currency = convertAt(p.Captured, p.ex().fx.rate), p.ex().fx.Target
 	}
 	p.Tax = nil
 	if withhold && p.Country == "CO" && p.isCard() {
@@ -126,5 +137,10 @@ func price(p *Payment, withhold bool) {
 		}}
 		final += withheld
 	}
-	p.FinalAmount, p.FinalCurrency = final, currency
+	p.FinalAmount = final
+	if p.FinalCurrency != currency { // the merchant's shared PaymentCommon with it
+		c := *p.PaymentCommon
+		c.FinalCurrency = currency
+		p.PaymentCommon = m.common(c)
+	}
 }

@@ -16,9 +16,9 @@ func followUp(a Action, p *Payment, body map[string]any) scenarios.Request {
 // when it has any, for the rest of the payment's life.
 func adopt(p *Payment, o scenarios.Outcome) {
 	if o.Fields != nil {
-		p.Overrides = o.Fields
+		p.more().Overrides = o.Fields
 	}
 	if o.Callbacks != nil {
-		p.CallbackRules = o.Callbacks
+		p.more().CallbackRules = o.Callbacks
 	}
 }

@@ -56,19 +56,19 @@ func readHosted(f fields, in *chargeRequest) {
 func setHosted(p *Payment, payURL, redirect string) {
 	d := &hostedDetails{PaymentURL: payURL, RedirectURL: redirect}
 	if p.ReturnURL == "" {
-		p.ReturnURL = redirect
+		p.setCommon(func(c *PaymentCommon) { c.ReturnURL = redirect })
 	}
 	switch p.Action {
 	case ActionWebPay:
-		p.Details.WebPay = d
+		p.Details.set().WebPay = d
 	case ActionPago46:
-		p.Details.Pago46 = d
+		p.Details.set().Pago46 = d
 	case ActionServifacil:
-		p.Details.Servifacil = d
+		p.Details.set().Servifacil = d
 	case ActionFintoc:
-		p.Details.Fintoc = d
+		p.Details.set().Fintoc = d
 	case ActionPicPay:
-		p.Details.PicPay = d
+		p.Details.set().PicPay = d
 	}
 }
 

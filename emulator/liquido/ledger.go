@@ -21,7 +21,7 @@ func (s *Server) publish(m *merchant, p *Payment, now time.Time) {
 		Status:   string(p.Status),
 		Amount:   p.Amount,
 		Currency: p.Currency,
-		Created:  p.Created,
+		Created:  p.Created.Time(),
 		Updated:  now,
 		Payment:  wanted(s, m, p.encoded), // cardInfo never holds the number or the CVC
 	})

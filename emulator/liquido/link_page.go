@@ -247,7 +247,7 @@ func (s *Server) linkView(m *merchant, l *PaymentLink) linkView {
 		v.Methods = append(v.Methods, mv)
 	}
 	if p := l.payment; p != nil {
-		d := p.Details
+		d := p.Details.of()
 		add := func(label, value string) {
 			if value != "" {
 				v.Instructions = append(v.Instructions, instruction{label, value})
@@ -258,8 +258,8 @@ func (s *Server) linkView(m *merchant, l *PaymentLink) linkView {
 		}
 		if d.Boleto != nil {
 			add("Digitable line", formatLine(d.Boleto.DigitalLine))
-			if p.pdf != "" {
-				add("Boleto PDF", p.baseURL+"/liquido/files/boleto/"+p.pdf+".pdf")
+			if p.ex().pdf != "" {
+				add("Boleto PDF", p.baseURL+"/liquido/files/boleto/"+p.ex().pdf+".pdf")
 			}
 		}
 		if d.OXXO != nil {
@@ -274,8 +274,8 @@ func (s *Server) linkView(m *merchant, l *PaymentLink) linkView {
 			add("Account", d.BankTransfer.BankAccountInfo.BankAccountNumber)
 			add("Reference", d.BankTransfer.ReferenceNumber)
 		}
-		if p.page != "" {
-			v.PayURL = p.baseURL + "/liquido/" + pagePay.path() + "/" + p.page
+		if p.ex().page != "" {
+			v.PayURL = p.baseURL + "/liquido/" + pagePay.path() + "/" + p.ex().page
 		}
 		v.Message = resultMessage(p)
 	}

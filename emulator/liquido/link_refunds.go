@@ -78,7 +78,7 @@ func (in *linkRefundRequest) run(s *Server, c *call) answer {
 		Description: in.reason, Created: c.now,
 	}
 	m.refunds[r.Key] = r
-	p.refunds = append(p.refunds, r)
+	p.more().refunds = append(p.ex().refunds, r)
 	l.RefundAmount = amount
 	s.setRefundStatus(m, r, StatusInProgress, 0, "", c.now)
 	r.params = in.params // a state file saves them, to re-arm the finalisation

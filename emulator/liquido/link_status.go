@@ -104,7 +104,7 @@ func (s *Server) notifyLink(m *merchant, l *PaymentLink, ev Event) {
 		n.status = l.RefundStatus
 	}
 	if l.payment != nil {
-		n.rules = l.payment.CallbackRules
+		n.rules = l.payment.ex().CallbackRules
 	}
 	s.notify(m, n)
 }

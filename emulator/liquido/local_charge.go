@@ -21,8 +21,8 @@ func decodeBanks(*call) (request, *apiError) { return banksRequest{}, nil }
 // applied at once.
 func (s *Server) beginLocal(c *call, p *Payment, in *chargeRequest, o scenarios.Outcome) {
 	m := c.m
-	p.page = s.link(m, p, pagePay)
-	payURL := c.baseURL + "/liquido/" + pagePay.path() + "/" + p.page
+	p.more().page = s.link(m, p, pagePay)
+	payURL := c.baseURL + "/liquido/" + pagePay.path() + "/" + p.ex().page
 	threeDays := c.now.Add(72 * time.Hour)
 	switch p.Action {
 	case ActionPix:
@@ -30,23 +30,23 @@ func (s *Server) beginLocal(c *call, p *Payment, in *chargeRequest, o scenarios.
 		if exp.IsZero() {
 			exp = c.now.Add(24 * time.Hour) // GUESS: the SDKs send no expirationInfo
 		}
-		p.pixExpiry = exp
+		p.more().pixExpiry = exp
 		dynamic := p.Method == MethodPixDynamic
-		target, txid, typ := pixLocation(c.baseURL, p.page), "***", "DYNAMIC"
+		target, txid, typ := pixLocation(c.baseURL, p.ex().page), "***", "DYNAMIC"
 		if !dynamic {
 			target, txid, typ = m.uuid(), pixTxid(p.Key), "STATIC" // a random Pix key
 		}
-		p.Details.Pix = &pixDetails{QRCode: pixCode(dynamic, target, p.FinalAmount, txid), QRCodeType: typ, ExpirationTime: UTCTime(exp)}
+		p.Details.set().Pix = &pixDetails{QRCode: pixCode(dynamic, target, p.FinalAmount, txid), QRCodeType: typ, ExpirationTime: UTCTime(exp)}
 	case ActionBoleto:
 		due := in.dueDate
 		if due.IsZero() {
 			due = threeDays.In(brasilia)
 		}
 		barcode, line := boleto(due, p.FinalAmount, m.digits(25))
-		p.Details.Boleto = &boletoDetails{DigitalLine: line, Barcode: barcode, DueDate: Date(due)}
-		p.pdf = s.link(m, p, fileBoleto)
+		p.Details.set().Boleto = &boletoDetails{DigitalLine: line, Barcode: barcode, DueDate: Date(due)}
+		p.more().pdf = s.link(m, p, fileBoleto)
 	case ActionOXXO:
-		p.Details.OXXO = &oxxoDetails{ReferenceNumber: m.digits(14), ExpirationDate: Date(threeDays.In(zone))}
+		p.Details.set().OXXO = &oxxoDetails{ReferenceNumber: m.digits(14), ExpirationDate: Date(threeDays.In(zone))}
 	case ActionPayCash:
 		exp := in.expirationDate
 		if exp.IsZero() {
@@ -56,17 +56,17 @@ func (s *Server) beginLocal(c *call, p *Payment, in *chargeRequest, o scenarios.
 		if p.Country == "CO" {
 			d.Convenio = "112766"
 		}
-		p.Details.PayCash = d
+		p.Details.set().PayCash = d
 	case ActionBankTransfer:
 		m.refs++
-		p.Details.BankTransfer = &bankTransferDetails{
+		p.Details.set().BankTransfer = &bankTransferDetails{
 			ExpirationTime: Time(threeDays), ReferenceNumber: fmt.Sprintf("%07d", m.refs),
 			BankAccountInfo: bankTransferAccount(p.Country, m.digits(11)),
 		}
 	case ActionPSE:
 		// paymentUrl is filled in a few seconds later: merchants must poll
 		// for it (reference §6, §16).
-		p.Details.PSE = &pseDetails{PersonType: in.personType, FinancialInstitutionCode: in.institution}
+		p.Details.set().PSE = &pseDetails{PersonType: in.personType, FinancialInstitutionCode: in.institution}
 		s.schedulePSEURL(m, p, payURL)
 	case ActionWebPay, ActionPago46, ActionServifacil, ActionFintoc, ActionPicPay:
 		setHosted(p, payURL, in.hostedRedirect)
@@ -77,7 +77,7 @@ func (s *Server) beginLocal(c *call, p *Payment, in *chargeRequest, o scenarios.
 		if in.nequiPhone == "" {
 			d.PaymentURL = payURL
 		}
-		p.Details.Nequi = d
+		p.Details.set().Nequi = d
 	}
 
 	switch st := Status(o.Status); st {
@@ -97,9 +97,9 @@ func (s *Server) beginLocal(c *call, p *Payment, in *chargeRequest, o scenarios.
 // schedulePSEURL shows a PSE payment's paymentUrl pseURLDelay after it was
 // created. Caller holds m.mu.
 func (s *Server) schedulePSEURL(m *merchant, p *Payment, payURL string) {
-	m.at(p.Created.Add(pseURLDelay), func() {
+	m.at(p.Created.Time().Add(pseURLDelay), func() {
 		if p.Status == StatusInProgress {
-			p.Details.PSE.PaymentURL = payURL
+			p.Details.of().PSE.PaymentURL = payURL
 		}
 	})
 }
@@ -140,7 +140,7 @@ func (s *Server) boletoPDFPath(c *call, in *keyRequest) answer {
 	switch {
 	case p == nil:
 		return failed(errPaymentNotFound(in.key))
-	case p.Details.Boleto == nil:
+	case p.Details.of().Boleto == nil:
 		return failed(errBadRequest("Payment " + p.Key + " is not a BOLETO payment"))
 	}
 	if !s.decide(c, followUp(ActionRetrieve, p, nil)) {
@@ -148,5 +148,5 @@ func (s *Server) boletoPDFPath(c *call, in *keyRequest) answer {
 	}
 	return answer{code: http.StatusOK, key: p.Key, status: p.Status, body: encode(struct {
 		Path string `json:"path"`
-	}{c.baseURL + "/liquido/files/boleto/" + p.pdf + ".pdf"}, nil)}
+	}{c.baseURL + "/liquido/files/boleto/" + p.ex().pdf + ".pdf"}, nil)}
 }

@@ -62,7 +62,7 @@ func (k pageKind) awaiting(p *Payment) bool {
 	}
 	switch k {
 	case page3DS:
-		return p.pending != nil
+		return p.ex().pending != nil
 	case pageCheckout:
 		return p.card == nil
 	}
@@ -142,7 +142,7 @@ func (s *Server) decidePage(w http.ResponseWriter, r *http.Request, k pageKind, 
 			case decision == "decline":
 				s.setStatus(m, p, StatusFailed, 400, "Payment declined by the payer", now)
 			case k == page3DS:
-				s.applyCardOutcome(m, p, *p.pending, now)
+				s.applyCardOutcome(m, p, *p.ex().pending, now)
 			case k == pageCheckout:
 				if msg := s.checkout(m, p, form, now); msg != "" {
 					v = s.view(k, m, p)
@@ -186,7 +186,9 @@ func (s *Server) checkout(m *merchant, p *Payment, form url.Values, now time.Tim
 	sc := in.stored()
 	p.card = &sc
 	info := sc.info
-	p.Details.Card.CardInfo = &info
+	d := *p.Details.Card // a copy: other payments may share it (shared.go)
+	d.CardInfo = &info
+	p.Details.Card = &d
 	if expired(in.month, in.year, now) {
 		s.setStatus(m, p, StatusFailed, 400, "Card expired", now)
 		return ""

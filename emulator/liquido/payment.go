@@ -17,55 +17,63 @@ import (
 // Payment is one charge as mockpay keeps it. Its idempotencyKey is its
 // identity: referenceId equals it, and every later call names it
 // (reference §3).
+//
+// It is kept small, for a merchant may hold a million of them
+// (docs/benchmarks.md, Memory): times are Unix ns (Stamp), what most
+// payments never have is behind one pointer (paymentExtra), the strings
+// (PaymentCommon), payer JSON and cards that payments made alike repeat are
+// shared through the merchant's bounded tables (shared.go, common.go), and
+// a local method's details are
+// behind transferDetails' pointer. A state file keeps the payment's old
+// shape (paymentRecord, state.go).
 type Payment struct {
-	seq    int64 // creation order, for "another payment of this merchant"
-	Key    string
-	Action Action // the endpoint that created it
-	Method string // paymentMethod as sent: CREDIT_CARD and CARD are echoed as given
-	Flow   string
+	seq int64 // creation order, for "another payment of this merchant"
+	Key string
+	// The endpoint, method, flow, currencies, country and URLs, shared
+	// with the merchant's payments made alike (common.go); never nil.
+	*PaymentCommon
 	Status Status
 	Code   int    // transferStatusCode
 	ErrMsg string // transferErrorMsg
 
-	Amount   int64 // as requested, in the currency's minor unit
-	Currency string
-	Country  string
+	Amount int64 // as requested, in the currency's minor unit
 	// Captured is what was charged: the amount, or less after a partial
 	// capture. Refunds are limited by it.
-	Captured      int64
-	FinalAmount   int64
-	FinalCurrency string
-	Tax           *amountDetails
+	Captured    int64
+	FinalAmount int64
+	Tax         *amountDetails
 
-	Created  time.Time
-	Finished time.Time // when it last reached a final status
+	Created  Stamp
+	Finished Stamp // when it last reached a final status
 
-	Payer, OrderInfo json.RawMessage
+	Payer, OrderInfo json.RawMessage // as sent, shared with payments that sent the same
 	Description      string
-	CallbackURL      string
-	SubMerchantID    string
-	Vendor           string
-	ReturnURL        string // merchantRedirectInfo.merchantPageUrl
 	Details          transferDetails
 
-	card    *storedCard // the card charged, once known
-	capture bool        // false: authorise only
+	card     *storedCard   // the card charged, once known; shared, never changed
+	capture  bool          // false: authorise only
+	captured bool          // settled by a capture call
+	hash     [32]byte      // the canonical request, for idempotent replays
+	x        *paymentExtra // nil until the payment has one of its parts
+}
 
+// paymentExtra is what a payment has only in some flows: a scenario's
+// overrides and callback rules, test parameters of a local method, 3-D
+// Secure, refunds, hosted pages and files, Pix expiry, a payment link, an
+// FX proposal, a PayCash reference, scenario then-steps.
+type paymentExtra struct {
 	// From the scenario that decided the payment.
 	Overrides     map[string]any
 	CallbackRules []scenarios.CallbackRule
 
-	hash      [32]byte // the canonical request, for idempotent replays
 	params    testParams
 	pending   *scenarios.Outcome // 3-D Secure: what approval leads to
-	captured  bool               // settled by a capture call
 	refunded  int64              // by refunds that settled
 	refunding int64              // by refunds in progress
 	refunds   []*Refund
 	finalize  *clock.Timer // the asynchronous finalisation of a local method
 	page      string       // token of its hosted page (3-DS, checkout or payment)
 	pdf       string       // token of its boleto PDF
-	baseURL   string
 	pixExpiry time.Time
 	// link is the payment link this charge pays, if any: its changes are
 	// reported as the link's, not as the charge's (reference §10).
@@ -77,12 +85,31 @@ type Payment struct {
 	plan      *thenPlan // a scenario's then-steps still to play
 }
 
+// ex reads the payment's extra parts: the zero parts when it has none.
+func (p *Payment) ex() paymentExtra {
+	if p.x == nil {
+		return paymentExtra{}
+	}
+	return *p.x
+}
+
+// more is the payment's extra parts, to be changed: made when it has none.
+func (p *Payment) more() *paymentExtra {
+	if p.x == nil {
+		p.x = &paymentExtra{}
+	}
+	return p.x
+}
+
 // isCard reports whether the payment is a card charge: card results are
 // synchronous and description test parameters do not apply (reference §16).
 func (p *Payment) isCard() bool { return p.Action == ActionCard }
 
 // refundable is what refunds may still return.
-func (p *Payment) refundable() int64 { return p.Captured - p.refunded - p.refunding }
+func (p *Payment) refundable() int64 {
+	x := p.ex()
+	return p.Captured - x.refunded - x.refunding
+}
 
 // wire renders the payment as the API writes it. Caller holds the
 // merchant's lock.
@@ -99,9 +126,9 @@ func (p *Payment) wire() paymentJSON {
 		Country:             p.Country,
 		FinalAmount:         p.FinalAmount,
 		FinalCurrency:       p.FinalCurrency,
-		CreateTime:          Time(p.Created),
-		ScheduledTime:       Time(p.Created),
-		FinalStatusTime:     Time(p.Finished),
+		CreateTime:          Time(p.Created.Time()),
+		ScheduledTime:       Time(p.Created.Time()),
+		FinalStatusTime:     Time(p.Finished.Time()),
 		Payer:               p.Payer,
 		OrderInfo:           p.OrderInfo,
 		TransferDetails:     p.Details,
@@ -112,18 +139,18 @@ func (p *Payment) wire() paymentJSON {
 		SubMerchantID:       p.SubMerchantID,
 		OrchestrationVendor: p.Vendor,
 	}
-	if p.reference != "" {
-		j.ReferenceID = p.reference
+	if p.ex().reference != "" {
+		j.ReferenceID = p.ex().reference
 	}
-	if p.fx != nil {
-		j.PaymentProposalInfo = &proposalInfoJSON{ProposalID: p.fx.ID, ExchangeRate: float64(p.fx.rate) / 100}
+	if p.ex().fx != nil {
+		j.PaymentProposalInfo = &proposalInfoJSON{ProposalID: p.ex().fx.ID, ExchangeRate: float64(p.ex().fx.rate) / 100}
 	}
 	return j
 }
 
 // encoded is the payment's JSON with the scenario's overrides merged in, as
 // answers and callbacks carry it. Caller holds the merchant's lock.
-func (p *Payment) encoded() []byte { return encode(p.wire(), p.Overrides) }
+func (p *Payment) encoded() []byte { return encode(p.wire(), p.ex().Overrides) }
 
 // Refund is one refund of a payment, with its own idempotencyKey
 // (reference §8).

@@ -271,14 +271,16 @@ func (s *Server) payReference(m *merchant, ref *reference, amount int64, now tim
 		key = "ref_" + m.alphanumeric(25)
 	}
 	p := &Payment{
-		seq: m.nextSeq(), Key: key, Action: ActionPayCash, Method: MethodPayCash, Flow: FlowDirect,
-		Amount: amount, Currency: ref.Currency, Country: ref.Country, Captured: amount, Created: now,
-		Payer: ref.Payer, Description: ref.Description, CallbackURL: ref.CallbackURL, reference: ref.Key,
-		params: testParams{finalStatus: StatusSettled, delay: defaultDelay},
+		seq: m.nextSeq(), Key: key,
+		PaymentCommon: m.common(PaymentCommon{Action: ActionPayCash, Method: MethodPayCash, Flow: FlowDirect,
+			Currency: ref.Currency, Country: ref.Country, CallbackURL: ref.CallbackURL}),
+		Amount: amount, Captured: amount, Created: StampAt(now),
+		Payer: ref.Payer, Description: ref.Description,
+		x: &paymentExtra{reference: ref.Key, params: testParams{finalStatus: StatusSettled, delay: defaultDelay}},
 	}
-	p.Details.PayCash = &payCashDetails{ReferenceNumber: ref.Number, ExpirationDate: Date(ref.Expiry), Recurring: true,
+	p.Details.set().PayCash = &payCashDetails{ReferenceNumber: ref.Number, ExpirationDate: Date(ref.Expiry), Recurring: true,
 		Convenio: convenio(ref.Country)}
-	price(p, m.cfg.Withholds())
+	price(m, p)
 	m.payments[key] = p
 	ref.payments = append(ref.payments, key)
 	s.setStatus(m, p, StatusSettled, 0, "", now)

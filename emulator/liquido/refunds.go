@@ -65,7 +65,7 @@ func (in *refundRequest) run(s *Server, c *call) answer {
 	switch {
 	case p == nil:
 		return failed(errPaymentNotFound(in.referenceID))
-	case p.link != nil:
+	case p.ex().link != nil:
 		return failed(errBadRequest("Payment " + p.Key + " pays a payment link: refund it with POST /v2/cashier/payment-link/refund"))
 	case p.Status != StatusSettled && p.Status != StatusRefunding:
 		return failed(errBadRequest(fmt.Sprintf("Payment %s is %s: only SETTLED payments can be refunded", p.Key, p.Status)))
@@ -73,7 +73,7 @@ func (in *refundRequest) run(s *Server, c *call) answer {
 		return failed(errField("currency", "must be the payment's currency, "+p.Currency))
 	case in.country != p.Country:
 		return failed(errField("country", "must be the payment's country, "+p.Country))
-	case p.Country == "CO" && (in.amount != p.Captured || p.refunded+p.refunding > 0):
+	case p.Country == "CO" && (in.amount != p.Captured || p.ex().refunded+p.ex().refunding > 0):
 		// "now just support full refund, as same as the payment amount" (reference §8.1).
 		return failed(errField("amount", fmt.Sprintf("Colombia supports full refunds only: must be %d", p.Captured)))
 	case in.amount > p.refundable():
@@ -91,7 +91,7 @@ func (in *refundRequest) run(s *Server, c *call) answer {
 		Description: in.description, CallbackURL: in.callbackURL, Created: c.now, hash: in.hash,
 	}
 	m.refunds[r.Key] = r
-	p.refunds = append(p.refunds, r)
+	p.more().refunds = append(p.ex().refunds, r)
 	o := c.outcome()
 	r.Overrides, r.CallbackRules = o.Fields, o.Callbacks
 	switch {
@@ -145,15 +145,15 @@ func (s *Server) setRefundStatus(m *merchant, r *Refund, st Status, code int, ms
 	prev, p := r.Status, r.Payment
 	defer s.publish(m, p, now) // to the ledger: a refund moves its payment to REFUNDING or REFUNDED
 	if prev == StatusInProgress {
-		p.refunding -= r.Amount
+		p.more().refunding -= r.Amount
 	}
 	r.Status = st
 	r.Code, r.ErrMsg = failure(st, code, msg, "Refund")
 	switch st {
 	case StatusInProgress:
-		p.refunding += r.Amount
+		p.more().refunding += r.Amount
 	case StatusSettled:
-		p.refunded += r.Amount
+		p.more().refunded += r.Amount
 		r.Finished = now
 	case StatusFailed:
 		r.Finished = now
@@ -167,20 +167,20 @@ func (s *Server) setRefundStatus(m *merchant, r *Refund, st Status, code int, ms
 	switch p.Status {
 	case StatusSettled, StatusRefunding, StatusRefunded:
 		switch {
-		case p.refunding > 0:
+		case p.ex().refunding > 0:
 			p.Status = StatusRefunding
-		case p.refunded >= p.Captured:
+		case p.ex().refunded >= p.Captured:
 			if p.Status != StatusRefunded {
-				p.Finished = now
+				p.Finished = StampAt(now)
 			}
 			p.Status = StatusRefunded
 		default:
 			p.Status = StatusSettled
 		}
 	}
-	if p.link != nil {
+	if p.ex().link != nil {
 		// A payment link's refund is reported as the link (reference §10).
-		s.setLinkStatus(m, p.link, p.link.Status, st, now)
+		s.setLinkStatus(m, p.ex().link, p.ex().link.Status, st, now)
 		return
 	}
 	if prev == st {

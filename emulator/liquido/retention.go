@@ -45,7 +45,7 @@ func (s *Server) Forget(clientID, key, kind string, gone func()) (forgotten bool
 		if p == nil {
 			return true
 		}
-		if m.livePayment(p) || (p.link != nil && liveLink(p.link)) {
+		if m.livePayment(p) || (p.ex().link != nil && liveLink(p.ex().link)) {
 			return false
 		}
 		tokens = m.forgetPayment(p)
@@ -86,10 +86,10 @@ func (s *Server) Forget(clientID, key, kind string, gone func()) (forgotten bool
 // livePayment reports whether something may still happen to p by itself
 // or through a refund: what retention must keep. Caller holds m.mu.
 func (m *merchant) livePayment(p *Payment) bool {
-	if !p.Status.final() || p.plan.live(p.Status) != nil {
+	if !p.Status.final() || p.ex().plan.live(p.Status) != nil {
 		return true
 	}
-	for _, r := range p.refunds {
+	for _, r := range p.ex().refunds {
 		if r.Status == StatusInProgress || r.plan.live(r.Status) != nil {
 			return true
 		}
@@ -115,19 +115,19 @@ func liveLink(l *PaymentLink) bool {
 // forgetPayment drops p, its refunds and the link it pays from the books,
 // and returns the page tokens that named them. Caller holds m.mu.
 func (m *merchant) forgetPayment(p *Payment) []string {
-	for _, r := range p.refunds {
+	for _, r := range p.ex().refunds {
 		if m.refunds[r.Key] == r {
 			delete(m.refunds, r.Key)
 		}
 		m.disarm(r.finalize)
 	}
-	m.disarm(p.finalize)
+	m.disarm(p.ex().finalize)
 	if m.payments[p.Key] == p {
 		delete(m.payments, p.Key)
 	}
-	tokens := []string{p.page, p.pdf}
-	if p.link != nil {
-		tokens = append(tokens, m.forgetLink(p.link)...)
+	tokens := []string{p.ex().page, p.ex().pdf}
+	if p.ex().link != nil {
+		tokens = append(tokens, m.forgetLink(p.ex().link)...)
 	}
 	return tokens
 }

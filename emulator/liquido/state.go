@@ -67,7 +67,7 @@ type merchantState struct {
 
 // paymentState is a payment: its exported fields, and the rest named.
 type paymentState struct {
-	Payment        *Payment           `json:"payment"`
+	Payment        *paymentRecord     `json:"payment"`
 	Seq            int64              `json:"seq"`
 	Card           *cardState         `json:"card,omitempty"`
 	Capture        bool               `json:"capture"`
@@ -184,12 +184,13 @@ func (s *Server) linksOf(m *merchant) []linkState {
 func (m *merchant) snapshot(links []linkState) merchantState {
 	st := merchantState{Seq: m.seq, Refs: m.refs, HashKey: m.hashKey, Cards: map[string]cardState{}, Links: links}
 	for _, p := range m.payments {
+		x := p.ex()
 		st.Payments = append(st.Payments, paymentState{
-			Payment: p, Seq: p.seq, Card: saveCard(p.card), Capture: p.capture, Hash: p.hash[:],
-			Params: paramsState{FinalStatus: p.params.finalStatus, Delay: p.params.delay}, Pending: p.pending,
-			CapturedByCall: p.captured, Refunded: p.refunded, Refunding: p.refunding, Finalize: p.finalize != nil,
-			Page: p.page, PDF: p.pdf, BaseURL: p.baseURL, PixExpiry: p.pixExpiry, Plan: p.plan.live(p.Status),
-			Link: linkIDOf(p.link), FX: proposalIDOf(p.fx), Reference: p.reference,
+			Payment: recordOf(p), Seq: p.seq, Card: saveCard(p.card), Capture: p.capture, Hash: p.hash[:],
+			Params: paramsState{FinalStatus: x.params.finalStatus, Delay: x.params.delay}, Pending: x.pending,
+			CapturedByCall: p.captured, Refunded: x.refunded, Refunding: x.refunding, Finalize: x.finalize != nil,
+			Page: x.page, PDF: x.pdf, BaseURL: p.baseURL, PixExpiry: x.pixExpiry, Plan: x.plan.live(p.Status),
+			Link: linkIDOf(x.link), FX: proposalIDOf(x.fx), Reference: x.reference,
 		})
 	}
 	for _, r := range m.refunds {
@@ -285,22 +286,29 @@ func (s *Server) restoreMerchant(m *merchant, ms merchantState) {
 	for id, c := range ms.Cards {
 		m.cards[id] = c.stored()
 	}
+	restored := make(map[string]*Payment, len(ms.Payments))
 	for _, ps := range ms.Payments {
-		p := ps.Payment
-		// An absent payer or orderInfo was saved as null; as null it would
-		// be written back, where it was left out.
-		p.Payer, p.OrderInfo = nullToNil(p.Payer), nullToNil(p.OrderInfo)
-		p.seq, p.card, p.capture, p.params = ps.Seq, ps.Card.stored(), ps.Capture, testParams{finalStatus: ps.Params.FinalStatus, delay: ps.Params.Delay}
-		copy(p.hash[:], ps.Hash)
-		p.pending, p.captured, p.refunded, p.refunding = ps.Pending, ps.CapturedByCall, ps.Refunded, ps.Refunding
-		p.page, p.pdf, p.baseURL, p.pixExpiry = ps.Page, ps.PDF, ps.BaseURL, ps.PixExpiry
-		p.reference = ps.Reference
-		m.payments[p.Key] = p
-		if ps.Finalize && p.Status == StatusInProgress {
-			s.scheduleFinalize(m, p, p.Created)
+		p := ps.Payment.payment(m, ps.BaseURL)
+		p.seq, p.capture, p.captured = ps.Seq, ps.Capture, ps.CapturedByCall
+		if ps.Card != nil {
+			p.card = m.shareCard(*ps.Card.stored())
 		}
-		if p.Details.PSE != nil && p.Details.PSE.PaymentURL == "" && p.Status == StatusInProgress {
-			s.schedulePSEURL(m, p, p.baseURL+"/liquido/"+pagePay.path()+"/"+p.page)
+		copy(p.hash[:], ps.Hash)
+		x := paymentExtra{Overrides: ps.Payment.Overrides, CallbackRules: ps.Payment.CallbackRules,
+			params:  testParams{finalStatus: ps.Params.FinalStatus, delay: ps.Params.Delay},
+			pending: ps.Pending, refunded: ps.Refunded, refunding: ps.Refunding,
+			page: ps.Page, pdf: ps.PDF, pixExpiry: ps.PixExpiry, reference: ps.Reference}
+		if !x.empty() { // its link and FX proposal once they are restored, below
+
+			p.x = &x
+		}
+		m.payments[p.Key] = p
+		restored[p.Key] = p
+		if ps.Finalize && p.Status == StatusInProgress {
+			s.scheduleFinalize(m, p, p.Created.Time())
+		}
+		if p.Details.of().PSE != nil && p.Details.of().PSE.PaymentURL == "" && p.Status == StatusInProgress {
+			s.schedulePSEURL(m, p, p.baseURL+"/liquido/"+pagePay.path()+"/"+p.ex().page)
 		}
 		if ps.Plan != nil && ps.Plan.From == p.Status {
 			s.scheduleThen(m, p, ps.Plan.Steps, ps.Plan.Since)
@@ -314,7 +322,7 @@ func (s *Server) restoreMerchant(m *merchant, ms merchantState) {
 			CallbackRules: rs.CallbackRules, params: testParams{finalStatus: rs.Params.FinalStatus, delay: rs.Params.Delay}}
 		copy(r.hash[:], rs.Hash)
 		m.refunds[r.Key] = r
-		p.refunds = append(p.refunds, r)
+		p.more().refunds = append(p.ex().refunds, r)
 		if rs.Finalize && r.Status == StatusInProgress {
 			s.scheduleRefundFinalize(m, r)
 		}
@@ -324,8 +332,10 @@ func (s *Server) restoreMerchant(m *merchant, ms merchantState) {
 	}
 	s.restoreResources(m, ms)
 	for _, ps := range ms.Payments {
-		p := ps.Payment
-		p.link, p.fx = m.links[ps.Link], m.proposals[ps.FX] // nil when empty
+		if ps.Link != "" || ps.FX != "" {
+			x := restored[ps.Payment.Key].more()
+			x.link, x.fx = m.links[ps.Link], m.proposals[ps.FX] // nil when empty
+		}
 	}
 	s.mu.Lock()
 	for tok, l := range s.links {

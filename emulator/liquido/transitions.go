@@ -11,11 +11,11 @@ import (
 // after its delay, unless something else finished it first. A Pix code that
 // expires before then expires the payment instead. Caller holds m.mu.
 func (s *Server) scheduleFinalize(m *merchant, p *Payment, now time.Time) {
-	at, st := now.Add(p.params.delay), p.params.finalStatus
-	if !p.pixExpiry.IsZero() && p.pixExpiry.Before(at) {
-		at, st = p.pixExpiry, StatusExpired
+	at, st := now.Add(p.ex().params.delay), p.ex().params.finalStatus
+	if !p.ex().pixExpiry.IsZero() && p.ex().pixExpiry.Before(at) {
+		at, st = p.ex().pixExpiry, StatusExpired
 	}
-	p.finalize = m.at(at, func() {
+	p.more().finalize = m.at(at, func() {
 		if p.Status == StatusInProgress {
 			s.setStatus(m, p, st, 0, "", m.tenant.Clock.Now())
 		}
@@ -33,7 +33,7 @@ func (s *Server) scheduleThen(m *merchant, p *Payment, steps []scenarios.Transit
 	}
 	from := p.Status
 	plan := &thenPlan{Steps: steps, Since: since, From: from}
-	p.plan = plan // what is left to play, for a state file (state.go)
+	p.more().plan = plan // what is left to play, for a state file (state.go)
 	// Not m.at: PlayThen arms the next step after this one returned and
 	// unlocked. The books check does what m.at does: a reset ends the script.
 	b := m.books
@@ -62,29 +62,31 @@ func (s *Server) setStatus(m *merchant, p *Payment, st Status, code int, msg str
 	p.Status = st
 	p.Code, p.ErrMsg = failure(st, code, msg, "")
 	if st.final() {
-		p.Finished = now
+		p.Finished = StampAt(now)
 	}
-	if st != StatusInProgress && p.finalize != nil {
-		m.disarm(p.finalize) // off the books' timer set too, or it stays there until a reset
-		p.finalize = nil
+	if st != StatusInProgress && p.ex().finalize != nil {
+		m.disarm(p.ex().finalize) // off the books' timer set too, or it stays there until a reset
+		p.x.finalize = nil
 	}
-	if st != StatusInProgress {
-		p.pending = nil
+	if st != StatusInProgress && p.x != nil {
+		p.x.pending = nil
 	}
 	switch st {
 	case StatusSettled:
-		if p.Details.PayCash != nil {
-			p.Details.PayCash.PaymentTime = LocalTime(now)
+		if p.Details.of().PayCash != nil {
+			p.Details.of().PayCash.PaymentTime = LocalTime(now)
 		}
 	case StatusChargedBack:
 		// The documented example's reason (reference §5.9), for cards.
 		if p.Details.Card != nil {
-			p.Details.Card.ChargebackInfo = &chargebackInfo{Category: "OTHER", ReasonCode: "1999", ReasonMessage: "Not Classified"}
+			d := *p.Details.Card // a copy: other payments may share it (shared.go)
+			d.ChargebackInfo = &chargebackInfo{Category: "OTHER", ReasonCode: "1999", ReasonMessage: "Not Classified"}
+			p.Details.Card = &d
 		}
 	}
-	if p.link != nil {
+	if p.ex().link != nil {
 		// A payment link's charge is reported as the link (reference §10).
-		s.setLinkStatus(m, p.link, linkPaymentStatus(st), p.link.RefundStatus, now)
+		s.setLinkStatus(m, p.ex().link, linkPaymentStatus(st), p.ex().link.RefundStatus, now)
 		return
 	}
 	if ev := paymentEvent(prev, st); ev != "" {

@@ -102,7 +102,7 @@ func (s *Server) triggerSettle(m *merchant, p *Payment, ev trigger.Event, now ti
 		p.captured = true
 		if amount != p.Captured {
 			p.Captured = amount
-			price(p, m.cfg.Withholds())
+			price(m, p)
 		}
 	default:
 		return trigger.Conflict(string(p.Status), "only an IN_PROGRESS or AUTHORIZED payment can be settled; %s is %s", p.Key, p.Status)
@@ -114,10 +114,10 @@ func (s *Server) triggerSettle(m *merchant, p *Payment, ev trigger.Event, now ti
 // triggerConfirm passes a card's pending 3-D Secure challenge, as approving
 // the hosted page does: the payment gets the outcome decided at charge time.
 func (s *Server) triggerConfirm(m *merchant, p *Payment, ev trigger.Event, now time.Time) error {
-	if p.Status != StatusInProgress || p.pending == nil {
+	if p.Status != StatusInProgress || p.ex().pending == nil {
 		return trigger.Conflict(string(p.Status), "only a card payment waiting for 3-D Secure can be confirmed; %s is %s", p.Key, p.Status)
 	}
-	s.applyCardOutcome(m, p, *p.pending, now)
+	s.applyCardOutcome(m, p, *p.ex().pending, now)
 	return nil
 }
 
@@ -171,13 +171,13 @@ func (s *Server) triggerRefund(m *merchant, p *Payment, ev trigger.Event, now ti
 	if err != nil {
 		return err
 	}
-	if p.Country == "CO" && (amount != p.Captured || p.refunded+p.refunding > 0) {
+	if p.Country == "CO" && (amount != p.Captured || p.ex().refunded+p.ex().refunding > 0) {
 		return &trigger.ArgError{Msg: "Colombia supports full refunds only: amount must be " + strconv.FormatInt(p.Captured, 10)}
 	}
 	r := &Refund{seq: m.nextSeq(), Key: m.uuid(), Payment: p, Amount: amount, Currency: p.Currency, Country: p.Country,
 		Description: ev.Reason, Created: now}
 	m.refunds[r.Key] = r
-	p.refunds = append(p.refunds, r)
+	p.more().refunds = append(p.ex().refunds, r)
 	s.setRefundStatus(m, r, StatusSettled, 0, "", now)
 	return nil
 }

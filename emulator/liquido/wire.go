@@ -77,9 +77,17 @@ type paymentJSON struct {
 }
 
 // transferDetails holds the method-specific data under the method's key
-// (reference §5.2, §6).
+// (reference §5.2, §6). A card payment's is inline; the local methods' are
+// behind one pointer, which a stored card payment does not need (its JSON
+// is the same: the pointer's fields are promoted).
 type transferDetails struct {
-	Card         *cardDetails         `json:"card,omitempty"`
+	Card *cardDetails `json:"card,omitempty"`
+	*MethodDetails
+}
+
+// MethodDetails is the local methods' part of transferDetails. Exported so
+// that encoding/json can make it when it reads a state file.
+type MethodDetails struct {
 	Pix          *pixDetails          `json:"pix,omitempty"`
 	Boleto       *boletoDetails       `json:"boleto,omitempty"`
 	OXXO         *oxxoDetails         `json:"oxxo,omitempty"`
@@ -246,4 +254,20 @@ type callbackJSON struct {
 	Data      struct {
 		ChargeDetails json.RawMessage `json:"chargeDetails"`
 	} `json:"data"`
+}
+
+// of reads the local methods' details: none when the payment has none.
+func (d transferDetails) of() MethodDetails {
+	if d.MethodDetails == nil {
+		return MethodDetails{}
+	}
+	return *d.MethodDetails
+}
+
+// set is the local methods' details, to be set: made when there are none.
+func (d *transferDetails) set() *MethodDetails {
+	if d.MethodDetails == nil {
+		d.MethodDetails = &MethodDetails{}
+	}
+	return d.MethodDetails
 }

@@ -42,16 +42,17 @@ func liquidoCases(c Config) ([]kase, error) {
 	now := c.Now()
 	payment := func(key string, st liquido.Status, created time.Time) *liquido.Payment {
 		p := &liquido.Payment{
-			Key: key, Method: liquido.MethodCreditCard, Flow: "DIRECT", Status: st, Code: 200,
-			Amount: c.Amount, Currency: c.Currency, Country: "BR", FinalAmount: c.Amount, FinalCurrency: c.Currency,
-			Created: created, Payer: json.RawMessage(`{"name":"mockpay audit","email":"audit@example.com"}`),
+			Key: key, PaymentCommon: &liquido.PaymentCommon{Method: liquido.MethodCreditCard, Flow: "DIRECT",
+				Currency: c.Currency, Country: "BR", FinalCurrency: c.Currency},
+			Status: st, Code: 200, Amount: c.Amount, FinalAmount: c.Amount,
+			Created: liquido.StampAt(created), Payer: json.RawMessage(`{"name":"mockpay audit","email":"audit@example.com"}`),
 			Description: "mockpay receiver audit",
 		}
 		if st == liquido.StatusFailed {
 			p.Code, p.ErrMsg = 400, "card declined"
 		}
 		if st != liquido.StatusInProgress {
-			p.Finished = created.Add(30 * time.Second)
+			p.Finished = liquido.StampAt(created.Add(30 * time.Second))
 		}
 		return p
 	}
