@@ -55,11 +55,9 @@ type merchants struct {
 	making int
 }
 
-// errTooMany answers a request that would pass --max-merchants.
-type errTooMany int
-
-func (e errTooMany) Error() string {
-	return fmt.Sprintf("mockpay already holds %d merchants made with POST /_mockpay/merchants (--max-merchants): delete some with DELETE /_mockpay/merchants/{key}, or raise the limit", int(e))
+// tooMany answers a request that would pass --max-merchants.
+func tooMany(held, limit, want int) error {
+	return fmt.Errorf("mockpay holds %d merchants made with POST /_mockpay/merchants, and this request would make %d more, past --max-merchants (%d): delete some with DELETE /_mockpay/merchants/{key}, or raise the limit", held, want, limit)
 }
 
 // reserve counts n merchants about to be made against --max-merchants.
@@ -67,7 +65,7 @@ func (ms *merchants) reserve(n int) error {
 	ms.mu.Lock()
 	defer ms.mu.Unlock()
 	if limit := ms.s.cfg.MaxMerchants; limit > 0 && len(ms.made)+ms.making+n > limit {
-		return errTooMany(limit)
+		return tooMany(len(ms.made)+ms.making, limit, n)
 	}
 	ms.making += n
 	return nil
