@@ -1,10 +1,8 @@
 package server_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -12,7 +10,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/mockpay/mockpay/internal/config"
-	"github.com/mockpay/mockpay/server"
 )
 
 // --max-merchants holds under concurrent creation: exactly the limit is
@@ -22,17 +19,7 @@ func TestMaxMerchantsHoldsUnderConcurrentCreation(t *testing.T) {
 	cfg := config.Default()
 	cfg.Seed = 42
 	cfg.MaxMerchants = 5 // merchants, not requests: a request for both providers makes two
-	s, err := server.New(cfg, quiet, time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(func() {
-		ts.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		s.Close(ctx)
-	})
+	ts := startServerWith(t, cfg, time.Now)
 	create := func(body string) (int, map[string]any) {
 		resp, err := http.Post(ts.URL+"/_mockpay/merchants", "application/json", strings.NewReader(body))
 		if err != nil {

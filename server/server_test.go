@@ -35,6 +35,12 @@ func startServer(t *testing.T, wall func() time.Time) *httptest.Server {
 	t.Helper()
 	cfg := config.Default()
 	cfg.Seed = 42
+	return startServerWith(t, cfg, wall)
+}
+
+// startServerWith is startServer with a configuration of the test's own.
+func startServerWith(t *testing.T, cfg config.Config, wall func() time.Time) *httptest.Server {
+	t.Helper()
 	s, err := server.New(cfg, quiet, wall)
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,9 @@
 package liqpay
 
-import "github.com/mockpay/mockpay/scenarios"
+import (
+	"github.com/mockpay/mockpay/internal/clock"
+	"github.com/mockpay/mockpay/scenarios"
+)
 
 // outcome is what a charge decides before anything is stored: a status
 // (a final one, a waiting one, or a verification step), with the rest of the
@@ -132,8 +135,8 @@ func (s *Server) buildPayment(c *call, in chargeInput) *Payment {
 			Product: [4]string{p.S("product_category"), p.S("product_description"), p.S("product_name"), p.S("product_url")},
 		}),
 		Sandbox: p.Flag("sandbox"),
-		Created: StampAt(c.now),
-		Ended:   StampAt(c.now),
+		Created: clock.StampAt(c.now),
+		Ended:   clock.StampAt(c.now),
 	}
 	return pay
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/mockpay/mockpay/internal/clock"
 	"github.com/mockpay/mockpay/internal/tenant"
 )
 
@@ -49,9 +50,9 @@ func TestDigitsRefuses(t *testing.T) {
 
 func TestStampReadsAsTime(t *testing.T) {
 	for _, tm := range []time.Time{{}, time.Unix(1_700_000_000, 123456789), time.Unix(0, 1)} {
-		s := StampAt(tm)
+		s := clock.StampAt(tm)
 		if !s.Time().Equal(tm) || s.Time().IsZero() != tm.IsZero() {
-			t.Errorf("StampAt(%v).Time() = %v", tm, s.Time())
+			t.Errorf("clock.StampAt(%v).Time() = %v", tm, s.Time())
 		}
 		want, _ := json.Marshal(tm.Local())
 		if tm.IsZero() {
@@ -64,7 +65,7 @@ func TestStampReadsAsTime(t *testing.T) {
 		if diff := cmp.Diff(string(want), string(got)); diff != "" {
 			t.Errorf("JSON of %v (-want +got):\n%s", tm, diff)
 		}
-		var back Stamp
+		var back clock.Stamp
 		if err := json.Unmarshal(got, &back); err != nil || back != s {
 			t.Errorf("JSON %s reads back as %v, %v", got, back, err)
 		}

@@ -1,5 +1,7 @@
 package liqpay
 
+import "github.com/mockpay/mockpay/internal/clock"
+
 // holdCompletion captures a hold, fully or partly (reference §4.4).
 func (s *Server) holdCompletion(c *call) any {
 	return s.withPayment(c, func(sh *shop, p *Payment) any {
@@ -12,7 +14,7 @@ func (s *Server) holdCompletion(c *call) any {
 			return e
 		}
 		p.Amount, p.RefundAmount = amount, 0
-		p.Completed = StampAt(c.now)
+		p.Completed = clock.StampAt(c.now)
 		s.finish(sh, p, StatusSuccess, "", c.now)
 		return p.wire("ok")
 	})

@@ -31,9 +31,9 @@ type Payment struct {
 	RRNDebit      Digits
 	ErrCode       ErrCode
 	// Virtual times (stamp.go): made, last changed status, completed.
-	Created   Stamp
-	Ended     Stamp
-	Completed Stamp
+	Created   clock.Stamp
+	Ended     clock.Stamp
+	Completed clock.Stamp
 
 	// Token confirms a verification step (confirm_token) and names the 3-DS page.
 	Token  string

@@ -144,8 +144,8 @@ func (s *Server) chargeRegular(sh *shop, sp *Payment, now time.Time) {
 		Amount:        sp.Amount,
 		Extras:        regularExtras(sp.extras()),
 		Sandbox:       sp.Sandbox,
-		Created:       StampAt(now),
-		Ended:         StampAt(now),
+		Created:       clock.StampAt(now),
+		Ended:         clock.StampAt(now),
 	}
 	sh.byID[r.ID] = r
 	sub.Regular = append(sub.Regular, r.ID)

@@ -3,6 +3,7 @@ package liqpay
 import (
 	"time"
 
+	"github.com/mockpay/mockpay/internal/clock"
 	"github.com/mockpay/mockpay/scenarios"
 )
 
@@ -76,7 +77,7 @@ func (s *Server) finish(sh *shop, p *Payment, st Status, code ErrCode, now time.
 		sh.stop(p.Verify.timer)
 		p.Verify = nil
 	}
-	p.Status, p.ErrCode, p.Ended = st, code, StampAt(now)
+	p.Status, p.ErrCode, p.Ended = st, code, clock.StampAt(now)
 	switch st {
 	case StatusSubscribed:
 		s.startSubscription(sh, p, now)

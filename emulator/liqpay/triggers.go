@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/mockpay/mockpay/internal/clock"
 	"github.com/mockpay/mockpay/internal/trigger"
 )
 
@@ -108,7 +109,7 @@ func (s *Server) triggerSettle(sh *shop, p *Payment, ev trigger.Event, now time.
 		return err
 	}
 	p.Amount, p.RefundAmount = amount, 0
-	p.Completed = StampAt(now)
+	p.Completed = clock.StampAt(now)
 	s.finish(sh, p, StatusSuccess, "", now)
 	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/mockpay/mockpay/internal/clock"
 )
 
 // randomPayment fills every field of a paymentJSON from values that
@@ -64,7 +66,7 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 	}
 	// An ordinary payment takes it.
 	p := &Payment{ID: 1, Common: &Common{Action: "pay", Version: 3, Currency: "UAH"}, Status: StatusSuccess, OrderID: "o-1",
-		Description: "Оплата", Amount: 100, Created: StampAt(time.Unix(1, 0)), Ended: StampAt(time.Unix(2, 0))}
+		Description: "Оплата", Amount: 100, Created: clock.StampAt(time.Unix(1, 0)), Ended: clock.StampAt(time.Unix(2, 0))}
 	if pj := p.wire("ok"); !fastPath(&pj) {
 		t.Error("an ordinary payment was left to encoding/json")
 	}

@@ -1,6 +1,9 @@
 package liquido
 
-import "github.com/mockpay/mockpay/scenarios"
+import (
+	"github.com/mockpay/mockpay/internal/clock"
+	"github.com/mockpay/mockpay/scenarios"
+)
 
 // run creates a charge.
 func (in *chargeRequest) run(s *Server, c *call) answer {
@@ -93,7 +96,7 @@ func (s *Server) newPayment(c *call, in *chargeRequest, card *storedCard, fx *pr
 			Country: in.country, CallbackURL: in.callbackURL, SubMerchantID: in.subMerchant, Vendor: in.vendor,
 			ReturnURL: in.returnURL, baseURL: c.baseURL}), // finalCurrency: priced below
 		Amount: in.amount, Captured: in.amount,
-		Created: StampAt(c.now), Payer: m.shareRaw(in.payer), OrderInfo: m.shareRaw(in.orderInfo),
+		Created: clock.StampAt(c.now), Payer: m.shareRaw(in.payer), OrderInfo: m.shareRaw(in.orderInfo),
 		Description: in.description, capture: in.capture, hash: in.hash, card: card,
 	}
 	if in.params != (testParams{}) || in.link != nil || fx != nil {

@@ -19,7 +19,7 @@ import (
 // (reference §3).
 //
 // It is kept small, for a merchant may hold a million of them
-// (docs/benchmarks.md, Memory): times are Unix ns (Stamp), what most
+// (docs/benchmarks.md, Memory): times are Unix ns (clock.Stamp), what most
 // payments never have is behind one pointer (paymentExtra), the strings
 // (PaymentCommon), payer JSON and cards that payments made alike repeat are
 // shared through the merchant's bounded tables (shared.go, common.go), and
@@ -43,8 +43,8 @@ type Payment struct {
 	FinalAmount int64
 	Tax         *amountDetails
 
-	Created  Stamp
-	Finished Stamp // when it last reached a final status
+	Created  clock.Stamp
+	Finished clock.Stamp // when it last reached a final status
 
 	Payer, OrderInfo json.RawMessage // as sent, shared with payments that sent the same
 	Description      string

@@ -274,7 +274,7 @@ func (s *Server) payReference(m *merchant, ref *reference, amount int64, now tim
 		seq: m.nextSeq(), Key: key,
 		PaymentCommon: m.common(PaymentCommon{Action: ActionPayCash, Method: MethodPayCash, Flow: FlowDirect,
 			Currency: ref.Currency, Country: ref.Country, CallbackURL: ref.CallbackURL}),
-		Amount: amount, Captured: amount, Created: StampAt(now),
+		Amount: amount, Captured: amount, Created: clock.StampAt(now),
 		Payer: ref.Payer, Description: ref.Description,
 		x: &paymentExtra{reference: ref.Key, params: testParams{finalStatus: StatusSettled, delay: defaultDelay}},
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/mockpay/mockpay/internal/clock"
 	"github.com/mockpay/mockpay/scenarios"
 )
 
@@ -171,7 +172,7 @@ func (s *Server) setRefundStatus(m *merchant, r *Refund, st Status, code int, ms
 			p.Status = StatusRefunding
 		case p.ex().refunded >= p.Captured:
 			if p.Status != StatusRefunded {
-				p.Finished = StampAt(now)
+				p.Finished = clock.StampAt(now)
 			}
 			p.Status = StatusRefunded
 		default:

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/mockpay/mockpay/internal/clock"
 	"github.com/mockpay/mockpay/scenarios"
 )
 
@@ -70,7 +71,7 @@ func (r *paymentRecord) payment(m *merchant, baseURL string) *Payment {
 			Vendor: r.Vendor, ReturnURL: r.ReturnURL, baseURL: baseURL}),
 		Status: r.Status, Code: r.Code, ErrMsg: r.ErrMsg,
 		Amount: r.Amount, Captured: r.Captured, FinalAmount: r.FinalAmount, Tax: r.Tax,
-		Created: StampAt(r.Created), Finished: StampAt(r.Finished),
+		Created: clock.StampAt(r.Created), Finished: clock.StampAt(r.Finished),
 		Payer: m.shareRaw(nullToNil(r.Payer)), OrderInfo: m.shareRaw(nullToNil(r.OrderInfo)),
 		Description: r.Description, Details: r.Details,
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/mockpay/mockpay/internal/clock"
 	"github.com/mockpay/mockpay/scenarios"
 )
 
@@ -62,7 +63,7 @@ func (s *Server) setStatus(m *merchant, p *Payment, st Status, code int, msg str
 	p.Status = st
 	p.Code, p.ErrMsg = failure(st, code, msg, "")
 	if st.final() {
-		p.Finished = StampAt(now)
+		p.Finished = clock.StampAt(now)
 	}
 	if st != StatusInProgress && p.ex().finalize != nil {
 		m.disarm(p.ex().finalize) // off the books' timer set too, or it stays there until a reset

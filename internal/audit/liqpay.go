@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mockpay/mockpay/emulator/liqpay"
+	"github.com/mockpay/mockpay/internal/clock"
 	"github.com/mockpay/mockpay/internal/config"
 )
 
@@ -54,11 +55,11 @@ func liqpayCases(c Config) ([]kase, error) {
 				Version: c.Version, Algo: liqpayAlgo(c.Version), PublicKey: publicKey, Currency: c.Currency},
 			OrderID: order, LiqPayOrderID: "MOCKPAYAUDIT" + order,
 			Description: "mockpay receiver audit", Amount: liqpay.Amount(c.Amount),
-			Extras: &liqpay.Extras{IP: "127.0.0.1"}, Is3DS: true, Created: liqpay.StampAt(created),
+			Extras: &liqpay.Extras{IP: "127.0.0.1"}, Is3DS: true, Created: clock.StampAt(created),
 		}
 		p.Card.Mask2, p.Card.Bank, p.Card.Type, p.Card.Country = "424242*42", "Test Bank", "visa", 804
 		if status == "success" {
-			p.Ended = liqpay.StampAt(created.Add(30 * time.Second))
+			p.Ended = clock.StampAt(created.Add(30 * time.Second))
 			p.Completed = p.Ended
 		}
 		return p

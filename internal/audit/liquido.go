@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mockpay/mockpay/emulator/liquido"
+	"github.com/mockpay/mockpay/internal/clock"
 	"github.com/mockpay/mockpay/internal/config"
 )
 
@@ -45,14 +46,14 @@ func liquidoCases(c Config) ([]kase, error) {
 			Key: key, PaymentCommon: &liquido.PaymentCommon{Method: liquido.MethodCreditCard, Flow: "DIRECT",
 				Currency: c.Currency, Country: "BR", FinalCurrency: c.Currency},
 			Status: st, Code: 200, Amount: c.Amount, FinalAmount: c.Amount,
-			Created: liquido.StampAt(created), Payer: json.RawMessage(`{"name":"mockpay audit","email":"audit@example.com"}`),
+			Created: clock.StampAt(created), Payer: json.RawMessage(`{"name":"mockpay audit","email":"audit@example.com"}`),
 			Description: "mockpay receiver audit",
 		}
 		if st == liquido.StatusFailed {
 			p.Code, p.ErrMsg = 400, "card declined"
 		}
 		if st != liquido.StatusInProgress {
-			p.Finished = liquido.StampAt(created.Add(30 * time.Second))
+			p.Finished = clock.StampAt(created.Add(30 * time.Second))
 		}
 		return p
 	}

@@ -1,14 +1,14 @@
-package liqpay
+package clock
 
 import (
 	"encoding/json"
 	"time"
 )
 
-// Stamp is a payment's time as Unix nanoseconds: 8 bytes where a
-// time.Time takes 24 (its monotonic reading and location mean nothing to a
-// stored payment), three to a payment. The zero Stamp is the zero time.
-// In JSON it is what a time.Time is, so a state file reads as before.
+// Stamp is a stored time as Unix nanoseconds: 8 bytes where a time.Time
+// takes 24 (its monotonic reading and location mean nothing to a stored
+// payment, which keeps several). The zero Stamp is the zero time. In JSON
+// it is what a time.Time is, so a state file reads as before.
 type Stamp int64
 
 // StampAt is t as a Stamp.
