@@ -1,8 +1,9 @@
 package journal
 
 import (
-	"bytes"
 	"encoding/json"
+
+	"github.com/mockpay/mockpay/internal/jsonscan"
 )
 
 // The journal reads a handful of top-level fields (refDoc) of up to three
@@ -89,24 +90,12 @@ type refScanner struct {
 	vals [fieldCount]any
 }
 
-func (s *refScanner) ws(i int) int {
-	for i < len(s.b) {
-		switch s.b[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
-
 // object reads the object at i ('{'); top says its fields are refDoc's.
 func (s *refScanner) object(i, depth int, top bool) (int, scanVerdict) {
 	if depth > maxScanDepth {
 		return i, scanFallback
 	}
-	i = s.ws(i + 1)
+	i = jsonscan.Space(s.b, i+1)
 	if i < len(s.b) && s.b[i] == '}' {
 		return i + 1, scanOK
 	}
@@ -127,11 +116,11 @@ func (s *refScanner) object(i, depth int, top bool) (int, scanVerdict) {
 			}
 			field = refFieldOf(s.b[i+1 : kEnd-1])
 		}
-		i = s.ws(kEnd)
+		i = jsonscan.Space(s.b, kEnd)
 		if i >= len(s.b) || s.b[i] != ':' {
 			return i, scanInvalid
 		}
-		i = s.ws(i + 1)
+		i = jsonscan.Space(s.b, i+1)
 		if field == fieldNone {
 			i, v = s.value(i, depth)
 		} else {
@@ -140,7 +129,7 @@ func (s *refScanner) object(i, depth int, top bool) (int, scanVerdict) {
 		if v != scanOK {
 			return i, v
 		}
-		i = s.ws(i)
+		i = jsonscan.Space(s.b, i)
 		if i >= len(s.b) {
 			return i, scanInvalid
 		}
@@ -148,7 +137,7 @@ func (s *refScanner) object(i, depth int, top bool) (int, scanVerdict) {
 		case '}':
 			return i + 1, scanOK
 		case ',':
-			i = s.ws(i + 1)
+			i = jsonscan.Space(s.b, i+1)
 		default:
 			return i, scanInvalid
 		}
@@ -210,7 +199,7 @@ func (s *refScanner) array(i, depth int) (int, scanVerdict) {
 	if depth > maxScanDepth {
 		return i, scanFallback
 	}
-	i = s.ws(i + 1)
+	i = jsonscan.Space(s.b, i+1)
 	if i < len(s.b) && s.b[i] == ']' {
 		return i + 1, scanOK
 	}
@@ -220,7 +209,7 @@ func (s *refScanner) array(i, depth int) (int, scanVerdict) {
 		if v != scanOK {
 			return i, v
 		}
-		i = s.ws(i)
+		i = jsonscan.Space(s.b, i)
 		if i >= len(s.b) {
 			return i, scanInvalid
 		}
@@ -228,7 +217,7 @@ func (s *refScanner) array(i, depth int) (int, scanVerdict) {
 		case ']':
 			return i + 1, scanOK
 		case ',':
-			i = s.ws(i + 1)
+			i = jsonscan.Space(s.b, i+1)
 		default:
 			return i, scanInvalid
 		}
@@ -236,95 +225,28 @@ func (s *refScanner) array(i, depth int) (int, scanVerdict) {
 }
 
 func (s *refScanner) literal(i int, word string) (int, scanVerdict) {
-	if len(s.b)-i < len(word) || string(s.b[i:i+len(word)]) != word {
-		return i, scanInvalid
-	}
-	return i + len(word), scanOK
+	end, ok := jsonscan.Literal(s.b, i, word)
+	return end, verdict(ok)
 }
 
 // str validates the string at i ('"') and returns its end (after the
 // closing quote); plain is true when it holds neither an escape nor a byte
 // outside ASCII, so that its text is its value.
 func (s *refScanner) str(i int) (end int, plain bool, v scanVerdict) {
-	// Most strings hold no escape, control or non-ASCII byte: find the
-	// closing quote at memchr speed and check the bytes before it in one
-	// tight loop; anything else is read byte by byte below.
-	if k := bytes.IndexByte(s.b[i+1:], '"'); k >= 0 && plainASCII(s.b[i+1:i+1+k]) {
-		return i + 2 + k, true, scanOK
-	}
-	plain = true
-	for i++; i < len(s.b); i++ {
-		c := s.b[i]
-		switch {
-		case c == '"':
-			return i + 1, plain, scanOK
-		case c < 0x20:
-			return i, false, scanInvalid
-		case c >= 0x80:
-			plain = false
-		case c == '\\':
-			plain = false
-			if i+1 >= len(s.b) {
-				return i, false, scanInvalid
-			}
-			switch s.b[i+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				i++
-			case 'u':
-				if i+5 >= len(s.b) {
-					return i, false, scanInvalid
-				}
-				for _, h := range s.b[i+2 : i+6] {
-					if !isHex(h) {
-						return i, false, scanInvalid
-					}
-				}
-				i += 5
-			default:
-				return i, false, scanInvalid
-			}
-		}
-	}
-	return i, false, scanInvalid
+	end, escaped, nonASCII, ok := jsonscan.String(s.b, i)
+	return end, !escaped && !nonASCII, verdict(ok)
 }
 
-// number validates a JSON number at i: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
 func (s *refScanner) number(i int) (int, scanVerdict) {
-	if s.b[i] == '-' {
-		i++
+	end, ok := jsonscan.Number(s.b, i)
+	return end, verdict(ok)
+}
+
+func verdict(ok bool) scanVerdict {
+	if ok {
+		return scanOK
 	}
-	switch {
-	case i < len(s.b) && s.b[i] == '0':
-		i++
-	case i < len(s.b) && isDigit(s.b[i]):
-		for i < len(s.b) && isDigit(s.b[i]) {
-			i++
-		}
-	default:
-		return i, scanInvalid
-	}
-	if i < len(s.b) && s.b[i] == '.' {
-		i++
-		if i >= len(s.b) || !isDigit(s.b[i]) {
-			return i, scanInvalid
-		}
-		for i < len(s.b) && isDigit(s.b[i]) {
-			i++
-		}
-	}
-	if i < len(s.b) && (s.b[i] == 'e' || s.b[i] == 'E') {
-		i++
-		if i < len(s.b) && (s.b[i] == '+' || s.b[i] == '-') {
-			i++
-		}
-		if i >= len(s.b) || !isDigit(s.b[i]) {
-			return i, scanInvalid
-		}
-		for i < len(s.b) && isDigit(s.b[i]) {
-			i++
-		}
-	}
-	return i, scanOK
+	return scanInvalid
 }
 
 // refFieldOf names the refDoc field an ASCII name stands for, compared as
@@ -356,16 +278,3 @@ func equalFoldASCII(a []byte, b string) bool {
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
-func isHex(c byte) bool { return isDigit(c) || ('a' <= c && c <= 'f') || ('A' <= c && c <= 'F') }
-
-// plainASCII reports whether b holds only printable ASCII but the
-// backslash (the quote is not in b).
-func plainASCII(b []byte) bool {
-	for _, c := range b {
-		if c < 0x20 || c >= 0x80 || c == '\\' {
-			return false
-		}
-	}
-	return true
-}

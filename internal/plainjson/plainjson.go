@@ -12,6 +12,8 @@ package plainjson
 import (
 	"encoding/json"
 	"unicode/utf8"
+
+	"github.com/mockpay/mockpay/internal/jsonscan"
 )
 
 // maxDepth is how deep Decode follows nesting before leaving the document
@@ -24,27 +26,15 @@ const maxDepth = 256
 // whether b is valid at all).
 func Decode(b []byte) (v any, ok bool) {
 	d := decoder{b: b}
-	i := d.ws(0)
+	i := jsonscan.Space(d.b, 0)
 	v, i, ok = d.value(i, 0)
-	if !ok || d.ws(i) != len(b) {
+	if !ok || jsonscan.Space(d.b, i) != len(b) {
 		return nil, false
 	}
 	return v, true
 }
 
 type decoder struct{ b []byte }
-
-func (d *decoder) ws(i int) int {
-	for i < len(d.b) {
-		switch d.b[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
-	}
-	return i
-}
 
 func (d *decoder) value(i, depth int) (any, int, bool) {
 	if i >= len(d.b) {
@@ -59,17 +49,20 @@ func (d *decoder) value(i, depth int) (any, int, bool) {
 		s, end, ok := d.str(i)
 		return s, end, ok
 	case c == '-' || ('0' <= c && c <= '9'):
-		end, ok := d.number(i)
+		end, ok := jsonscan.Number(d.b, i)
 		if !ok {
 			return nil, end, false
 		}
 		return json.Number(d.b[i:end]), end, true
 	case c == 't':
-		return true, i + 4, d.literal(i, "true")
+		end, ok := jsonscan.Literal(d.b, i, "true")
+		return true, end, ok
 	case c == 'f':
-		return false, i + 5, d.literal(i, "false")
+		end, ok := jsonscan.Literal(d.b, i, "false")
+		return false, end, ok
 	case c == 'n':
-		return nil, i + 4, d.literal(i, "null")
+		end, ok := jsonscan.Literal(d.b, i, "null")
+		return nil, end, ok
 	}
 	return nil, i, false
 }
@@ -79,7 +72,7 @@ func (d *decoder) object(i, depth int) (any, int, bool) {
 		return nil, i, false
 	}
 	m := map[string]any{}
-	i = d.ws(i + 1)
+	i = jsonscan.Space(d.b, i+1)
 	if i < len(d.b) && d.b[i] == '}' {
 		return m, i + 1, true
 	}
@@ -91,16 +84,16 @@ func (d *decoder) object(i, depth int) (any, int, bool) {
 		if !ok {
 			return nil, end, false
 		}
-		i = d.ws(end)
+		i = jsonscan.Space(d.b, end)
 		if i >= len(d.b) || d.b[i] != ':' {
 			return nil, i, false
 		}
 		var v any
-		if v, i, ok = d.value(d.ws(i+1), depth); !ok {
+		if v, i, ok = d.value(jsonscan.Space(d.b, i+1), depth); !ok {
 			return nil, i, false
 		}
 		m[k] = v // a repeated name: the last one wins, as in encoding/json
-		i = d.ws(i)
+		i = jsonscan.Space(d.b, i)
 		if i >= len(d.b) {
 			return nil, i, false
 		}
@@ -108,7 +101,7 @@ func (d *decoder) object(i, depth int) (any, int, bool) {
 		case '}':
 			return m, i + 1, true
 		case ',':
-			i = d.ws(i + 1)
+			i = jsonscan.Space(d.b, i+1)
 		default:
 			return nil, i, false
 		}
@@ -120,7 +113,7 @@ func (d *decoder) array(i, depth int) (any, int, bool) {
 		return nil, i, false
 	}
 	list := []any{} // encoding/json gives an empty list, never nil
-	i = d.ws(i + 1)
+	i = jsonscan.Space(d.b, i+1)
 	if i < len(d.b) && d.b[i] == ']' {
 		return list, i + 1, true
 	}
@@ -130,7 +123,7 @@ func (d *decoder) array(i, depth int) (any, int, bool) {
 			return nil, end, false
 		}
 		list = append(list, v)
-		i = d.ws(end)
+		i = jsonscan.Space(d.b, end)
 		if i >= len(d.b) {
 			return nil, i, false
 		}
@@ -138,76 +131,23 @@ func (d *decoder) array(i, depth int) (any, int, bool) {
 		case ']':
 			return list, i + 1, true
 		case ',':
-			i = d.ws(i + 1)
+			i = jsonscan.Space(d.b, i+1)
 		default:
 			return nil, i, false
 		}
 	}
 }
 
-func (d *decoder) literal(i int, word string) bool {
-	return len(d.b)-i >= len(word) && string(d.b[i:i+len(word)]) == word
-}
-
 // str reads the string at i ('"') when its text is its value: no escape,
-// no control character, valid UTF-8 (encoding/json would replace a bad
-// byte with U+FFFD).
+// valid UTF-8 (encoding/json would replace a bad byte with U+FFFD).
 func (d *decoder) str(i int) (string, int, bool) {
-	ascii := true
-	for j := i + 1; j < len(d.b); j++ {
-		switch c := d.b[j]; {
-		case c == '"':
-			text := d.b[i+1 : j]
-			if !ascii && !utf8.Valid(text) {
-				return "", j, false
-			}
-			return string(text), j + 1, true
-		case c == '\\' || c < 0x20:
-			return "", j, false
-		case c >= 0x80:
-			ascii = false
-		}
+	end, escaped, nonASCII, ok := jsonscan.String(d.b, i)
+	if !ok || escaped {
+		return "", end, false
 	}
-	return "", len(d.b), false
-}
-
-// number reads a JSON number at i: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-func (d *decoder) number(i int) (int, bool) {
-	b := d.b
-	digits := func(i int) int {
-		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
-			i++
-		}
-		return i
+	text := d.b[i+1 : end-1]
+	if nonASCII && !utf8.Valid(text) {
+		return "", end, false
 	}
-	if b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && '1' <= b[i] && b[i] <= '9':
-		i = digits(i)
-	default:
-		return i, false
-	}
-	if i < len(b) && b[i] == '.' {
-		j := digits(i + 1)
-		if j == i+1 {
-			return j, false
-		}
-		i = j
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		j := digits(i)
-		if j == i {
-			return j, false
-		}
-		i = j
-	}
-	return i, true
+	return string(text), end, true
 }
