@@ -34,7 +34,7 @@ func TestPrefiltersNeverMissAMatch(t *testing.T) {
 
 // runRE and groupRE find what eachCard calls a digit run and its groups.
 var (
-	runRE   = regexp.MustCompile(`[0-9]+(?:[ -][0-9]+)*`)
+	runRE   = regexp.MustCompile(`[0-9]+(?:[ \t+-]+[0-9]+)*`)
 	groupRE = regexp.MustCompile(`[0-9]+`)
 )
 
