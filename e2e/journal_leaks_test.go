@@ -224,7 +224,7 @@ func TestJournalLeaks(t *testing.T) {
 	}
 	// Every pay's data was read, whatever its encoding.
 	for _, order := range orders {
-		if decoded[order] && !regexp.MustCompile(`"order_id":\s*"` + regexp.QuoteMeta(order) + `"`).Match(journal) {
+		if decoded[order] && !regexp.MustCompile(`"order_id":\s*"`+regexp.QuoteMeta(order)+`"`).Match(journal) {
 			t.Errorf("no journal entry decodes the data of order %s", order)
 		}
 	}

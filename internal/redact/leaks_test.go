@@ -39,7 +39,7 @@ func TestBodyRedactsAsTheEmulatorsRead(t *testing.T) {
 	escaped := `{"amount":100,"currency":"USD","paymentMethod":"CARD","card":{"cardNumber":"\u0034242424242424242","expirationMonth":06,"expirationYear":2030,"\u0063vc":"987"}}`
 	for _, tc := range []struct {
 		name, ct, body string
-		wantData   bool // LiqPay data decoded
+		wantData       bool // LiqPay data decoded
 	}{
 		{"liqpay form, no content type", "", form(std), true},
 		{"liqpay form as application/json", "application/json", form(std), true},
