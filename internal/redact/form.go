@@ -6,13 +6,12 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/mockpay/mockpay/internal/lenient"
 )
 
-// NotDecodable stands for a LiqPay data value that no base64 alphabet
-// reads: what it holds can't be redacted, so it is not kept.
+// NotDecodable stands for a LiqPay data value that does not decode to
+// JSON: what it holds can't be redacted, so it is not kept.
 const NotDecodable = "[removed: not decodable]"
 
 // formPair is one name=value pair of a form, decoded.
@@ -88,8 +87,8 @@ func formValue(v string) string {
 // liqpayData redacts LiqPay's data value as the emulator reads it
 // (liqpay.DecodeData): raw JSON when it starts with '{', otherwise base64
 // in any of lenient.Base64's alphabets. The stored value is the redacted
-// JSON in standard base64, and doc that JSON; a value no alphabet reads
-// becomes NotDecodable.
+// JSON in standard base64, and doc that JSON; a value that does not decode
+// to JSON becomes NotDecodable.
 func liqpayData(v string) (stored string, doc json.RawMessage) {
 	t := strings.TrimSpace(v)
 	if t == "" {
@@ -105,14 +104,11 @@ func liqpayData(v string) (stored string, doc json.RawMessage) {
 	if red, ok := jsonDoc(raw); ok {
 		return base64.StdEncoding.EncodeToString([]byte(red)), json.RawMessage(red)
 	}
-	// Not JSON (the emulator refuses it): still redacted as text.
-	if utf8.Valid(raw) {
-		if red := Text(string(raw)); red != string(raw) {
-			return base64.StdEncoding.EncodeToString([]byte(red)), nil
-		}
-		return v, nil
-	}
-	return base64.StdEncoding.EncodeToString([]byte(Text(string(raw)))), nil
+	// Not JSON (the emulator refuses it, and a cut body leaves it so):
+	// bytes decoded out of step with the sender's encoding ('+' read as
+	// a space, a piece missing) hide a card from any scanner, yet base64
+	// of them, or the text as sent, would still spell it.
+	return NotDecodable, nil
 }
 
 // unescapeForm is url.QueryUnescape, except that a '%' not followed by two

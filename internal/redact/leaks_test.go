@@ -157,3 +157,18 @@ func TestLiqPayDataUndecodable(t *testing.T) {
 		t.Errorf("Form gave %q, %q", form, doc)
 	}
 }
+
+// LiqPay data cut short (a body past what the journal reads) is no JSON
+// any more: whatever is left of it is redacted as text, or dropped.
+func TestLiqPayDataCutShort(t *testing.T) {
+	data := base64.StdEncoding.EncodeToString([]byte(payJSON + strings.Repeat(" ", 64)))
+	for cut := len(data) - 80; cut < len(data)-60; cut++ {
+		form, doc := Form("data=" + data[:cut])
+		if leak := leakcheck.Find(form, leakCard, leakCVV); leak != "" {
+			t.Errorf("data cut at %d: %q: %s", cut, form, leak)
+		}
+		if doc != nil {
+			t.Errorf("data cut at %d gave JSON %s", cut, doc)
+		}
+	}
+}
