@@ -75,7 +75,7 @@ func TestJournalLeaks(t *testing.T) {
 		data              func(raw []byte) string // the data value as sent
 		card              string
 		extra             []any
-		tail              string // appended to the form
+		head, tail        string // around the form
 	}{
 		{name: "no content type", data: std},
 		{name: "application/json", contentType: "application/json", data: std},
@@ -86,6 +86,7 @@ func TestJournalLeaks(t *testing.T) {
 		{name: "a bad pair x=%zz", contentType: "application/x-www-form-urlencoded", data: std, tail: "&x=%zz"},
 		{name: "over 16 KiB", contentType: "application/x-www-form-urlencoded", data: std, extra: []any{"info", strings.Repeat("i", 20<<10)}},
 		{name: "double-spaced card", contentType: "application/x-www-form-urlencoded", data: std, card: "4242  4242  4242  4242"},
+		{name: "the form inside a JSON string", contentType: "application/json", data: std, head: `{"x":"&`, tail: `&"}`},
 	} {
 		t.Run("liqpay "+tc.name, func(t *testing.T) {
 			order := orderID(t)
@@ -97,7 +98,7 @@ func TestJournalLeaks(t *testing.T) {
 			if tc.name == "URL alphabet" && !strings.ContainsAny(data, "-_") {
 				t.Fatalf("the data %q does not use the URL alphabet's own characters", data)
 			}
-			body := url.Values{"data": {data}, "signature": {liqpayclient.Sign(privateKey, data, false)}}.Encode() + tc.tail
+			body := tc.head + url.Values{"data": {data}, "signature": {liqpayclient.Sign(privateKey, data, false)}}.Encode() + tc.tail
 			got, err := liqpayclient.DecodeJSON(post(t, tc.contentType, body))
 			if err != nil || got["status"] != "success" {
 				t.Fatalf("the emulator did not accept the pay: %v %v", got, err)

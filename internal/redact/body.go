@@ -19,7 +19,7 @@ func Body(contentType string, b []byte) (body string, data json.RawMessage) {
 	}
 	jsonish := t[0] == '{' || t[0] == '['
 	if jsonish {
-		if doc, ok := jsonDoc(b); ok {
+		if doc, ok := jsonDoc(b); ok && !formHides(doc) {
 			return doc, nil
 		}
 	}
@@ -29,6 +29,29 @@ func Body(contentType string, b []byte) (body string, data json.RawMessage) {
 		return Form(string(b))
 	}
 	return Text(string(b)), nil
+}
+
+// formHides reports whether a redacted JSON document, read as a form
+// (LiqPay reads any body so, a hosted page any body declared a form),
+// still holds card data its JSON reading did not show: a data pair, or a
+// card number spelled with escapes ("{"a":"&data=eyJ…&signature=…&"}",
+// "&card=%34242…"). Such a body is stored as its form reading.
+func formHides(doc string) bool {
+	if !strings.ContainsAny(doc, "&%=") {
+		return false
+	}
+	for rest := doc; rest != ""; {
+		var pair string
+		pair, rest, _ = strings.Cut(rest, "&")
+		k, _, _ := strings.Cut(pair, "=")
+		if unescapeForm(k) == "data" {
+			return true
+		}
+		if strings.ContainsAny(pair, "%+") && hasPAN(unescapeForm(pair)) {
+			return true
+		}
+	}
+	return false
 }
 
 // looksLikeForm reports whether b holds a form pair: at its start or after

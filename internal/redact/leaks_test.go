@@ -65,6 +65,9 @@ func TestBodyRedactsAsTheEmulatorsRead(t *testing.T) {
 		{"checkout form, encoded digits", "", "card=%342%342%2B4242+4242+4242&cvv=987&x=%zz", false},
 		{"payment link page form", "application/x-www-form-urlencoded", "method=CREDIT_CARD&cardNumber=4242+4242+4242+4242&cardHolderName=A+B&expirationMonth=06&expirationYear=2030&cvc=987", false},
 		{"CVV under a ';' name", "", "card=1&cvv;x=987", false},
+		// Valid JSON that LiqPay, or a hosted page, reads as a form.
+		{"LiqPay data inside a JSON string", "", `{"x":"&` + form(std) + `&"}`, true},
+		{"encoded card inside a JSON string", "application/x-www-form-urlencoded", `{"x":"&card=%342%342%2B4242+4242+4242&"}`, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			body, data := Body(tc.ct, []byte(tc.body))
