@@ -1,6 +1,7 @@
 // Package redact keeps card data (and credentials) out of what mockpay stores and shows: card
-// numbers are masked wherever they appear (a run of 13–19 digits, spaces or
-// dashes allowed between them, that passes the Luhn check), and card
+// numbers are masked wherever they appear (a run of 13–19 digits, any runs
+// of spaces, dashes, tabs or '+' allowed between them, that passes the Luhn
+// check), and card
 // verification codes are removed outright. It knows the field names the
 // providers use for the CVV — LiqPay's card_cvv, Liquido's cvc — and common
 // spellings besides, in JSON, in form bodies and in LiqPay's base64 data.
@@ -383,7 +384,8 @@ func luhn(d []byte) bool {
 }
 
 // JSON removes CVV fields at any depth and masks card numbers in a JSON
-// document; text that is not JSON goes through Text. Card numbers are
+// document (numbers with leading zeros read as Liquido reads them); text
+// that is not JSON goes through Text. Card numbers are
 // looked for in string values, and in numbers only under a card field: a
 // date in epoch milliseconds passes Luhn one time in ten, and the answer must
 // stay valid JSON with its dates intact. A document with no credential field
