@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mockpay/mockpay/internal/lenient"
 	"github.com/mockpay/mockpay/internal/plainjson"
 )
 
@@ -63,19 +64,8 @@ func DecodeData(data string) (Params, error) {
 	if strings.HasPrefix(trimmed, "{") {
 		raw = []byte(trimmed)
 	} else {
-		compact := strings.Map(func(r rune) rune {
-			if r == '\n' || r == '\r' || r == ' ' || r == '\t' {
-				return -1
-			}
-			return r
-		}, trimmed)
 		var err error
-		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-			if raw, err = enc.DecodeString(compact); err == nil {
-				break
-			}
-		}
-		if err != nil {
+		if raw, err = lenient.Base64(trimmed); err != nil {
 			return nil, errNotJSON
 		}
 	}

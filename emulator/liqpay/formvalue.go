@@ -15,7 +15,7 @@ import (
 // of many pairs, which ParseQuery may refuse whole under GODEBUG's
 // urlmaxqueryparams).
 func formValue(form, key string) (value string, ok bool) {
-	if strings.Count(form, "&") >= maxFastPairs || strings.Contains(os.Getenv("GODEBUG"), "urlmaxqueryparams") {
+	if strings.Count(form, "&") >= maxFastPairs || queryParamsCapped {
 		return "", false
 	}
 	for form != "" {
@@ -36,6 +36,10 @@ func formValue(form, key string) (value string, ok bool) {
 	}
 	return "", true
 }
+
+// queryParamsCapped: GODEBUG sets urlmaxqueryparams, under which ParseQuery
+// may refuse a form whole. GODEBUG is read once, at start, as net/url does.
+var queryParamsCapped = strings.Contains(os.Getenv("GODEBUG"), "urlmaxqueryparams")
 
 // maxFastPairs is how many pairs formValue reads itself; net/url's own
 // limit is 10,000.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mockpay/mockpay/internal/lenient"
 	"github.com/mockpay/mockpay/internal/plainjson"
 )
 
@@ -33,7 +34,7 @@ func decodeObject(body []byte) (map[string]any, *apiError) {
 		}
 	}
 	if !json.Valid(body) {
-		body = fixLeadingZeros(body)
+		body = lenient.LeadingZeros(body)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -49,55 +50,6 @@ func decodeObject(body []byte) (map[string]any, *apiError) {
 		return nil, errBadRequest("JSON parse error: the request body must be a JSON object")
 	}
 	return m, nil
-}
-
-// fixLeadingZeros rewrites number literals with leading zeros (06, -007.5)
-// into valid JSON, outside strings, and leaves everything else as it is.
-func fixLeadingZeros(b []byte) []byte {
-	out := make([]byte, 0, len(b))
-	inString, escaped := false, false
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if inString {
-			out = append(out, c)
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-			continue
-		}
-		if c == '"' {
-			inString = true
-			out = append(out, c)
-			continue
-		}
-		if c != '-' && (c < '0' || c > '9') {
-			out = append(out, c)
-			continue
-		}
-		// A number token: sign, digits, fraction, exponent.
-		j := i
-		for j < len(b) && strings.IndexByte("+-0123456789.eE", b[j]) >= 0 {
-			j++
-		}
-		tok := b[i:j]
-		sign := []byte{}
-		if tok[0] == '-' {
-			sign, tok = tok[:1], tok[1:]
-		}
-		k := 0
-		for k+1 < len(tok) && tok[k] == '0' && tok[k+1] >= '0' && tok[k+1] <= '9' {
-			k++
-		}
-		out = append(out, sign...)
-		out = append(out, tok[k:]...)
-		i = j - 1
-	}
-	return out
 }
 
 // fingerprint identifies a request body as a value: the same JSON written

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mockpay/mockpay/internal/redact"
 )
@@ -103,13 +104,26 @@ func (rec Recorder) Wrap(next http.Handler) http.Handler {
 		if r.URL.RawQuery != "" {
 			e.Query, _ = redact.Form(r.URL.RawQuery)
 		}
+		// The whole body read is redacted, then cut: a body cut first is
+		// no longer JSON or base64, and its card data would escape the
+		// parsers (bodies are at most peekCap here).
+		e.RequestBody, e.RequestData = redact.Body(r.Header.Get("Content-Type"), body)
+		if len(e.RequestBody) > storeCap {
+			e.RequestBody, e.RequestTruncated = cutText(e.RequestBody), true
+		}
+		data := e.RequestData
+		if len(data) > storeCap {
+			// LiqPay data past storeCap is not kept (cut, it would no
+			// longer be JSON); the body keeps its start.
+			e.RequestData, e.RequestTruncated = nil, true
+		}
 		stored := body
 		if len(stored) > storeCap {
 			stored, e.RequestTruncated = cut(stored), true
 		}
-		e.RequestBody, e.RequestData = redact.Body(r.Header.Get("Content-Type"), stored)
-		if e.RequestData == nil && provider == "liqpay" && r.URL.RawQuery != "" {
-			_, e.RequestData = redact.Form(r.URL.RawQuery)
+		if data == nil && provider == "liqpay" && r.URL.RawQuery != "" {
+			_, data = redact.Form(r.URL.RawQuery)
+			e.RequestData = data
 		}
 		resp := cw.buf.Bytes()
 		e.ResponseTruncated = cw.truncated
@@ -122,7 +136,7 @@ func (rec Recorder) Wrap(next http.Handler) http.Handler {
 			e.ErrorCode = "connection dropped"
 		}
 		respDoc := object(bytes.TrimSpace(resp))
-		e.Action, e.Refs = describe(provider, route, vars, e.RequestData, stored, respDoc)
+		e.Action, e.Refs = describe(provider, route, vars, data, stored, respDoc)
 		if code := liqpayError(provider, respDoc); code != "" {
 			e.Error, e.ErrorCode = true, code
 		}
@@ -171,6 +185,20 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 func cut(b []byte) []byte {
 	b = b[:min(len(b), storeCap)]
 	return bytes.TrimRight(b, "0123456789 -")
+}
+
+// cutText is a redacted body cut to storeCap: at a whole character, and,
+// like cut, without a trailing run of digits and separators, so that no
+// stretch of a longer digit run (an id) reads as a card number.
+func cutText(s string) string {
+	s = s[:min(len(s), storeCap)]
+	for i := 0; i < utf8.UTFMax-1 && len(s) > 0; i++ {
+		if r, size := utf8.DecodeLastRuneInString(s); r != utf8.RuneError || size > 1 {
+			break
+		}
+		s = s[:len(s)-1] // a character cut in two
+	}
+	return strings.TrimRight(s, "0123456789 -+\t")
 }
 
 // secretHeaders are masked in stored headers.

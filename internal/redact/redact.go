@@ -1,6 +1,7 @@
 // Package redact keeps card data (and credentials) out of what mockpay stores and shows: card
-// numbers are masked wherever they appear (a run of 13–19 digits, spaces or
-// dashes allowed between them, that passes the Luhn check), and card
+// numbers are masked wherever they appear (a run of 13–19 digits, any runs
+// of spaces, dashes, tabs or '+' allowed between them, that passes the Luhn
+// check), and card
 // verification codes are removed outright. It knows the field names the
 // providers use for the CVV — LiqPay's card_cvv, Liquido's cvc — and common
 // spellings besides, in JSON, in form bodies and in LiqPay's base64 data.
@@ -8,11 +9,12 @@ package redact
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
-	"net/url"
 	"regexp"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/mockpay/mockpay/internal/lenient"
 )
 
 // cvvFields are the names of card verification codes, lower-cased.
@@ -45,6 +47,14 @@ const Removed = "[removed]"
 // were most of mockpay's CPU time per request (docs/benchmarks.md), and
 // most bodies have neither a CVV field name nor a run of 13 digits.
 func Text(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	if strings.Contains(s, `\u00`) {
+		// Text that is not JSON (Liquido's "expirationMonth":06, a body cut
+		// short) may still hide a digit or a CVV name behind an escape.
+		s = unescapeASCII(s)
+	}
 	if mayHoldCVV(s) {
 		s = cvvRE.ReplaceAllString(s, `${1}"`+Removed+`"`)
 	}
@@ -64,8 +74,10 @@ func allDigits(s string) bool {
 	return true
 }
 
-// A card number is found in a digit run: digit groups joined by single
-// spaces or dashes ("4242 4242-4242 4242"), as long as the run goes. A card
+// A card number is found in a digit run: digit groups joined by any run of
+// spaces, dashes, tabs and '+' ("4242 4242-4242  4242", "4242+4242+…" in a
+// form), as long as the run goes: the emulators read a card number after
+// dropping every space and dash, and a form's '+' is a space. A card
 // is a stretch of whole groups with 13–19 digits that passes Luhn, so a
 // digit string without separators is one group and is never cut: an id of
 // 25 digits holds no "card". Where stretches overlap, the longer wins, then
@@ -73,6 +85,10 @@ func allDigits(s string) bool {
 // after 19 digits, which could cut a card in two when separated digits
 // stood before it: "0001000 00000000000000" left the 14-digit card whole.
 // FuzzJSON found it.)
+
+// isCardSeparator reports whether c may stand between the digit groups of
+// one card number.
+func isCardSeparator(c byte) bool { return c == ' ' || c == '-' || c == '+' || c == '\t' }
 
 // digitGroup is one group of a digit run: s[from:to] is all digits.
 type digitGroup struct{ from, to int }
@@ -97,8 +113,12 @@ func eachCard(s string, fn func(from, to int, masked string) bool) {
 			}
 			groups = append(groups, digitGroup{i, j})
 			digits += j - i
-			if j+1 < len(s) && (s[j] == ' ' || s[j] == '-') && isDigit(s[j+1]) {
-				i = j + 1
+			k := j
+			for k < len(s) && isCardSeparator(s[k]) {
+				k++
+			}
+			if k > j && k < len(s) && isDigit(s[k]) {
+				i = k
 				continue
 			}
 			i = j
@@ -221,8 +241,11 @@ func maskPANsInStrings(s string) (masked string, ok bool) {
 		}
 		if !inString {
 			// A number: a card number only under a card field (the slow
-			// path masks it there); a date or an id elsewhere stays.
-			ok = !cardField(keyBefore(s, start))
+			// path masks it there); a date or an id elsewhere stays. A
+			// number whose key can't be told here (in a list, after a
+			// sign) is the slow path's to judge: it passes the key on.
+			key := keyBefore(s, start)
+			ok = key != "" && !cardField(key)
 			return ok
 		}
 		if b.Len() == 0 {
@@ -361,7 +384,8 @@ func luhn(d []byte) bool {
 }
 
 // JSON removes CVV fields at any depth and masks card numbers in a JSON
-// document; text that is not JSON goes through Text. Card numbers are
+// document (numbers with leading zeros read as Liquido reads them); text
+// that is not JSON goes through Text. Card numbers are
 // looked for in string values, and in numbers only under a card field: a
 // date in epoch milliseconds passes Luhn one time in ten, and the answer must
 // stay valid JSON with its dates intact. A document with no credential field
@@ -374,8 +398,28 @@ func JSON(b []byte) []byte { return []byte(jsonText(b)) }
 // jsonText is JSON as a string, which is what the journal stores: the body
 // is copied once (each conversion between []byte and string copies it).
 func jsonText(b []byte) string {
+	if doc, ok := jsonDoc(b); ok {
+		return doc
+	}
+	return Text(string(b))
+}
+
+// jsonDoc is JSON for a text that is a JSON document, or one once numbers
+// with leading zeros are read as Liquido reads them; ok is false for any
+// other text.
+func jsonDoc(b []byte) (doc string, ok bool) {
 	s := string(b)
-	if plain, cvv := jsonFlags(s); plain && validJSON(b) {
+	valid := validJSON(b)
+	if !valid {
+		b = lenient.LeadingZeros(b)
+		if !validJSON(b) {
+			return "", false
+		}
+	}
+	// The fast paths keep the text as it is: invalid UTF-8 (which
+	// validJSON lets through, as json.Valid does) takes the slow path,
+	// which writes U+FFFD instead.
+	if plain, cvv := jsonFlags(s); valid && plain && utf8.ValidString(s) {
 		doc, ok := s, true
 		if cvv {
 			// CVV fields are cut out of the text (withoutCVVFields), when
@@ -387,7 +431,7 @@ func jsonText(b []byte) string {
 		// field, which the slow path does.
 		if ok {
 			if masked, ok := maskPANsInStrings(doc); ok {
-				return masked
+				return masked, true
 			}
 		}
 	}
@@ -395,13 +439,13 @@ func jsonText(b []byte) string {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	if err := dec.Decode(&v); err != nil || dec.More() {
-		return Text(s)
+		return "", false
 	}
 	out, err := json.Marshal(strip("", v))
 	if err != nil {
-		return Text(s)
+		return "", false
 	}
-	return string(out)
+	return string(out), true
 }
 
 // strip redacts v, the value of field key ("" at the top and in lists).
@@ -443,56 +487,6 @@ func strip(key string, v any) any {
 func cardField(key string) bool {
 	k := strings.ToLower(key)
 	return strings.Contains(k, "card") || k == "pan" || strings.Contains(k, "cardnumber")
-}
-
-// Form removes CVV fields from a form (or query) and masks card numbers in
-// its values. LiqPay's data field — base64 JSON, or raw JSON from the Python
-// SDK — is decoded, redacted and returned as data; it is re-encoded in the
-// form so that the stored body stays a form.
-func Form(s string) (form string, data json.RawMessage) {
-	if form, data, ok := formDataSignature(s); ok {
-		return form, data
-	}
-	vals, err := url.ParseQuery(s)
-	if err != nil {
-		return Text(s), nil
-	}
-	for k, vs := range vals {
-		switch {
-		case IsCVV(k):
-			delete(vals, k)
-		case IsSecret(k):
-			for i, v := range vs {
-				vs[i] = Header(v)
-			}
-		}
-	}
-	if d := vals.Get("data"); d != "" {
-		raw := []byte(d)
-		if dec, err := base64.StdEncoding.DecodeString(d); err == nil {
-			raw = dec
-		}
-		if validJSON(raw) {
-			data = JSON(raw)
-			vals.Set("data", base64.StdEncoding.EncodeToString(data))
-		}
-	}
-	return Text(vals.Encode()), data
-}
-
-// Body redacts a request or response body by its content type: JSON, form
-// (with LiqPay's data decoded), or plain text.
-func Body(contentType string, b []byte) (body string, data json.RawMessage) {
-	ct := strings.ToLower(contentType)
-	switch {
-	case len(b) == 0:
-		return "", nil
-	case strings.Contains(ct, "json") || (ct == "" && validJSON(b)):
-		return jsonText(b), nil
-	case strings.Contains(ct, "x-www-form-urlencoded"):
-		return Form(string(b))
-	}
-	return Text(string(b)), nil
 }
 
 // Header masks secrets in a header value: credentials keep their scheme

@@ -15,6 +15,12 @@ func TestText(t *testing.T) {
 		{"card 4242424242424242 ok", "card 424242******4242 ok"},
 		{"4242 4242 4242 4242", "424242******4242"},
 		{"4111-1111-1111-1111", "411111******1111"},
+		// Any run of spaces, dashes, tabs and '+' joins groups: the
+		// emulators drop every space and dash of a card number.
+		{"4242  4242  4242  4242", "424242******4242"},
+		{"4242--4242--4242--4242", "424242******4242"},
+		{"4242 -4242- 4242 4242", "424242******4242"},
+		{"card=4242+4242+4242+4242", "card=424242******4242"},
 		{"order 1234567890123456", "order 1234567890123456"}, // not Luhn-valid: an id, not a card
 		{"payment_id 2000000001", "payment_id 2000000001"},
 		{"4242424242424242 7", "424242********** 7"},    // a card, then a digit: the tail hidden too
