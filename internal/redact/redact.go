@@ -14,6 +14,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mockpay/mockpay/internal/jsonscan"
 	"github.com/mockpay/mockpay/internal/lenient"
 )
 
@@ -409,15 +410,15 @@ func jsonText(b []byte) string {
 // other text.
 func jsonDoc(b []byte) (doc string, ok bool) {
 	s := string(b)
-	valid := validJSON(b)
+	valid := jsonscan.Valid(b)
 	if !valid {
 		b = lenient.LeadingZeros(b)
-		if !validJSON(b) {
+		if !jsonscan.Valid(b) {
 			return "", false
 		}
 	}
 	// The fast paths keep the text as it is: invalid UTF-8 (which
-	// validJSON lets through, as json.Valid does) takes the slow path,
+	// jsonscan.Valid lets through, as json.Valid does) takes the slow path,
 	// which writes U+FFFD instead.
 	if plain, cvv := jsonFlags(s); valid && plain && utf8.ValidString(s) {
 		doc, ok := s, true
