@@ -49,7 +49,7 @@ func holdsCard(s string) bool {
 			digits := ""
 			for z := a; z < len(groups); z++ {
 				digits += groups[z]
-				if len(digits) >= 13 && len(digits) <= 19 && luhn([]byte(digits)) {
+				if len(digits) >= 13 && len(digits) <= 19 && luhnText(digits) {
 					return true
 				}
 			}

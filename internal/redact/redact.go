@@ -362,26 +362,10 @@ func maskPAN(m string) string {
 			digits = append(digits, m[i])
 		}
 	}
-	if !luhn(digits) {
+	if !luhnText(string(digits)) {
 		return m
 	}
 	return string(digits[:6]) + strings.Repeat("*", len(digits)-10) + string(digits[len(digits)-4:])
-}
-
-func luhn(d []byte) bool {
-	sum, double := 0, false
-	for i := len(d) - 1; i >= 0; i-- {
-		n := int(d[i] - '0')
-		if double {
-			n *= 2
-			if n > 9 {
-				n -= 9
-			}
-		}
-		sum += n
-		double = !double
-	}
-	return sum%10 == 0
 }
 
 // JSON removes CVV fields at any depth and masks card numbers in a JSON
