@@ -30,8 +30,14 @@ const checkoutPagePath = "/api/3/checkout/"
 // kilobytes (rro_info and split_rules included), and sessions keep it.
 const maxCheckoutBody = 64 << 10
 
-// maxCheckouts bounds the sessions kept per server; the oldest go first.
-const maxCheckouts = 4096
+// maxCheckouts bounds the sessions kept per server, and
+// maxCheckoutsPerShop those of one merchant, so that one busy merchant (a
+// load test) cannot push out the sessions of another (a demo in progress);
+// the oldest go first.
+const (
+	maxCheckouts        = 4096
+	maxCheckoutsPerShop = 256
+)
 
 // checkout is one hosted checkout session: the merchant's signed order, as
 // decoded, waiting for the customer.
@@ -65,20 +71,36 @@ type checkouts struct {
 	mu      sync.Mutex
 	byToken map[string]*checkout
 	order   []string
+	perShop map[*shop]int
 }
 
 func (cs *checkouts) add(co *checkout) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	if cs.byToken == nil {
-		cs.byToken = map[string]*checkout{}
+		cs.byToken, cs.perShop = map[string]*checkout{}, map[*shop]int{}
 	}
 	cs.byToken[co.token] = co
 	cs.order = append(cs.order, co.token)
-	for len(cs.order) > maxCheckouts {
-		delete(cs.byToken, cs.order[0])
-		cs.order = cs.order[1:]
+	if cs.perShop[co.shop]++; cs.perShop[co.shop] > maxCheckoutsPerShop {
+		i := slices.IndexFunc(cs.order, func(token string) bool { return cs.byToken[token].shop == co.shop })
+		cs.forget(i)
 	}
+	for len(cs.order) > maxCheckouts {
+		cs.forget(0)
+	}
+}
+
+// forget drops the session at order[i]; caller holds cs.mu.
+func (cs *checkouts) forget(i int) {
+	token := cs.order[i]
+	if co := cs.byToken[token]; co != nil {
+		if cs.perShop[co.shop]--; cs.perShop[co.shop] <= 0 {
+			delete(cs.perShop, co.shop)
+		}
+	}
+	delete(cs.byToken, token)
+	cs.order = slices.Delete(cs.order, i, i+1)
 }
 
 // drop forgets every session of sh (a reset or removed shop).
@@ -92,6 +114,7 @@ func (cs *checkouts) drop(sh *shop) {
 		}
 		return false
 	})
+	delete(cs.perShop, sh)
 }
 
 // of lists the sessions of sh, oldest first.
