@@ -1,6 +1,7 @@
 package liqpay
 
 import (
+	"crypto/rand"
 	"fmt"
 	"sync"
 	"time"
@@ -59,7 +60,7 @@ func newBooks() *books {
 		byID:       map[int64]*Payment{},
 		byToken:    map[string]*Payment{},
 		cardTokens: map[string]card{},
-		tokens:     tokenBook{state: map[string]string{}, unique: map[string]string{}},
+		tokens:     tokenBook{state: map[string]string{}, unique: map[string]string{}, key: []byte(rand.Text())},
 		invoices:   map[string]*Payment{},
 		registers:  map[string][]byte{},
 		timers:     map[*clock.Timer]struct{}{},

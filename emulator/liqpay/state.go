@@ -39,8 +39,10 @@ type shopState struct {
 	Payments []paymentState `json:"payments"`
 	// CardTokens are the card_tokens issued (cardTokens).
 	CardTokens map[string]card `json:"card_tokens"`
-	// TokenStates and TokenUnique are token_create's book (tokens):
-	// suspended tokens, and token_create_unique's card fingerprints.
+	// TokenStates are token_create's book (tokens): suspended tokens.
+	// token_create_unique's card fingerprints are not saved (their key is
+	// never written: see tokenBook.key), so after a restart the same card
+	// gets a new token; TokenUnique is read from older files and ignored.
 	TokenStates map[string]string `json:"token_states,omitempty"`
 	TokenUnique map[string]string `json:"token_unique,omitempty"`
 	// Registers are reports_compensation_file's files (registers).
@@ -98,8 +100,8 @@ func (s *Server) snapshotShop(sh *shop) (json.RawMessage, error) {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	ss := shopState{NextID: sh.nextID, CardTokens: maps.Clone(sh.cardTokens),
-		TokenStates: maps.Clone(sh.tokens.state), TokenUnique: maps.Clone(sh.tokens.unique),
-		Registers: maps.Clone(sh.registers)}
+		TokenStates: maps.Clone(sh.tokens.state),
+		Registers:   maps.Clone(sh.registers)}
 	for _, p := range sh.byID {
 		ps := paymentState{Payment: p}
 		if plan := p.flow().plan; plan != nil && plan.From == p.Status && len(plan.Steps) > 0 {
@@ -179,7 +181,6 @@ func (s *Server) restoreShop(sh *shop, ss shopState) {
 	sh.nextID = max(sh.nextID, ss.NextID)
 	maps.Copy(sh.cardTokens, ss.CardTokens)
 	maps.Copy(sh.tokens.state, ss.TokenStates)
-	maps.Copy(sh.tokens.unique, ss.TokenUnique)
 	maps.Copy(sh.registers, ss.Registers)
 	var pageTokens []string
 	for tok := range ss.Registers {
