@@ -11,6 +11,7 @@ import (
 
 	"github.com/mockpay/mockpay/internal/lenient"
 	"github.com/mockpay/mockpay/internal/plainjson"
+	"github.com/mockpay/mockpay/internal/redact"
 )
 
 // decodeObject parses a request body into a JSON object, leniently where
@@ -60,6 +61,12 @@ func decodeObject(body []byte) (map[string]any, *apiError) {
 // hash of them would be a guessable copy.
 func fingerprint(key []byte, action Action, m map[string]any) [32]byte {
 	b, _ := canonicalInto(make([]byte, 0, 1024), m) // map keys are sorted; numbers keep their text
+	// Of the body as the journal keeps it, card masked and CVC removed:
+	// the key is saved in the state file and bundles beside the hash, and
+	// a hash of the card itself gave the number and the CVC back by trying
+	// the digits the masked card hides. Two requests that differ only there
+	// count as the same request.
+	b = redact.JSON(b)
 	mac := hmac.New(sha256.New, key)
 	mac.Write([]byte(string(action) + "\n"))
 	mac.Write(b)
