@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mockpay/mockpay/internal/redact"
 )
 
 // DefaultMax is how many entries a merchant keeps when Options.Max is zero.
@@ -63,7 +65,7 @@ type Filter struct {
 	Unmatched bool
 	Problems  bool      // errors or unmatched
 	Since     time.Time // wall time
-	Ref       string    // names this payment or order id
+	Ref       string    // names this payment or order id (masked as Refs are: MaskRef)
 }
 
 func (f Filter) matches(e *Entry) bool {
@@ -80,6 +82,12 @@ func (f Filter) matches(e *Entry) bool {
 	}
 	return true
 }
+
+// MaskRef is a payment reference as entries store it in Refs: card
+// numbers in it masked (an order id "o-4242424242424242" is kept as
+// "o-424242******4242"), as in the stored bodies. List matches a
+// Filter.Ref through it, so a ref given in clear still finds its entries.
+func MaskRef(ref string) string { return redact.Text(ref) }
 
 // Journal holds the entries; it is safe for concurrent use.
 type Journal struct {
@@ -121,6 +129,7 @@ func (j *Journal) Add(e *Entry) {
 // limit, with how many matched in all. Entries are never modified once
 // added, so the pointers are safe to encode.
 func (j *Journal) List(f Filter, offset, limit int) ([]*Entry, int) {
+	f.Ref = MaskRef(f.Ref)
 	j.mu.Lock()
 	var match []*Entry
 	visit := func(list []*Entry) {

@@ -37,8 +37,9 @@ func IsSecret(name string) bool { return secretFields[strings.ToLower(name)] }
 func IsCVV(name string) bool { return cvvFields[strings.ToLower(name)] }
 
 // cvvRE is the fallback for text that does not parse (a truncated body): a
-// CVV field with its value, in JSON or form spelling.
-var cvvRE = regexp.MustCompile(`(?i)("?(?:card_cvv|card_cvc|cvv2?|cvc2?|security_?code|cardcv[vc])"?\s*[:=]\s*)("[^"]*"|[^&,}\s"]*)`)
+// CVV field with its value, in JSON or form spelling; a quoted value cut
+// short (a body cut at the read limit) is removed to the end.
+var cvvRE = regexp.MustCompile(`(?i)("?(?:card_cvv|card_cvc|cvv2?|cvc2?|security_?code|cardcv[vc])"?\s*[:=]\s*)("[^"]*"?|[^&,}\s"]*)`)
 
 // Removed stands where a CVV was in text that could not be parsed.
 const Removed = "[removed]"
