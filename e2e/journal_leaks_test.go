@@ -335,6 +335,12 @@ func TestJournalLeaks(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range list.Entries {
+		headers, _ := e["request_headers"].(map[string]any)
+		for k := range headers {
+			if strings.Contains(strings.ToLower(k), "cvv") {
+				t.Errorf("%s: the header %s is stored", e["path"], k)
+			}
+		}
 		for _, k := range []string{"request_body", "query", "response_body"} {
 			if s, _ := e[k].(string); s != "" {
 				checkStored(t, e["path"].(string)+" "+k, []byte(s))

@@ -285,14 +285,15 @@ func mayNameCVV(k string) bool {
 }
 
 // headerValue is a header value as stored: credentials masked, card
-// numbers masked and CVVs removed as in any text, and a URL's query
-// (Referer, Location) read as a form, where LiqPay's data is decoded and
-// its card masked and CVV removed.
+// numbers masked and CVVs removed as in any text, and the query of a
+// Referer (the page a form was posted from) read as a form, where LiqPay's
+// data is decoded and its card masked and its CVV removed (review 4,
+// finding 5).
 func headerValue(k, v string) string {
 	if secretHeaders[k] || redact.IsSecret(k) {
 		return redact.Header(v)
 	}
-	if base, query, ok := strings.Cut(v, "?"); ok && (k == "Referer" || k == "Location" || k == "Content-Location") {
+	if base, query, ok := strings.Cut(v, "?"); ok && k == "Referer" {
 		query, _ = redact.Form(query)
 		return redact.Text(base) + "?" + query
 	}
