@@ -1,7 +1,8 @@
 // Package journal records every request mockpay answers and its response,
 // per merchant, for the control plane's GET /_mockpay/journal and a
 // payment's timeline. Card numbers are masked and CVVs removed before an
-// entry is stored (package redact); credentials in headers are masked.
+// entry is stored (package redact), in its bodies, headers, path and refs;
+// credentials in headers are masked and headers named like a CVV dropped.
 // Each merchant keeps its newest Max entries (1,000 by default); requests no
 // merchant could be found for share one more such bucket.
 package journal
