@@ -21,6 +21,22 @@ import (
 // with curl would, must reach neither the journal, nor the state file, nor
 // a bundle with their card number or CVV readable.
 
+// partLeft is what a card or the CVV cut short leaves: 12 of the card's
+// digits, or a CVV value with digits left after it was removed.
+// journalRef is refPAN in a journal entry's refs or path.
+var journalRef = regexp.MustCompile(`"refs":\[[^\]]*` + refPAN + `|"path":"[^"]*` + refPAN)
+
+var partLeft = regexp.MustCompile(`424242424242|\[removed\](?:\\?")*\d|(?i)cvc(?:\\?")*\s*:\s*(?:\\?")*9`)
+
+// keyPAN stands as a JSON key in a charge's orderInfo, which the ledger
+// keeps as sent (Liquido answers with it), so only the journal is checked.
+const keyPAN = "4111 1111 1111 1111"
+
+// refPAN stands in a payment's own order id or key, and a path: the
+// ledger keeps such an id as the merchant sent it (the emulators look
+// payments up by it), so only what the journal keeps of it is checked.
+const refPAN = "5555555555554444"
+
 const (
 	leakPAN = "4242424242424242"
 	leakCVV = "987"
@@ -180,6 +196,104 @@ func TestJournalLeaks(t *testing.T) {
 			t.Fatalf("paying on the link page: HTTP %d, want the approval page\n%s", got.code, got.body)
 		}
 	})
+	// Review 4: card data in refs and the path (finding 6), in headers (5),
+	// under a key on the slow JSON path (8), at the 64 KiB read limit (3),
+	// under a percent-escaped CVV name in a JSON-looking form (4).
+	lqHeader := http.Header{"Content-Type": {"application/json"}, "Authorization": {"Bearer " + token}, "x-api-key": {lqDefault.apiKey}}
+	settle := func(t *testing.T, body string) {
+		t.Helper()
+		r := s.send(t, http.MethodPost, "/v1/payments/charges/card", body, lqHeader)
+		if got := r.json(t); r.code != http.StatusOK || got["transferStatus"] != "SETTLED" {
+			t.Fatalf("HTTP %d %.300s; want the charge SETTLED", r.code, r.body)
+		}
+	}
+	t.Run("review 4: a card in the idempotency key and the path", func(t *testing.T) {
+		key := "lq2-" + refPAN
+		settle(t, charge(key, leakPAN))
+		s.send(t, http.MethodGet, "/v1/payments/"+refPAN, nil, lqHeader) // any answer: it is journaled
+		// The payment's timeline still finds its requests by the key.
+		code, out := m.send(t, http.MethodGet, "/_mockpay/payments/"+url.PathEscape(key)+"?merchant="+lqDefault.id, "", "")
+		if code != http.StatusOK {
+			t.Fatalf("payment %s: HTTP %d %v", key, code, out)
+		}
+		requests := 0
+		for _, e := range out["timeline"].([]any) {
+			if e.(map[string]any)["kind"] == "request" {
+				requests++
+			}
+		}
+		if requests == 0 {
+			t.Errorf("the timeline of %s holds no request: %v", key, out["timeline"])
+		}
+	})
+	t.Run("review 4: a card in the LiqPay order id", func(t *testing.T) {
+		data := std(payData("o-"+refPAN, leakPAN))
+		body := url.Values{"data": {data}, "signature": {liqpayclient.Sign(privateKey, data, false)}}.Encode()
+		got, err := liqpayclient.DecodeJSON(post(t, "application/x-www-form-urlencoded", body))
+		if err != nil || got["status"] != "success" {
+			t.Fatalf("the emulator did not accept the pay: %v %v", got, err)
+		}
+	})
+	t.Run("review 4: card data in headers", func(t *testing.T) {
+		pageURL := m.openCheckout(t, checkoutParams(orderID(t)))
+		data := std(payData(orderID(t)+"-referer", leakPAN))
+		for _, referer := range []string{m.base + "/pay?card=" + leakPAN + "&cvv=" + leakCVV,
+			m.base + "/api/3/checkout?data=" + url.QueryEscape(data) + "&signature=s"} {
+			req, err := http.NewRequest(http.MethodGet, pageURL, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Referer", referer)
+			req.Header.Set("X-Card", "4242 4242 4242 4242")
+			req.Header.Set("Cvv", leakCVV)
+			resp, err := noRedirects.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("the checkout page: HTTP %d", resp.StatusCode)
+			}
+		}
+	})
+	t.Run("review 4: a card number as a key, slow path", func(t *testing.T) {
+		body := charge(lqKey(t, ""), leakPAN)
+		settle(t, strings.TrimSuffix(body, "}")+`,"orderInfo":{"orderId":"o","`+keyPAN+`":"\u0041"}}`)
+	})
+	// A description of \u0061 escapes (which shrink six to one once
+	// unescaped) sized so that the 64 KiB read limit falls inside the
+	// card number or the CVV.
+	atReadLimit := func(body, field string, into int) string {
+		head := `{"description":"`
+		pad := strings.Repeat(`\u0061`, (64<<10-len(body)-200)/6)
+		full := head + pad + `",` + body[1:]
+		cut := strings.Index(full, field) + len(field) + into
+		return head + strings.Repeat("a", 64<<10-cut) + pad + `",` + body[1:]
+	}
+	for _, tc := range []struct {
+		name, field string
+		into        int
+	}{{"in the card number", `"cardNumber":"`, 12}, {"in the CVV", `"cvc":"`, 2}} {
+		t.Run("review 4: the read limit "+tc.name, func(t *testing.T) {
+			body := atReadLimit(charge(lqKey(t, ""), leakPAN), tc.field, tc.into)
+			if i := strings.Index(body, tc.field) + len(tc.field); i+tc.into != 64<<10 {
+				t.Fatalf("the limit is at %d, the value starts at %d", 64<<10, i)
+			}
+			settle(t, body)
+		})
+	}
+	t.Run("review 4: an escaped CVV name in a JSON-looking form", func(t *testing.T) {
+		pageURL := m.openCheckout(t, checkoutParams(orderID(t)))
+		resp, err := noRedirects.Post(pageURL, "application/x-www-form-urlencoded",
+			strings.NewReader(`{"a":"&c%76v=`+leakCVV+`&card=`+leakPAN+`&exp=12/30&"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode/100 != 3 {
+			t.Fatalf("paying on the checkout page: HTTP %d, want a redirect", resp.StatusCode)
+		}
+	})
 	if t.Failed() {
 		return
 	}
@@ -191,6 +305,10 @@ func TestJournalLeaks(t *testing.T) {
 		}
 		if leak := leakcheck.Find(string(text), leakPAN, leakCVV); leak != "" {
 			t.Errorf("%s: %s", what, leak)
+		}
+		// Part of a card or a CVV cut at the read limit (review 4, 3).
+		if m := partLeft.Find(text); m != nil {
+			t.Errorf("%s holds part of a card or CVV: %q", what, m)
 		}
 	}
 	get := func(t *testing.T, path string) []byte {
@@ -217,6 +335,12 @@ func TestJournalLeaks(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range list.Entries {
+		headers, _ := e["request_headers"].(map[string]any)
+		for k := range headers {
+			if strings.Contains(strings.ToLower(k), "cvv") {
+				t.Errorf("%s: the header %s is stored", e["path"], k)
+			}
+		}
 		for _, k := range []string{"request_body", "query", "response_body"} {
 			if s, _ := e[k].(string); s != "" {
 				checkStored(t, e["path"].(string)+" "+k, []byte(s))
@@ -230,7 +354,31 @@ func TestJournalLeaks(t *testing.T) {
 		}
 	}
 	checkStored(t, "the LiqPay bundle", get(t, "/_mockpay/bundle?merchant="+publicKey))
-	checkStored(t, "the Liquido bundle", get(t, "/_mockpay/bundle?merchant="+lqDefault.id))
+	lqBundle := get(t, "/_mockpay/bundle?merchant="+lqDefault.id)
+	checkStored(t, "the Liquido bundle", lqBundle)
+	// A card in a payment's key or order id, or in a path (review 4,
+	// finding 6): the journal masks it in refs and paths, the bundle in
+	// its request URLs.
+	for _, card := range []string{refPAN, keyPAN} {
+		if leak := leakcheck.Find(string(journal), card, ""); leak != "" {
+			t.Errorf("the journal: %s", leak)
+		}
+	}
+	var har struct {
+		Log struct {
+			Entries []struct {
+				Request struct{ URL string } `json:"request"`
+			} `json:"entries"`
+		} `json:"log"`
+	}
+	if err := json.Unmarshal(lqBundle, &har); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range har.Log.Entries {
+		if leak := leakcheck.Find(e.Request.URL, refPAN, ""); leak != "" {
+			t.Errorf("the Liquido bundle's URL %s: %s", e.Request.URL, leak)
+		}
+	}
 
 	m.stop(t)
 	state, err := os.ReadFile(statePath)
@@ -241,4 +389,7 @@ func TestJournalLeaks(t *testing.T) {
 		t.Fatal("the state file holds no journal of the test's requests")
 	}
 	checkStored(t, "the state file", state)
+	if m := journalRef.Find(state); m != nil {
+		t.Errorf("the state file's journal: %s", m)
+	}
 }

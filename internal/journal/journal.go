@@ -1,7 +1,8 @@
 // Package journal records every request mockpay answers and its response,
 // per merchant, for the control plane's GET /_mockpay/journal and a
 // payment's timeline. Card numbers are masked and CVVs removed before an
-// entry is stored (package redact); credentials in headers are masked.
+// entry is stored (package redact), in its bodies, headers, path and refs;
+// credentials in headers are masked and headers named like a CVV dropped.
 // Each merchant keeps its newest Max entries (1,000 by default); requests no
 // merchant could be found for share one more such bucket.
 package journal
@@ -15,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/mockpay/mockpay/internal/redact"
 )
 
 // DefaultMax is how many entries a merchant keeps when Options.Max is zero.
@@ -63,7 +66,7 @@ type Filter struct {
 	Unmatched bool
 	Problems  bool      // errors or unmatched
 	Since     time.Time // wall time
-	Ref       string    // names this payment or order id
+	Ref       string    // names this payment or order id (masked as Refs are: MaskRef)
 }
 
 func (f Filter) matches(e *Entry) bool {
@@ -80,6 +83,12 @@ func (f Filter) matches(e *Entry) bool {
 	}
 	return true
 }
+
+// MaskRef is a payment reference as entries store it in Refs: card
+// numbers in it masked (an order id "o-4242424242424242" is kept as
+// "o-424242******4242"), as in the stored bodies. List matches a
+// Filter.Ref through it, so a ref given in clear still finds its entries.
+func MaskRef(ref string) string { return redact.Text(ref) }
 
 // Journal holds the entries; it is safe for concurrent use.
 type Journal struct {
@@ -121,6 +130,7 @@ func (j *Journal) Add(e *Entry) {
 // limit, with how many matched in all. Entries are never modified once
 // added, so the pointers are safe to encode.
 func (j *Journal) List(f Filter, offset, limit int) ([]*Entry, int) {
+	f.Ref = MaskRef(f.Ref)
 	j.mu.Lock()
 	var match []*Entry
 	visit := func(list []*Entry) {

@@ -94,7 +94,7 @@ func (rec Recorder) Wrap(next http.Handler) http.Handler {
 
 		e := &Entry{
 			At: start, VirtualAt: who.Now, Provider: provider, Merchant: who.Merchant, Tenant: who.Tenant,
-			Method: r.Method, Path: r.URL.Path, Route: route, Unmatched: !matched,
+			Method: r.Method, Path: redact.Text(r.URL.Path), Route: route, Unmatched: !matched,
 			Status: cw.code(), DurationMS: ms(time.Since(start)),
 			RequestHeaders: headers(r.Header), ResponseHeaders: headers(cw.Header()),
 		}
@@ -107,7 +107,14 @@ func (rec Recorder) Wrap(next http.Handler) http.Handler {
 		// The whole body read is redacted, then cut: a body cut first is
 		// no longer JSON or base64, and its card data would escape the
 		// parsers (bodies are at most peekCap here).
-		e.RequestBody, e.RequestData = redact.Body(r.Header.Get("Content-Type"), body)
+		// A body cut at the read limit ends mid-value: a card number or
+		// CVV cut there is too short to be recognised, so its trailing
+		// digits go first (review 4, finding 3).
+		read := body
+		if len(body) >= peekCap && r.ContentLength != int64(len(body)) {
+			read = cutRead(body)
+		}
+		e.RequestBody, e.RequestData = redact.Body(r.Header.Get("Content-Type"), read)
 		if len(e.RequestBody) > storeCap {
 			e.RequestBody, e.RequestTruncated = cutText(e.RequestBody), true
 		}
@@ -187,6 +194,49 @@ func cut(b []byte) []byte {
 	return bytes.TrimRight(b, "0123456789 -")
 }
 
+// cutRead drops from a body cut at the read limit its trailing run of
+// digits and separators, and of escapes of them or parts of one ("\u003",
+// "\u0034", "%3"): what is left of a card number or a CVV the cut split,
+// which is too short to be recognised as one, or hidden in an escape.
+func cutRead(b []byte) []byte {
+	for {
+		n := len(b)
+		b = bytes.TrimRight(b, "0123456789 -+\t")
+		if i := bytes.LastIndexByte(b, '\\'); i >= 0 && len(b)-i <= 6 && partialEscape(b[i+1:], 'u', 4) {
+			b = b[:i]
+		}
+		if i := bytes.LastIndexByte(b, '%'); i >= 0 && len(b)-i <= 3 && partialEscape(b[i+1:], 0, 2) {
+			b = b[:i]
+		}
+		if len(b) == n {
+			return b
+		}
+	}
+}
+
+// partialEscape reports whether s is the start of an escape's tail: the
+// letter lead (when not 0), then at most n hex digits.
+func partialEscape(s []byte, lead byte, n int) bool {
+	if lead != 0 {
+		if len(s) == 0 {
+			return true
+		}
+		if s[0] != lead {
+			return false
+		}
+		s = s[1:]
+	}
+	if len(s) > n {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= '0' && c <= '9' || c|0x20 >= 'a' && c|0x20 <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 // cutText is a redacted body cut to storeCap: at a whole character, and,
 // like cut, without a trailing run of digits and separators, so that no
 // stretch of a longer digit run (an id) reads as a card number.
@@ -204,8 +254,55 @@ func cutText(s string) string {
 // secretHeaders are masked in stored headers.
 var secretHeaders = map[string]bool{"Authorization": true, "X-Api-Key": true, "Cookie": true, "Set-Cookie": true, "Proxy-Authorization": true}
 
-// headers copies h with its secrets masked. The values share one backing
-// array (one allocation rather than one a header).
+// cvvHeader reports whether a header is named like a CVV ("Cvv",
+// "X-Card-Cvv"): such a header is not stored at all.
+func cvvHeader(k string) bool {
+	if !mayNameCVV(k) {
+		return false // most headers: no allocation
+	}
+	k = strings.ToLower(k)
+	if redact.IsCVV(k) || redact.IsCVV(strings.ReplaceAll(strings.TrimPrefix(k, "x-"), "-", "")) {
+		return true
+	}
+	for _, w := range strings.FieldsFunc(k, func(r rune) bool { return r == '-' || r == '_' }) {
+		if redact.IsCVV(w) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayNameCVV reports whether k holds, in any case, "cv" or "sec": every
+// CVV name (redact.IsCVV) does.
+func mayNameCVV(k string) bool {
+	for i := 0; i+2 <= len(k); i++ {
+		a, b := k[i]|0x20, k[i+1]|0x20
+		if a == 'c' && b == 'v' || a == 's' && b == 'e' && i+3 <= len(k) && k[i+2]|0x20 == 'c' {
+			return true
+		}
+	}
+	return false
+}
+
+// headerValue is a header value as stored: credentials masked, card
+// numbers masked and CVVs removed as in any text, and the query of a
+// Referer (the page a form was posted from) read as a form, where LiqPay's
+// data is decoded and its card masked and its CVV removed (review 4,
+// finding 5).
+func headerValue(k, v string) string {
+	if secretHeaders[k] || redact.IsSecret(k) {
+		return redact.Header(v)
+	}
+	if base, query, ok := strings.Cut(v, "?"); ok && k == "Referer" {
+		query, _ = redact.Form(query)
+		return redact.Text(base) + "?" + query
+	}
+	return redact.Text(v)
+}
+
+// headers copies h with its secrets and card data masked and its CVV
+// headers left out. The values share one backing array (one allocation
+// rather than one a header).
 func headers(h http.Header) http.Header {
 	n := 0
 	for _, vs := range h {
@@ -215,12 +312,12 @@ func headers(h http.Header) http.Header {
 	all := make([]string, 0, n)
 	for k, vs := range h {
 		k = http.CanonicalHeaderKey(k)
+		if cvvHeader(k) {
+			continue
+		}
 		from := len(all)
 		for _, v := range vs {
-			if secretHeaders[k] {
-				v = redact.Header(v)
-			}
-			all = append(all, v)
+			all = append(all, headerValue(k, v))
 		}
 		// The full slice expression makes a later append (two spellings
 		// of one name) copy instead of writing over the next header.
@@ -265,6 +362,10 @@ func describe(provider, route string, vars map[string]string, data json.RawMessa
 		case float64:
 			s = strconv.FormatFloat(x, 'f', -1, 64)
 		}
+		// A ref is masked as the stored bodies are (the raw body and the
+		// answer name it in clear); Journal.List masks a Filter.Ref the
+		// same way, so a payment's timeline still finds its entries.
+		s = MaskRef(s)
 		if s != "" && !containsString(refs, s) {
 			refs = append(refs, s)
 		}

@@ -35,7 +35,8 @@ func Body(contentType string, b []byte) (body string, data json.RawMessage) {
 // (LiqPay reads any body so, a hosted page any body declared a form),
 // still holds card data its JSON reading did not show: a data pair, or a
 // card number spelled with escapes ("{"a":"&data=eyJ…&signature=…&"}",
-// "&card=%34242…"). Such a body is stored as its form reading.
+// "&card=%34242…"), or a CVV or credential under an escaped name
+// ("&c%76v=…"). Such a body is stored as its form reading.
 func formHides(doc string) bool {
 	if !strings.ContainsAny(doc, "&%=") {
 		return false
@@ -44,8 +45,17 @@ func formHides(doc string) bool {
 		var pair string
 		pair, rest, _ = strings.Cut(rest, "&")
 		k, _, _ := strings.Cut(pair, "=")
-		if unescapeForm(k) == "data" {
+		key := unescapeForm(k)
+		if key == "data" {
 			return true
+		}
+		// A CVV or a credential under an escaped name ("c%76v=…"): the
+		// JSON reading sees no such name, a form reader does (review 4,
+		// finding 4).
+		if key != k {
+			if name, _, _ := strings.Cut(key, ";"); IsCVV(key) || IsCVV(name) || IsSecret(key) {
+				return true
+			}
 		}
 		if strings.ContainsAny(pair, "%+") && hasPAN(unescapeForm(pair)) {
 			return true

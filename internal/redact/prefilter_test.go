@@ -189,7 +189,10 @@ func FuzzJSONFastPathsMatchTheSlowPath(f *testing.F) {
 		`{"cvv":{"a":[1,"}"]},"b":"4242424242424242"}`, ` { "a" : [ {"CVC":"1"} , 2 ] , "cvv" : 3 , "c":[] } `,
 		`{"card":{"number":"4111111111111111","cvv":"123"},"note":"cvv 1"}`, `[{"securityCode":null},{"x":"cvc"}]`,
 		// A number in a list under a card field (review 3, finding 7).
-		`{"card":[4242424242424242]}`, `{"pan":  [1, 4242424242424242]}`} {
+		`{"card":[4242424242424242]}`, `{"pan":  [1, 4242424242424242]}`,
+		// Card numbers as keys (review 4, finding 8).
+		`{"orderInfo":{"orderId":"o","4111 1111 1111 1111":"\u0041"}}`, `{"4111111111111111":{"a":1}}`,
+		`{"4111111111111111":{"password":"x"}}`, `{"4242424242424242":"4242424242424242","card_cvv":"1"}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {

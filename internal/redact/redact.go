@@ -37,8 +37,9 @@ func IsSecret(name string) bool { return secretFields[strings.ToLower(name)] }
 func IsCVV(name string) bool { return cvvFields[strings.ToLower(name)] }
 
 // cvvRE is the fallback for text that does not parse (a truncated body): a
-// CVV field with its value, in JSON or form spelling.
-var cvvRE = regexp.MustCompile(`(?i)("?(?:card_cvv|card_cvc|cvv2?|cvc2?|security_?code|cardcv[vc])"?\s*[:=]\s*)("[^"]*"|[^&,}\s"]*)`)
+// CVV field with its value, in JSON or form spelling; a quoted value cut
+// short (a body cut at the read limit) is removed to the end.
+var cvvRE = regexp.MustCompile(`(?i)("?(?:card_cvv|card_cvc|cvv2?|cvc2?|security_?code|cardcv[vc])"?\s*[:=]\s*)("[^"]*"?|[^&,}\s"]*)`)
 
 // Removed stands where a CVV was in text that could not be parsed.
 const Removed = "[removed]"
@@ -437,16 +438,32 @@ func jsonDoc(b []byte) (doc string, ok bool) {
 func strip(key string, v any) any {
 	switch x := v.(type) {
 	case map[string]any:
+		// Keys are text too: a card number used as a key is masked, as
+		// the fast paths mask it (review 4, finding 8). Renamed keys are
+		// put back after the loop, which must not meet them again.
+		var renamed map[string]any
 		for k, e := range x {
 			if IsCVV(k) {
 				delete(x, k)
 				continue
 			}
 			if str, ok := e.(string); ok && IsSecret(k) {
-				x[k] = Header(str)
+				e = Header(str)
+			} else {
+				e = strip(k, e)
+			}
+			if masked := Text(k); masked != k {
+				if renamed == nil {
+					renamed = map[string]any{}
+				}
+				renamed[masked] = e
+				delete(x, k)
 				continue
 			}
-			x[k] = strip(k, e)
+			x[k] = e
+		}
+		for k, e := range renamed {
+			x[k] = e
 		}
 	case []any:
 		for i, e := range x {
