@@ -24,6 +24,7 @@ import (
 	"github.com/mockpay/mockpay/internal/journal"
 	"github.com/mockpay/mockpay/internal/ledger"
 	"github.com/mockpay/mockpay/internal/metrics"
+	"github.com/mockpay/mockpay/internal/redact"
 	"github.com/mockpay/mockpay/internal/state"
 	"github.com/mockpay/mockpay/internal/tenant"
 	"github.com/mockpay/mockpay/scenarios"
@@ -67,6 +68,9 @@ func Vocabulary() []scenarios.Vocabulary {
 // time.Now); tests pass their own. It fails when a scenario file does not
 // load, naming every problem as file:line:column.
 func New(cfg config.Config, log *slog.Logger, wall func() time.Time) (*Server, error) {
+	// Whatever is logged is masked first: merchants' ids and paths may hold
+	// a card number (redact.LogHandler).
+	log = slog.New(redact.LogHandler(log.Handler()))
 	s := &Server{cfg: cfg, log: log, tenants: tenant.NewRegistry(cfg.Seed, wall)}
 	s.scenarios = scenarios.NewEngine(log.With("part", "scenarios"), Vocabulary())
 	if err := s.scenarios.AddDefaults("default:liqpay", liqpay.TestCardScenarios()); err != nil {
