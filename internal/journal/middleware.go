@@ -289,15 +289,43 @@ func mayNameCVV(k string) bool {
 // Referer (the page a form was posted from) read as a form, where LiqPay's
 // data is decoded and its card masked and its CVV removed (review 4,
 // finding 5).
+//
+// Cookies are masked one by one, their names kept ("Cookie: cvv=…" once
+// kept its first cookie whole, taken for an auth scheme), and a URL in any
+// header has its query read as a form, as the Referer's is.
 func headerValue(k, v string) string {
+	if k == "Cookie" || k == "Set-Cookie" {
+		return cookieValue(v)
+	}
 	if secretHeaders[k] || redact.IsSecret(k) {
 		return redact.Header(v)
 	}
-	if base, query, ok := strings.Cut(v, "?"); ok && k == "Referer" {
+	if base, query, ok := strings.Cut(v, "?"); ok {
 		query, _ = redact.Form(query)
 		return redact.Text(base) + "?" + query
 	}
 	return redact.Text(v)
+}
+
+// cookieValue masks each cookie's value (as a credential: its last four
+// characters kept) and leaves out cookies named like a CVV.
+func cookieValue(v string) string {
+	var kept []string
+	for _, c := range strings.Split(v, ";") {
+		name, value, ok := strings.Cut(strings.TrimSpace(c), "=")
+		switch {
+		case redact.IsCVV(name):
+		case !ok:
+			kept = append(kept, redact.Text(name)) // an attribute: HttpOnly, Secure
+		default:
+			masked := "****"
+			if len(value) > 8 {
+				masked += value[len(value)-4:]
+			}
+			kept = append(kept, name+"="+masked)
+		}
+	}
+	return strings.Join(kept, "; ")
 }
 
 // headers copies h with its secrets and card data masked and its CVV

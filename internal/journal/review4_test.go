@@ -45,6 +45,12 @@ func TestRecorderReview4(t *testing.T) {
 			header: http.Header{"Referer": {"http://h/api/3/checkout?data=" + data + "&signature=s"}}},
 		{name: "a card in a header", path: "/api/checkout", header: http.Header{"X-Card": {"4242 4242 4242 4242"}}},
 		{name: "a header named like a CVV", path: "/api/checkout", header: http.Header{"Cvv": {cvv}, "X-Card-Cvv": {cvv}}},
+		// Review 5: a cookie was taken for an auth scheme and its first
+		// one kept whole; a URL in another header kept LiqPay's data.
+		{name: "a card and a CVV in cookies", path: "/api/checkout",
+			header: http.Header{"Cookie": {"cvv=" + cvv + "; card=" + pan + "; session=abcdefghijkl"}}},
+		{name: "LiqPay data in a URL of another header", path: "/api/checkout",
+			header: http.Header{"X-Original-Url": {"http://h/api/3/checkout?data=" + data + "&signature=s"}}},
 		{name: "the read limit inside the card number", path: "/v1/payments/charges/card",
 			body: atLimit(`"`+pan+`","cvc":"`+cvv+`"}`, `"cardNumber":`)},
 		{name: "the read limit inside the CVV", path: "/v1/payments/charges/card",
