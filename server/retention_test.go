@@ -1,19 +1,13 @@
 package server
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/mockpay/mockpay/emulator/liqpay"
 	"github.com/mockpay/mockpay/internal/config"
 )
 
@@ -31,19 +25,8 @@ func retentionServer(t *testing.T, keep int, age time.Duration) *Server {
 // liqpayCall sends a signed LiqPay request and returns the answer's status.
 func liqpayCall(t *testing.T, h http.Handler, params map[string]any) string {
 	t.Helper()
-	params["public_key"], params["version"] = config.DefaultLiqPayPublicKey, 3
-	raw, _ := json.Marshal(params)
-	data := base64.StdEncoding.EncodeToString(raw)
-	form := url.Values{"data": {data}, "signature": {liqpay.Sign(liqpay.SHA1, config.DefaultLiqPayPrivateKey, data)}}
-	r := httptest.NewRequest(http.MethodPost, "http://127.0.0.1/api/request", strings.NewReader(form.Encode()))
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, r)
-	var ans map[string]any
-	_ = json.Unmarshal(rec.Body.Bytes(), &ans)
-	status, _ := ans["status"].(string)
-	code, _ := ans["err_code"].(string)
-	return status + "/" + code
+	status, _ := liqpayAnswer(t, h, params)["status"].(string)
+	return status
 }
 
 func pay(t *testing.T, h http.Handler, order, card string) string {
