@@ -25,8 +25,10 @@ func retentionServer(t *testing.T, keep int, age time.Duration) *Server {
 // liqpayCall sends a signed LiqPay request and returns the answer's status.
 func liqpayCall(t *testing.T, h http.Handler, params map[string]any) string {
 	t.Helper()
-	status, _ := liqpayAnswer(t, h, params)["status"].(string)
-	return status
+	ans := liqpayAnswer(t, h, params)
+	status, _ := ans["status"].(string)
+	code, _ := ans["err_code"].(string)
+	return status + "/" + code
 }
 
 func pay(t *testing.T, h http.Handler, order, card string) string {
