@@ -22,7 +22,7 @@ func retentionServer(t *testing.T, keep int, age time.Duration) *Server {
 	return s
 }
 
-// liqpayCall sends a signed LiqPay request and returns the answer's status.
+// liqpayCall sends a signed LiqPay request and returns "status/err_code".
 func liqpayCall(t *testing.T, h http.Handler, params map[string]any) string {
 	t.Helper()
 	ans := liqpayAnswer(t, h, params)
